@@ -1,0 +1,145 @@
+package main
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"io"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/egdi-project/egdi"
+	"github.com/egdi-project/egdi/internal/i18n"
+)
+
+// table is what a command prints: headings and rows of text.
+type table struct {
+	head []string
+	rows [][]string
+}
+
+// rlm is U+200F RIGHT-TO-LEFT MARK. An Arabic table starts every line with
+// it so that a terminal with bidi support lays the line out right to left
+// (first column on the right); the cells stay in logical order.
+const rlm = "\u200f"
+
+// write prints t in the given format: an aligned table, or CSV.
+func (t *table) write(w io.Writer, format, lang string) error {
+	if format == "csv" {
+		cw := csv.NewWriter(w)
+		if err := cw.Write(t.head); err != nil {
+			return err
+		}
+		if err := cw.WriteAll(t.rows); err != nil {
+			return err
+		}
+		return cw.Error()
+	}
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	prefix := ""
+	if lang == "ar" {
+		prefix = rlm
+	}
+	for _, r := range append([][]string{t.head}, t.rows...) {
+		if _, err := io.WriteString(tw, prefix+strings.Join(r, "\t")+"\t\n"); err != nil {
+			return err
+		}
+	}
+	return tw.Flush()
+}
+
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
+}
+
+// label returns the heading for a field in lang.
+func label(lang, key string) string {
+	if lang == "ar" {
+		return i18n.T("ar", key)
+	}
+	switch key {
+	case "egdi", "osi", "tii", "hci", "epi":
+		return strings.ToUpper(key)
+	}
+	return i18n.T("en", key)
+}
+
+// num formats a published value with the edition's precision.
+func num(p egdi.Precision, v float64) string { return p.Format(v) }
+
+func itoa(i int) string {
+	if i == 0 {
+		return ""
+	}
+	return strconv.Itoa(i)
+}
+
+// row is one country in a ranking as the CLI and the API print it.
+type row struct {
+	egdi.Ranked
+	Name      string `json:"name"`
+	Region    string `json:"region"`
+	Subregion string `json:"subregion"`
+}
+
+func newRow(cs *egdi.Countries, r egdi.Ranked, lang string) row {
+	c := cs.Get(r.ISO3)
+	out := row{Ranked: r}
+	if c != nil {
+		out.Name = c.Name(lang)
+		out.Region, out.Subregion = c.Region, c.Subregion
+		if lang == "ar" {
+			out.Region, out.Subregion = i18n.T("ar", c.Region), i18n.T("ar", c.Subregion)
+		}
+	}
+	return out
+}
+
+// scoreCSVHead are the CSV columns of a ranking, in the field names used
+// everywhere (JSON, CSV, API).
+var scoreCSVHead = []string{"iso3", "name", "edition", "egdi", "egdi_rank", "osi", "osi_rank", "tii", "tii_rank",
+	"hci", "hci_rank", "epi", "epi_rank", "group", "rating_class", "region", "subregion", "rank_within"}
+
+func scoreCSVRow(m *egdi.Method, r row) []string {
+	epi := ""
+	if r.EPI != nil {
+		epi = num(m.EPIPrecision, *r.EPI)
+	}
+	return []string{string(r.ISO3), r.Name, strconv.Itoa(r.Edition), num(m.EGDIPrecision, r.EGDI), itoa(r.EGDIRank),
+		num(m.OSIPrecision, r.OSI), itoa(r.OSIRank), num(m.TIIPrecision, r.TII), itoa(r.TIIRank),
+		num(m.HCIPrecision, r.HCI), itoa(r.HCIRank), epi, itoa(r.EPIRank), string(r.Group), r.RatingClass,
+		r.Region, r.Subregion, itoa(r.RankWithin)}
+}
+
+// rankingTable lays out rows for people: the rank inside the view, the
+// global rank, the country, the EGDI and each component with its rank.
+func rankingTable(m *egdi.Method, rows []row, by, lang string) *table {
+	t := &table{head: []string{label(lang, "rank_within"), label(lang, "rank"), label(lang, "iso3"), label(lang, "country"),
+		label(lang, "egdi"), label(lang, "osi"), "#", label(lang, "tii"), "#", label(lang, "hci"), "#",
+		label(lang, "epi"), "#", label(lang, "group"), label(lang, "rating_class")}}
+	for _, r := range rows {
+		epi := ""
+		if r.EPI != nil {
+			epi = num(m.EPIPrecision, *r.EPI)
+		}
+		t.rows = append(t.rows, []string{itoa(r.RankWithin), itoa(r.RankBy(by)), string(r.ISO3), r.Name,
+			num(m.EGDIPrecision, r.EGDI), num(m.OSIPrecision, r.OSI), itoa(r.OSIRank), num(m.TIIPrecision, r.TII),
+			itoa(r.TIIRank), num(m.HCIPrecision, r.HCI), itoa(r.HCIRank), epi, itoa(r.EPIRank),
+			label(lang, string(r.Group)), r.RatingClass})
+	}
+	return t
+}
+
+// writeRows prints rows aligned, without a heading.
+func (t *table) writeRows(w io.Writer) error {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	for _, r := range t.rows {
+		if _, err := io.WriteString(tw, strings.Join(r, "\t")+"\n"); err != nil {
+			return err
+		}
+	}
+	return tw.Flush()
+}

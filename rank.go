@@ -1,0 +1,239 @@
+package egdi
+
+import (
+	"cmp"
+	"math"
+	"slices"
+)
+
+// Group is one of the four EGDI levels.
+type Group string
+
+// EGDI groups, by the cut-offs of [Method.Cutoffs] (0.25, 0.50, 0.75).
+const (
+	VeryHigh Group = "very_high"
+	High     Group = "high"
+	Middle   Group = "middle"
+	Low      Group = "low"
+)
+
+// Groups lists the groups from the highest.
+var Groups = []Group{VeryHigh, High, Middle, Low}
+
+// ParseGroup returns the group with the given name.
+func ParseGroup(s string) (Group, bool) {
+	for _, g := range Groups {
+		if string(g) == s {
+			return g, true
+		}
+	}
+	return "", false
+}
+
+// GroupOf returns the group of a published EGDI value. A value equal to a
+// cut-off is in the upper group (the documented guess of Q4).
+func (m *Method) GroupOf(egdi float64) Group {
+	switch {
+	case egdi >= m.Cutoffs[2]:
+		return VeryHigh
+	case egdi >= m.Cutoffs[1]:
+		return High
+	case egdi >= m.Cutoffs[0]:
+		return Middle
+	}
+	return Low
+}
+
+// RatingClasses names the four rating classes of each group, from the top
+// quarter down (from the 2020 edition).
+var RatingClasses = map[Group][4]string{
+	VeryHigh: {"VH", "V3", "V2", "V1"},
+	High:     {"HV", "H3", "H2", "H1"},
+	Middle:   {"MH", "M3", "M2", "M1"},
+	Low:      {"LM", "L3", "L2", "L1"},
+}
+
+// ClassRank orders rating classes from the best (0, VH) to the worst (15, L1);
+// it returns −1 for an unknown name.
+func ClassRank(class string) int {
+	for gi, g := range Groups {
+		for ci, c := range RatingClasses[g] {
+			if c == class {
+				return gi*4 + ci
+			}
+		}
+	}
+	return -1
+}
+
+// classOf returns the quarter (0 = top) of the p-th country (0-based, by
+// rank) in a group of n: boundaries at floor(k·n/4), k = 1, 2, 3. For n = 57
+// the quarters hold 14, 14, 14 and 15 countries; for n = 60, 15 each.
+func classOf(p, n int) int {
+	q := 0
+	for k := 1; k <= 3; k++ {
+		if p >= k*n/4 {
+			q = k
+		}
+	}
+	return q
+}
+
+// Score is one country's published-form result in one edition: indices at
+// the edition's precision, ranks, group and rating class.
+type Score struct {
+	ISO3        ISO3     `json:"iso3"`
+	Edition     int      `json:"edition"`
+	EGDI        float64  `json:"egdi"`
+	EGDIRank    int      `json:"egdi_rank"`
+	OSI         float64  `json:"osi"`
+	OSIRank     int      `json:"osi_rank"`
+	TII         float64  `json:"tii"`
+	TIIRank     int      `json:"tii_rank"`
+	HCI         float64  `json:"hci"`
+	HCIRank     int      `json:"hci_rank"`
+	EPI         *float64 `json:"epi,omitempty"`
+	EPIRank     int      `json:"epi_rank,omitempty"`
+	Group       Group    `json:"group"`
+	RatingClass string   `json:"rating_class,omitempty"`
+}
+
+// Score rounds, ranks, groups and classes unrounded component values.
+// pubEGDI, when not nil, holds published EGDI values to use as they are
+// (the values egdi only breaks ties between, under the ordinal rule).
+// epi may hold NaN: the country then has no EPI.
+func (m *Method) Score(countries []ISO3, osi, tii, hci, epi, egdi, pubEGDI []float64) []Score {
+	n := len(countries)
+	out := make([]Score, n)
+	vals := make([]float64, 5*n)
+	po, pt, ph, pe, pg := vals[:n], vals[n:2*n], vals[2*n:3*n], vals[3*n:4*n], vals[4*n:]
+	for i := range n {
+		h := hci[i]
+		if math.IsNaN(h) {
+			h = 0 // shown as 0 when missing (2008–2010)
+		}
+		po[i] = m.OSIPrecision.Apply(osi[i])
+		pt[i] = m.TIIPrecision.Apply(tii[i])
+		ph[i] = m.HCIPrecision.Apply(h)
+		pe[i] = m.EPIPrecision.Apply(epi[i])
+		if pubEGDI != nil {
+			pg[i] = pubEGDI[i]
+		} else {
+			pg[i] = m.EGDIPrecision.Apply(egdi[i])
+		}
+		out[i] = Score{ISO3: countries[i], Edition: m.Edition, EGDI: pg[i], OSI: po[i], TII: pt[i], HCI: ph[i],
+			Group: m.GroupOf(pg[i])}
+		if !math.IsNaN(pe[i]) {
+			v := pe[i]
+			out[i].EPI = &v
+		}
+	}
+	idx := make([]int, n)
+	ranks := make([]int, n)
+	set := func(vals []float64, f func(s *Score, r int)) {
+		CompetitionRanks(vals, ranks, idx)
+		for i := range out {
+			f(&out[i], ranks[i])
+		}
+	}
+	if m.Ties == Ordinal {
+		OrdinalRanks(pg, egdi, countries, ranks, idx)
+		for i := range out {
+			out[i].EGDIRank = ranks[i]
+		}
+	} else {
+		set(pg, func(s *Score, r int) { s.EGDIRank = r })
+	}
+	set(po, func(s *Score, r int) { s.OSIRank = r })
+	set(pt, func(s *Score, r int) { s.TIIRank = r })
+	set(ph, func(s *Score, r int) { s.HCIRank = r })
+	set(pe, func(s *Score, r int) {
+		if s.EPI != nil {
+			s.EPIRank = r
+		}
+	})
+	if m.RatingClasses {
+		AssignClasses(out)
+	}
+	return out
+}
+
+// AssignClasses sets the rating class of each score from its group and its
+// EGDI rank inside the group (quarters by count, see classOf).
+func AssignClasses(scores []Score) {
+	for _, g := range Groups {
+		var members []*Score
+		for i := range scores {
+			if scores[i].Group == g {
+				members = append(members, &scores[i])
+			}
+		}
+		slices.SortStableFunc(members, func(a, b *Score) int { return cmp.Compare(a.EGDIRank, b.EGDIRank) })
+		n := len(members)
+		for p, s := range members {
+			// Countries sharing a rank share a class: use the position of
+			// the first country with the same rank.
+			q := p
+			for q > 0 && members[q-1].EGDIRank == s.EGDIRank {
+				q--
+			}
+			s.RatingClass = RatingClasses[g][classOf(q, n)]
+		}
+	}
+}
+
+// CompetitionRanks writes into ranks the standard competition rank
+// ("1-2-2-4") of each value, highest first: 1 + the number of strictly
+// higher values. NaN values rank last together. idx is scratch space of the
+// same length.
+func CompetitionRanks(vals []float64, ranks, idx []int) {
+	for i := range idx {
+		idx[i] = i
+	}
+	slices.SortFunc(idx, func(a, b int) int { return cmpDesc(vals[a], vals[b]) })
+	for p, i := range idx {
+		if p > 0 && sameValue(vals[i], vals[idx[p-1]]) {
+			ranks[i] = ranks[idx[p-1]]
+		} else {
+			ranks[i] = p + 1
+		}
+	}
+}
+
+// OrdinalRanks ranks by the published values pub and breaks their ties by
+// the unrounded values raw (the 2020 rule), then by code, so that no two
+// countries share a rank.
+func OrdinalRanks(pub, raw []float64, countries []ISO3, ranks, idx []int) {
+	for i := range idx {
+		idx[i] = i
+	}
+	slices.SortFunc(idx, func(a, b int) int {
+		if c := cmpDesc(pub[a], pub[b]); c != 0 {
+			return c
+		}
+		if raw != nil {
+			if c := cmpDesc(raw[a], raw[b]); c != 0 {
+				return c
+			}
+		}
+		return cmp.Compare(countries[a], countries[b])
+	})
+	for p, i := range idx {
+		ranks[i] = p + 1
+	}
+}
+
+func cmpDesc(a, b float64) int {
+	an, bn := math.IsNaN(a), math.IsNaN(b)
+	switch {
+	case an && bn:
+		return 0
+	case an:
+		return 1
+	case bn:
+		return -1
+	}
+	return cmp.Compare(b, a)
+}
+
+func sameValue(a, b float64) bool { return a == b || (math.IsNaN(a) && math.IsNaN(b)) }
