@@ -183,6 +183,13 @@ type Method struct {
 	// DataYear is the year of the raw data the edition used (survey − 2),
 	// 0 where not known.
 	DataYear int `json:"data_year,omitempty"`
+	// TieBreaks records, for the ordinal rule, the published order of
+	// countries whose EGDI is equal even when recomputed from the published
+	// components: the UN's unrounded values are not published, so the
+	// order is data (2020: Peru before North Macedonia, Rep. of Moldova
+	// before Andorra, Tajikistan before Timor-Leste; Croatia before Hungary
+	// follows from the components).
+	TieBreaks [][2]ISO3 `json:"tie_breaks,omitempty"`
 	// Params lists the parameters that are guessed or disputed, by name.
 	Params []Param `json:"params"`
 }
@@ -353,6 +360,7 @@ func buildMethods() []Method {
 		}
 		if y == 2020 {
 			m.Ties = Ordinal
+			m.TieBreaks = [][2]ISO3{{"PER", "MKD"}, {"MDA", "AND"}, {"TJK", "TLS"}}
 		}
 		m.Title = titles[y]
 		m.Params = params(&m)
@@ -396,6 +404,10 @@ func params(m *Method) []Param {
 	}
 	if m.TII.Status == BestGuess {
 		ps = append(ps, Param{Name: "tii_method", Value: m.TII.Note, Status: BestGuess})
+	}
+	if len(m.TieBreaks) > 0 {
+		ps = append(ps, Param{Name: "tie_breaks", Value: "Peru > North Macedonia, Rep. of Moldova > Andorra, Tajikistan > Timor-Leste",
+			Status: Derived, Note: "equal published EGDI and equal mean of published components: order taken from the published ranks"})
 	}
 	if m.Edition == 2024 {
 		ps = append(ps, Param{Name: "egdi_2024_components", Value: "EGDI differs from the mean of the published components by up to 3.7e-5",

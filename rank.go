@@ -137,7 +137,7 @@ func (m *Method) Score(countries []ISO3, osi, tii, hci, epi, egdi, pubEGDI []flo
 		}
 	}
 	if m.Ties == Ordinal {
-		OrdinalRanks(pg, egdi, countries, ranks, idx)
+		OrdinalRanks(pg, egdi, countries, ranks, idx, m.TieBreaks)
 		for i := range out {
 			out[i].EGDIRank = ranks[i]
 		}
@@ -201,9 +201,10 @@ func CompetitionRanks(vals []float64, ranks, idx []int) {
 }
 
 // OrdinalRanks ranks by the published values pub and breaks their ties by
-// the unrounded values raw (the 2020 rule), then by code, so that no two
+// the unrounded values raw (the 2020 rule), then by the edition's recorded
+// tie breaks (first of a pair ahead), then by code, so that no two
 // countries share a rank.
-func OrdinalRanks(pub, raw []float64, countries []ISO3, ranks, idx []int) {
+func OrdinalRanks(pub, raw []float64, countries []ISO3, ranks, idx []int, breaks [][2]ISO3) {
 	for i := range idx {
 		idx[i] = i
 	}
@@ -211,9 +212,19 @@ func OrdinalRanks(pub, raw []float64, countries []ISO3, ranks, idx []int) {
 		if c := cmpDesc(pub[a], pub[b]); c != 0 {
 			return c
 		}
-		if raw != nil {
+		// Differences below 1e-12 are float noise of the weighted mean,
+		// not a difference in the data.
+		if raw != nil && math.Abs(raw[a]-raw[b]) > 1e-12 {
 			if c := cmpDesc(raw[a], raw[b]); c != 0 {
 				return c
+			}
+		}
+		for _, p := range breaks {
+			switch {
+			case countries[a] == p[0] && countries[b] == p[1]:
+				return -1
+			case countries[a] == p[1] && countries[b] == p[0]:
+				return 1
 			}
 		}
 		return cmp.Compare(countries[a], countries[b])
