@@ -217,12 +217,19 @@ func (m *Method) Required(in *Inputs) ([]Indicator, error) {
 	return out, nil
 }
 
+// GapYears is how far back the gap-filling rule looks: a value older than
+// GapYears before the data year is not used (a best guess: with it the
+// 2022 TII rebuild covers the 188 countries METHODOLOGY §4.1 reports; the
+// UN's own imputation — World Bank, then older ITU values — is not
+// published in detail, Q10).
+const GapYears = 5
+
 // LatestInputs builds raw inputs from observations: for each country and
-// indicator, the value of the latest year not after dataYear (the
-// gap-filling rule: a missing year is filled by the most recent earlier
-// one; nothing is interpolated or taken from a later year). Countries with
-// no observation of an indicator get NaN.
-func LatestInputs(obs []Observation, countries []ISO3, inds []Indicator, dataYear int) *Inputs {
+// indicator, the value of the latest year from dataYear−maxAge to dataYear
+// (the gap-filling rule: a missing year is filled by the most recent
+// earlier one; nothing is interpolated or taken from a later year; maxAge
+// 0 means no limit). Countries with no such observation get NaN.
+func LatestInputs(obs []Observation, countries []ISO3, inds []Indicator, dataYear, maxAge int) *Inputs {
 	in := NewInputs(countries)
 	pos := make(map[ISO3]int, len(countries))
 	for i, c := range countries {
@@ -236,7 +243,8 @@ func LatestInputs(obs []Observation, countries []ISO3, inds []Indicator, dataYea
 	year := make(map[[2]int]int)
 	for _, o := range obs {
 		i, ok := pos[o.ISO3]
-		if !ok || o.Indicator < 0 || o.Indicator >= NumIndicators || !want[o.Indicator] || o.Year > dataYear {
+		if !ok || o.Indicator < 0 || o.Indicator >= NumIndicators || !want[o.Indicator] || o.Year > dataYear ||
+			(maxAge > 0 && o.Year < dataYear-maxAge) {
 			continue
 		}
 		k := [2]int{i, int(o.Indicator)}
