@@ -405,6 +405,11 @@ func params(m *Method) []Param {
 	if m.TII.Status == BestGuess {
 		ps = append(ps, Param{Name: "tii_method", Value: m.TII.Note, Status: BestGuess})
 	}
+	if m.DataYear > 0 {
+		ps = append(ps, Param{Name: "gap_filling", Value: "raw data of year " + strconv.Itoa(m.DataYear) +
+			"; a missing value is filled by the latest of the " + strconv.Itoa(GapYears) + " years before", Status: BestGuess,
+			Note: "the UN fills gaps from the World Bank, then older ITU values (S5, Q10)"})
+	}
 	if len(m.TieBreaks) > 0 {
 		ps = append(ps, Param{Name: "tie_breaks", Value: "Peru > North Macedonia, Rep. of Moldova > Andorra, Tajikistan > Timor-Leste",
 			Status: Derived, Note: "equal published EGDI and equal mean of published components: order taken from the published ranks"})
