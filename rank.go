@@ -68,8 +68,13 @@ func ClassRank(class string) int {
 
 // classOf returns the quarter (0 = top) of the p-th country (0-based, by
 // rank) in a group of n: boundaries at floor(k·n/4), k = 1, 2, 3. For n = 57
-// the quarters hold 14, 14, 14 and 15 countries; for n = 60, 15 each.
+// the quarters hold 14, 14, 14 and 15 countries; for n = 60, 15 each. A
+// group of fewer than four countries fills the classes from the top, one
+// country each.
 func classOf(p, n int) int {
+	if n < 4 {
+		return p
+	}
 	q := 0
 	for k := 1; k <= 3; k++ {
 		if p >= k*n/4 {

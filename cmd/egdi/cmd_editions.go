@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 
@@ -38,7 +39,7 @@ func (a *app) editionsCmd() *cobra.Command {
 					cp = strconv.FormatFloat(m.TII.Cap, 'f', -1, 64)
 				}
 				t.rows = append(t.rows, []string{strconv.Itoa(m.Edition), m.IndexName,
-					fmt.Sprintf("%.2f/%.2f/%.2f", m.Weights.OSI, m.Weights.TII, m.Weights.HCI),
+					weight(m.Weights.OSI) + "/" + weight(m.Weights.TII) + "/" + weight(m.Weights.HCI),
 					strings.Join(m.TII.Indicators, ", "), cp, yesNo(m.TII.Rescale),
 					strings.Join(m.HCI.Indicators, ", "), strconv.Itoa(m.EGDIPrecision.Digits), string(m.EGDIPrecision.Mode),
 					string(m.Ties), string(m.ZeroRule), yesNo(m.RatingClasses), strings.Join(guesses, "; ")})
@@ -72,4 +73,12 @@ func yesNo(b bool) string {
 		return "yes"
 	}
 	return "no"
+}
+
+// weight writes an EGDI weight: 1/3 as a fraction, others as decimals.
+func weight(w float64) string {
+	if math.Abs(w-1.0/3) < 1e-12 {
+		return "1/3"
+	}
+	return strconv.FormatFloat(w, 'f', -1, 64)
 }

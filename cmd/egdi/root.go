@@ -35,7 +35,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	err := root.ExecuteContext(ctx)
 	if err != nil && !started && egdi.ErrorCode(err) == egdi.EINTERNAL {
 		// Cobra's own errors: unknown command or flag, wrong arguments.
-		return egdi.Errorf(egdi.EINVALID, "%s (see egdi help)", err.Error())
+		return egdi.Errorf(egdi.EINVALID, "%s (see egdi help)", strings.Join(strings.Fields(err.Error()), " "))
 	}
 	if err != nil && errors.Is(ctx.Err(), context.Canceled) && egdi.ErrorCode(err) == egdi.EINTERNAL {
 		return egdi.Errorf(egdi.ECANCELED, "Interrupted.")
