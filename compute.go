@@ -15,8 +15,8 @@ type Results struct {
 	HCI       []float64
 	EPI       []float64 // NaN when the inputs had no EPI
 	EGDI      []float64
-	// Sources says how each component was obtained: "index", "points" or "raw".
-	Sources map[string]string
+	// Sources says how each component was obtained.
+	Sources Sources
 	Scores  []Score
 }
 
@@ -41,7 +41,7 @@ func (m *Method) Compute(in *Inputs) (*Results, error) {
 		return nil, err
 	}
 	r := &Results{Method: m, Countries: in.Countries,
-		Sources: map[string]string{"osi": so.String(), "tii": st.String(), "hci": sh.String(), "epi": se.String()}}
+		Sources: Sources{OSI: so.String(), TII: st.String(), HCI: sh.String(), EPI: se.String()}}
 	buf := make([]float64, 6*n)
 	r.OSI, r.TII, r.HCI, r.EPI, r.EGDI = buf[:n:n], buf[n:2*n:2*n], buf[2*n:3*n:3*n], buf[3*n:4*n:4*n], buf[4*n:5*n:5*n]
 	tmp := buf[5*n:]
@@ -61,6 +61,16 @@ func (m *Method) Compute(in *Inputs) (*Results, error) {
 	m.egdi(r.EGDI, r.OSI, r.TII, r.HCI)
 	r.Scores = m.Score(r.Countries, r.OSI, r.TII, r.HCI, r.EPI, r.EGDI, nil)
 	return r, nil
+}
+
+// Sources says how each component of a computation was obtained: "index"
+// (given), "points" (min–max of questionnaire points), "raw" (built from
+// indicators) or "absent".
+type Sources struct {
+	OSI string `json:"osi"`
+	TII string `json:"tii"`
+	HCI string `json:"hci"`
+	EPI string `json:"epi"`
 }
 
 // questionnaire fills dst with OSI or EPI.

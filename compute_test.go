@@ -160,3 +160,11 @@ func TestTII2022Rebuild(t *testing.T) {
 		t.Errorf("without the cap only %d countries miss; the test cannot tell the cap's effect", miss)
 	}
 }
+
+func mustData(tb testing.TB) *egdi.Dataset {
+	d, err := builtin.Dataset()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return d
+}

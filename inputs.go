@@ -93,21 +93,26 @@ func (in *Inputs) Subset(keep func(i int) bool) *Inputs {
 // Validate checks every present value against its indicator's bounds and
 // that no country appears twice.
 func (in *Inputs) Validate() error {
-	seen := make(map[ISO3]bool, len(in.Countries))
+	// A bit per possible code (26³), so the check allocates nothing.
+	var seen [(26*26*26 + 63) / 64]uint64
 	for _, c := range in.Countries {
-		if seen[c] {
+		if !c.Valid() {
+			return Errorf(EINVALID, "%q is not an ISO3 country code.", c)
+		}
+		k := (int(c[0]-'A')*26+int(c[1]-'A'))*26 + int(c[2]-'A')
+		if seen[k/64]&(1<<(k%64)) != 0 {
 			return Errorf(EINVALID, "Country %s appears twice.", c)
 		}
-		seen[c] = true
+		seen[k/64] |= 1 << (k % 64)
 	}
 	for k, col := range in.Values {
+		lo, hi := Indicator(k).Bounds()
 		for i, v := range col {
-			if math.IsNaN(v) {
+			// NaN is a missing value; ±Inf fails the bounds.
+			if v >= lo && v <= hi || math.IsNaN(v) {
 				continue
 			}
-			if err := Indicator(k).CheckValue(v); err != nil {
-				return Errorf(EINVALID, "%s: %v.", in.Countries[i], err)
-			}
+			return Errorf(EINVALID, "%s: %v.", in.Countries[i], Indicator(k).CheckValue(v))
 		}
 	}
 	return nil

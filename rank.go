@@ -110,8 +110,9 @@ type Score struct {
 func (m *Method) Score(countries []ISO3, osi, tii, hci, epi, egdi, pubEGDI []float64) []Score {
 	n := len(countries)
 	out := make([]Score, n)
-	vals := make([]float64, 5*n)
-	po, pt, ph, pe, pg := vals[:n], vals[n:2*n], vals[2*n:3*n], vals[3*n:4*n], vals[4*n:]
+	vals := make([]float64, 6*n)
+	epiBuf := vals[5*n:]
+	po, pt, ph, pe, pg := vals[:n], vals[n:2*n], vals[2*n:3*n], vals[3*n:4*n], vals[4*n:5*n]
 	for i := range n {
 		h := hci[i]
 		if math.IsNaN(h) {
@@ -129,14 +130,15 @@ func (m *Method) Score(countries []ISO3, osi, tii, hci, epi, egdi, pubEGDI []flo
 		out[i] = Score{ISO3: countries[i], Edition: m.Edition, EGDI: pg[i], OSI: po[i], TII: pt[i], HCI: ph[i],
 			Group: m.GroupOf(pg[i])}
 		if !math.IsNaN(pe[i]) {
-			v := pe[i]
-			out[i].EPI = &v
+			epiBuf[i] = pe[i]
+			out[i].EPI = &epiBuf[i]
 		}
 	}
 	idx := make([]int, n)
 	ranks := make([]int, n)
+	keys := make([]uint64, n)
 	set := func(vals []float64, f func(s *Score, r int)) {
-		CompetitionRanks(vals, ranks, idx)
+		competitionRanks(vals, ranks, keys)
 		for i := range out {
 			f(&out[i], ranks[i])
 		}
@@ -164,27 +166,56 @@ func (m *Method) Score(countries []ISO3, osi, tii, hci, epi, egdi, pubEGDI []flo
 }
 
 // AssignClasses sets the rating class of each score from its group and its
-// EGDI rank inside the group (quarters by count, see classOf).
+// EGDI rank inside the group (quarters by count, see classOf). Countries
+// sharing a rank share a class: the position of the first of them counts.
 func AssignClasses(scores []Score) {
-	for _, g := range Groups {
-		var members []*Score
-		for i := range scores {
-			if scores[i].Group == g {
-				members = append(members, &scores[i])
-			}
-		}
-		slices.SortStableFunc(members, func(a, b *Score) int { return cmp.Compare(a.EGDIRank, b.EGDIRank) })
-		n := len(members)
-		for p, s := range members {
-			// Countries sharing a rank share a class: use the position of
-			// the first country with the same rank.
-			q := p
-			for q > 0 && members[q-1].EGDIRank == s.EGDIRank {
-				q--
-			}
-			s.RatingClass = RatingClasses[g][classOf(q, n)]
-		}
+	n := len(scores)
+	// Counting sort by EGDI rank (ranks are 1..n; 0 = unranked, last).
+	count := make([]int, n+2)
+	for i := range scores {
+		count[min(max(scores[i].EGDIRank, 0), n+1)]++
 	}
+	for r, c := 1, 0; r <= n+1; r++ {
+		c, count[r] = c+count[r], c
+	}
+	count[0] = 0
+	order := make([]int, n)
+	for i := range scores {
+		r := min(max(scores[i].EGDIRank, 0), n+1)
+		if r == 0 {
+			r = n + 1
+		}
+		order[count[r]] = i
+		count[r]++
+	}
+	var size, pos, firstPos, lastRank [4]int
+	for i := range scores {
+		size[groupIndex(scores[i].Group)]++
+	}
+	for g := range lastRank {
+		lastRank[g] = -1
+	}
+	for _, i := range order {
+		s := &scores[i]
+		g := groupIndex(s.Group)
+		if s.EGDIRank != lastRank[g] {
+			firstPos[g], lastRank[g] = pos[g], s.EGDIRank
+		}
+		s.RatingClass = RatingClasses[Groups[g]][classOf(firstPos[g], size[g])]
+		pos[g]++
+	}
+}
+
+func groupIndex(g Group) int {
+	switch g {
+	case VeryHigh:
+		return 0
+	case High:
+		return 1
+	case Middle:
+		return 2
+	}
+	return 3
 }
 
 // CompetitionRanks writes into ranks the standard competition rank
@@ -192,17 +223,48 @@ func AssignClasses(scores []Score) {
 // higher values. NaN values rank last together. idx is scratch space of the
 // same length.
 func CompetitionRanks(vals []float64, ranks, idx []int) {
-	for i := range idx {
-		idx[i] = i
+	competitionRanks(vals, ranks, make([]uint64, len(vals)))
+}
+
+// competitionRanks ranks through order-preserving integer keys: sort the
+// keys (no comparison callback), then the rank of a value is 1 + the number
+// of keys above its own, found by binary search.
+func competitionRanks(vals []float64, ranks []int, keys []uint64) {
+	for i, v := range vals {
+		keys[i] = floatKey(v)
 	}
-	slices.SortFunc(idx, func(a, b int) int { return cmpDesc(vals[a], vals[b]) })
-	for p, i := range idx {
-		if p > 0 && sameValue(vals[i], vals[idx[p-1]]) {
-			ranks[i] = ranks[idx[p-1]]
-		} else {
-			ranks[i] = p + 1
+	slices.Sort(keys)
+	n := len(keys)
+	for i, v := range vals {
+		k := floatKey(v)
+		// First position whose key is > k.
+		lo, hi := 0, n
+		for lo < hi {
+			m := int(uint(lo+hi) >> 1)
+			if keys[m] <= k {
+				lo = m + 1
+			} else {
+				hi = m
+			}
 		}
+		ranks[i] = n - lo + 1
 	}
+}
+
+// floatKey maps a float64 to a uint64 with the same order (−0 = +0); NaN
+// maps below every number, so NaN values rank last, together.
+func floatKey(v float64) uint64 {
+	if v != v {
+		return 0
+	}
+	if v == 0 {
+		v = 0
+	}
+	b := math.Float64bits(v)
+	if b>>63 == 1 {
+		return ^b
+	}
+	return b | 1<<63
 }
 
 // OrdinalRanks ranks by the published values pub and breaks their ties by
@@ -251,5 +313,3 @@ func cmpDesc(a, b float64) int {
 	}
 	return cmp.Compare(b, a)
 }
-
-func sameValue(a, b float64) bool { return a == b || (math.IsNaN(a) && math.IsNaN(b)) }
