@@ -53,6 +53,9 @@ var RatingClasses = map[Group][4]string{
 	Low:      {"LM", "L3", "L2", "L1"},
 }
 
+// classNames is RatingClasses by group index, for the hot path.
+var classNames = [4][4]string{RatingClasses[VeryHigh], RatingClasses[High], RatingClasses[Middle], RatingClasses[Low]}
+
 // ClassRank orders rating classes from the best (0, VH) to the worst (15, L1);
 // it returns −1 for an unknown name.
 func ClassRank(class string) int {
@@ -137,8 +140,8 @@ func (m *Method) Score(countries []ISO3, osi, tii, hci, epi, egdi, pubEGDI []flo
 	idx := make([]int, n)
 	ranks := make([]int, n)
 	keys := make([]uint64, n)
-	set := func(vals []float64, f func(s *Score, r int)) {
-		competitionRanks(vals, ranks, keys)
+	set := func(vals []float64, p Precision, f func(s *Score, r int)) {
+		roundedRanks(vals, p.Digits, ranks, keys)
 		for i := range out {
 			f(&out[i], ranks[i])
 		}
@@ -149,12 +152,12 @@ func (m *Method) Score(countries []ISO3, osi, tii, hci, epi, egdi, pubEGDI []flo
 			out[i].EGDIRank = ranks[i]
 		}
 	} else {
-		set(pg, func(s *Score, r int) { s.EGDIRank = r })
+		set(pg, m.EGDIPrecision, func(s *Score, r int) { s.EGDIRank = r })
 	}
-	set(po, func(s *Score, r int) { s.OSIRank = r })
-	set(pt, func(s *Score, r int) { s.TIIRank = r })
-	set(ph, func(s *Score, r int) { s.HCIRank = r })
-	set(pe, func(s *Score, r int) {
+	set(po, m.OSIPrecision, func(s *Score, r int) { s.OSIRank = r })
+	set(pt, m.TIIPrecision, func(s *Score, r int) { s.TIIRank = r })
+	set(ph, m.HCIPrecision, func(s *Score, r int) { s.HCIRank = r })
+	set(pe, m.EPIPrecision, func(s *Score, r int) {
 		if s.EPI != nil {
 			s.EPIRank = r
 		}
@@ -201,7 +204,7 @@ func AssignClasses(scores []Score) {
 		if s.EGDIRank != lastRank[g] {
 			firstPos[g], lastRank[g] = pos[g], s.EGDIRank
 		}
-		s.RatingClass = RatingClasses[Groups[g]][classOf(firstPos[g], size[g])]
+		s.RatingClass = classNames[g][classOf(firstPos[g], size[g])]
 		pos[g]++
 	}
 }
@@ -248,6 +251,42 @@ func competitionRanks(vals []float64, ranks []int, keys []uint64) {
 			}
 		}
 		ranks[i] = n - lo + 1
+	}
+}
+
+// roundedRanks is competitionRanks for values published with the given
+// number of decimals: each value becomes the integer v·10^digits, packed
+// with its position into one key, so one sort of plain integers orders
+// them and a walk from the top assigns the ranks. Values that are not
+// exact multiples of 10^−digits (published values with more decimals than
+// the method says, e.g. the 2003 HCI) fall back to competitionRanks.
+func roundedRanks(vals []float64, digits int, ranks []int, keys []uint64) {
+	n := len(vals)
+	s := math.Pow10(digits)
+	if n >= 1<<20 || digits > 9 {
+		competitionRanks(vals, ranks, keys)
+		return
+	}
+	for i, v := range vals {
+		var k uint64 // NaN sorts first, so it ranks last
+		if v == v {
+			x := math.Round(v * s)
+			if x < 0 || x >= 1<<40 || math.Abs(x-v*s) > 1e-6 {
+				competitionRanks(vals, ranks, keys)
+				return
+			}
+			k = uint64(x) + 1
+		}
+		keys[i] = k<<20 | uint64(i)
+	}
+	slices.Sort(keys)
+	rank, prev := 0, ^uint64(0)
+	for p := n - 1; p >= 0; p-- {
+		k := keys[p]
+		if k>>20 != prev {
+			rank, prev = n-p, k>>20
+		}
+		ranks[k&(1<<20-1)] = rank
 	}
 }
 
