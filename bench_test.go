@@ -2,6 +2,7 @@ package egdi_test
 
 import (
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/egdi-project/egdi"
@@ -55,5 +56,21 @@ func BenchmarkPublishedEdition(b *testing.B) {
 		if _, err := d.Edition(2024); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// BenchmarkBaselineSort sorts 188 float64 values: a fixed yardstick measured
+// in the same run, so figures from a noisy machine can be compared
+// (ComputeRaw does five such sorts plus the arithmetic).
+func BenchmarkBaselineSort(b *testing.B) {
+	r := rand.New(rand.NewPCG(1, 1))
+	src := make([]float64, 188)
+	for i := range src {
+		src[i] = r.Float64()
+	}
+	buf := make([]float64, len(src))
+	for b.Loop() {
+		copy(buf, src)
+		slices.Sort(buf)
 	}
 }
