@@ -1,0 +1,331 @@
+package tabular
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"maps"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/egdi-project/egdi"
+	"github.com/egdi-project/egdi/internal/i18n"
+)
+
+// Row is one country in a ranking as the CLI and the API print it: the
+// score with its rank in the view, and the country's name, region and
+// sub-region in the view's language.
+type Row struct {
+	egdi.Ranked
+	Name      string `json:"name"`
+	Region    string `json:"region"`
+	Subregion string `json:"subregion"`
+}
+
+// NewRow returns the row of r with names in lang ("ar" or English).
+func NewRow(cs *egdi.Countries, r egdi.Ranked, lang string) Row {
+	c := cs.Get(r.ISO3)
+	out := Row{Ranked: r}
+	if c != nil {
+		out.Name = c.Name(lang)
+		out.Region, out.Subregion = c.Region, c.Subregion
+		if lang == "ar" {
+			out.Region, out.Subregion = i18n.T("ar", c.Region), i18n.T("ar", c.Subregion)
+		}
+	}
+	return out
+}
+
+// ExportFormats are the formats [Export] writes.
+var ExportFormats = []string{"csv", "xlsx", "json"}
+
+// Export writes one edition in format csv, xlsx or json (see [WriteCSV],
+// [WriteXLSX], [WriteJSON]).
+func Export(w io.Writer, d *egdi.Dataset, edition int, format string) error {
+	switch format {
+	case "csv":
+		return WriteCSV(w, d, edition)
+	case "xlsx":
+		return WriteXLSX(w, d, edition)
+	case "json":
+		return WriteJSON(w, d, edition)
+	}
+	return egdi.Errorf(egdi.EINVALID, "Unknown export format %q: choose one of %s.", format, strings.Join(ExportFormats, ", "))
+}
+
+// ExportHeader is the header of a CSV export and of the English sheet of an
+// XLSX export: the UN E-Government Data Center columns, then the country's
+// ISO3 code and M49 region and sub-region.
+var ExportHeader = []string{"Survey Year", "Country Name", "E-Government Rank", "E-Government Index",
+	"E-Participation Index", "Online Service Index", "Human Capital Index",
+	"Telecommunication Infrastructure Index", "iso3", "region", "subregion"}
+
+// exportKeys are the glossary keys of the export columns, for the Arabic
+// sheet.
+var exportKeys = []string{"edition", "country", "rank", "egdi", "epi", "osi", "hci", "tii", "iso3", "region", "subregion"}
+
+// exportRow is one country of an exported edition.
+type exportRow struct {
+	rec     egdi.Record
+	score   *egdi.Score // nil when not assessed
+	country *egdi.Country
+}
+
+// editionRows returns every Member State's row of an edition: the assessed
+// ones in the order of the published rank (ties by code), then those the UN
+// did not assess, by code. Values are the published ones at the edition's
+// precision.
+func editionRows(d *egdi.Dataset, edition int) (*egdi.Method, []exportRow, error) {
+	m, err := egdi.MethodFor(edition)
+	if err != nil {
+		return nil, nil, err
+	}
+	scores, err := d.Edition(edition)
+	if err != nil {
+		return nil, nil, err
+	}
+	recs := map[egdi.ISO3]egdi.Record{}
+	for _, r := range d.Published[edition] {
+		recs[r.ISO3] = r
+	}
+	out := make([]exportRow, 0, len(d.Published[edition]))
+	for i := range scores {
+		s := &scores[i]
+		out = append(out, exportRow{rec: recs[s.ISO3], score: s, country: d.Countries.Get(s.ISO3)})
+		delete(recs, s.ISO3)
+	}
+	rest := slices.Sorted(maps.Keys(recs))
+	for _, c := range rest {
+		out = append(out, exportRow{rec: recs[c], country: d.Countries.Get(c)})
+	}
+	return m, out, nil
+}
+
+// values returns the row's EGDI, EPI, OSI, HCI and TII (the Data Center
+// column order) and the precision of each, or ok false when the country
+// was not assessed.
+func (r *exportRow) values(m *egdi.Method) (v [5]float64, p [5]egdi.Precision, ok bool) {
+	p = [5]egdi.Precision{m.EGDIPrecision, m.EPIPrecision, m.OSIPrecision, m.HCIPrecision, m.TIIPrecision}
+	if r.score == nil {
+		return v, p, false
+	}
+	s := r.score
+	epi := r.rec.EPI
+	if s.EPI != nil {
+		epi = *s.EPI
+	}
+	v = [5]float64{s.EGDI, epi, s.OSI, s.HCI, s.TII}
+	for k := range v {
+		// Published values, cut to the edition's precision as printed.
+		v[k], _ = strconv.ParseFloat(p[k].Format(v[k]), 64)
+	}
+	return v, p, true
+}
+
+// name is the country name as the edition published it (English).
+func (r *exportRow) name() string {
+	if r.rec.Name != "" {
+		return r.rec.Name
+	}
+	if r.country != nil {
+		return r.country.NameEN
+	}
+	return string(r.rec.ISO3)
+}
+
+// WriteCSV writes an edition as CSV in the UN E-Government Data Center
+// layout plus iso3, region and subregion ([ExportHeader]), one row per
+// Member State. Values are written with the edition's published precision
+// (egdi.Precision.Format); a country the UN did not assess that year has
+// a blank rank and blank values. The file starts with a UTF-8 byte-order
+// mark so that Excel reads the names as UTF-8; [Import] skips it.
+func WriteCSV(w io.Writer, d *egdi.Dataset, edition int) error {
+	m, rows, err := editionRows(d, edition)
+	if err != nil {
+		return err
+	}
+	if _, err := io.WriteString(w, "\uFEFF"); err != nil {
+		return err
+	}
+	cw := csv.NewWriter(w)
+	if err := cw.Write(ExportHeader); err != nil {
+		return err
+	}
+	for _, r := range rows {
+		rec := []string{strconv.Itoa(edition), r.name(), "", "", "", "", "", "", string(r.rec.ISO3), "", ""}
+		if r.country != nil {
+			rec[9], rec[10] = r.country.Region, r.country.Subregion
+		}
+		if v, p, ok := r.values(m); ok {
+			rec[2] = strconv.Itoa(r.score.EGDIRank)
+			for k := range v {
+				rec[3+k] = p[k].Format(v[k])
+			}
+		}
+		if err := cw.Write(rec); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// XLSXSheets returns the names of the two sheets of an XLSX export: the
+// English sheet ("EGDI 2024") and the Arabic one.
+func XLSXSheets(edition int) (en, ar string) {
+	return fmt.Sprintf("EGDI %d", edition), fmt.Sprintf("%s %d", i18n.T("ar", "egdi.short"), edition)
+}
+
+// WriteXLSX writes an edition as an XLSX workbook with two sheets holding
+// the same table: an English sheet with the CSV columns ([ExportHeader])
+// and an Arabic sheet, laid out right to left, with the glossary's Arabic
+// headings, the UN Arabic short names and the Arabic region names. Figures
+// are numbers (not text) in Western digits (the i18n numeral policy),
+// shown with the edition's number of decimals; the header row is frozen.
+func WriteXLSX(w io.Writer, d *egdi.Dataset, edition int) error {
+	m, rows, err := editionRows(d, edition)
+	if err != nil {
+		return err
+	}
+	f := excelize.NewFile()
+	defer f.Close()
+	en, ar := XLSXSheets(edition)
+	if err := f.SetSheetName("Sheet1", en); err != nil {
+		return err
+	}
+	if _, err := f.NewSheet(ar); err != nil {
+		return err
+	}
+	bold, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}})
+	if err != nil {
+		return err
+	}
+	numStyle := map[int]int{}
+	styleFor := func(digits int) (int, error) {
+		if s, ok := numStyle[digits]; ok {
+			return s, nil
+		}
+		code := "0"
+		if digits > 0 {
+			code += "." + strings.Repeat("0", digits)
+		}
+		s, err := f.NewStyle(&excelize.Style{CustomNumFmt: &code})
+		numStyle[digits] = s
+		return s, err
+	}
+	arHead := make([]string, len(exportKeys))
+	for k, key := range exportKeys {
+		arHead[k] = i18n.T("ar", key)
+	}
+	for _, sh := range []struct {
+		name string
+		lang string
+		head []string
+	}{{en, "en", ExportHeader}, {ar, "ar", arHead}} {
+		if err := setRow(f, sh.name, 1, sh.head); err != nil {
+			return err
+		}
+		if err := f.SetCellStyle(sh.name, "A1", cellName(len(sh.head), 1), bold); err != nil {
+			return err
+		}
+		for i, r := range rows {
+			n := i + 2
+			cells := make([]any, len(ExportHeader))
+			cells[0] = edition
+			cells[1] = r.name()
+			cells[8] = string(r.rec.ISO3)
+			if c := r.country; c != nil {
+				cells[9], cells[10] = c.Region, c.Subregion
+				if sh.lang == "ar" {
+					cells[1] = c.NameAR
+					cells[9], cells[10] = i18n.T("ar", c.Region), i18n.T("ar", c.Subregion)
+				}
+			}
+			v, p, ok := r.values(m)
+			if ok {
+				cells[2] = r.score.EGDIRank
+				for k := range v {
+					cells[3+k] = v[k]
+				}
+			}
+			if err := setRow(f, sh.name, n, cells); err != nil {
+				return err
+			}
+			if ok {
+				for k := range v {
+					s, err := styleFor(p[k].Digits)
+					if err != nil {
+						return err
+					}
+					c := cellName(4+k, n)
+					if err := f.SetCellStyle(sh.name, c, c, s); err != nil {
+						return err
+					}
+				}
+			}
+		}
+		widths := []float64{8, 36, 10, 12, 12, 12, 12, 12, 6, 12, 28}
+		for k, wd := range widths {
+			c, _ := excelize.ColumnNumberToName(k + 1)
+			if err := f.SetColWidth(sh.name, c, c, wd); err != nil {
+				return err
+			}
+		}
+		rtl := sh.lang == "ar"
+		if err := f.SetSheetView(sh.name, 0, &excelize.ViewOptions{RightToLeft: &rtl}); err != nil {
+			return err
+		}
+		if err := f.SetPanes(sh.name, &excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
+			return err
+		}
+	}
+	f.SetActiveSheet(0)
+	_, err = f.WriteTo(w)
+	return err
+}
+
+func setRow[T any](f *excelize.File, sheet string, row int, cells []T) error {
+	vals := make([]any, len(cells))
+	for i, c := range cells {
+		vals[i] = c
+	}
+	return f.SetSheetRow(sheet, cellName(1, row), &vals)
+}
+
+func cellName(col, row int) string {
+	c, _ := excelize.CoordinatesToCellName(col, row)
+	return c
+}
+
+// WriteJSON writes an edition's ranking exactly as `egdi rank --edition Y
+// --format json` prints it: an array of [Row] in the order of the EGDI rank,
+// names in English, indented by two spaces. Only assessed countries have a
+// row: the ranking has no place for the others.
+func WriteJSON(w io.Writer, d *egdi.Dataset, edition int) error {
+	scores, err := d.Edition(edition)
+	if err != nil {
+		return err
+	}
+	ranked, err := egdi.Filter{}.Apply(d.Countries, scores, "egdi")
+	if err != nil {
+		return err
+	}
+	rows := make([]Row, len(ranked))
+	for i, r := range ranked {
+		rows[i] = NewRow(d.Countries, r, "en")
+	}
+	return EncodeJSON(w, rows)
+}
+
+// EncodeJSON writes v as the CLI writes JSON: indented by two spaces, with
+// <, > and & left as they are.
+func EncodeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
+}
