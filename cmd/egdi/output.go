@@ -10,6 +10,7 @@ import (
 
 	"github.com/egdi-project/egdi"
 	"github.com/egdi-project/egdi/internal/i18n"
+	"github.com/egdi-project/egdi/internal/tabular"
 )
 
 // table is what a command prints: headings and rows of text.
@@ -77,26 +78,11 @@ func itoa(i int) string {
 	return strconv.Itoa(i)
 }
 
-// row is one country in a ranking as the CLI and the API print it.
-type row struct {
-	egdi.Ranked
-	Name      string `json:"name"`
-	Region    string `json:"region"`
-	Subregion string `json:"subregion"`
-}
+// row is one country in a ranking as the CLI and the API print it; the
+// type lives in internal/tabular, whose JSON export writes the same rows.
+type row = tabular.Row
 
-func newRow(cs *egdi.Countries, r egdi.Ranked, lang string) row {
-	c := cs.Get(r.ISO3)
-	out := row{Ranked: r}
-	if c != nil {
-		out.Name = c.Name(lang)
-		out.Region, out.Subregion = c.Region, c.Subregion
-		if lang == "ar" {
-			out.Region, out.Subregion = i18n.T("ar", c.Region), i18n.T("ar", c.Subregion)
-		}
-	}
-	return out
-}
+func newRow(cs *egdi.Countries, r egdi.Ranked, lang string) row { return tabular.NewRow(cs, r, lang) }
 
 // scoreCSVHead are the CSV columns of a ranking, in the field names used
 // everywhere (JSON, CSV, API).
