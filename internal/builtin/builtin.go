@@ -256,3 +256,7 @@ func loadITU(cs *egdi.Countries) ([]egdi.Observation, error) {
 
 // ituVintage names the ITU release the observations come from.
 const ituVintage = "ITU DDD January 2022"
+
+// Load parses the embedded files anew (Dataset caches the result); for
+// benchmarks and for callers that modify the dataset.
+func Load() (*egdi.Dataset, error) { return load() }

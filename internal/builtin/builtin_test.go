@@ -1,0 +1,57 @@
+package builtin_test
+
+import (
+	"testing"
+
+	"github.com/egdi-project/egdi"
+	"github.com/egdi-project/egdi/internal/builtin"
+)
+
+func TestDataset(t *testing.T) {
+	d, err := builtin.Dataset()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := d.Countries.Len(); n != 193 {
+		t.Errorf("%d countries, want the 193 Member States", n)
+	}
+	if ys := d.Years(); len(ys) != len(egdi.Editions) {
+		t.Errorf("editions %v, want %v", ys, egdi.Editions)
+	}
+	for _, y := range egdi.Editions {
+		if n := len(d.Published[y]); n != 193 {
+			t.Errorf("%d: %d rows, want 193 (assessed or not)", y, n)
+		}
+	}
+	bhr := d.Countries.Get("BHR")
+	if bhr == nil || bhr.NameAR != "البحرين" || bhr.Subregion != "Western Asia" || bhr.Income != egdi.HighIncome {
+		t.Errorf("Bahrain = %+v", bhr)
+	}
+	for _, name := range []string{"Bahrain", "bahrain ", "البحرين", "Bahreïn", "Georgia (Country)", "Türkiye", "Czech Republic"} {
+		if _, err := d.Countries.Lookup(name); err != nil {
+			t.Errorf("Lookup(%q): %v", name, err)
+		}
+	}
+	// ITU: the five TII indicators, 2010–2021, Member States only.
+	seen := map[egdi.Indicator]int{}
+	for _, o := range d.Observations {
+		if d.Countries.Get(o.ISO3) == nil || o.Year < 2010 || o.Year > 2021 || o.Source != "itu" {
+			t.Fatalf("unexpected observation %+v", o)
+		}
+		seen[o.Indicator]++
+	}
+	for _, ind := range []egdi.Indicator{egdi.InternetUsers, egdi.MobileSubscriptions, egdi.ActiveMobileBroadband, egdi.FixedBroadband, egdi.FixedTelephone} {
+		if seen[ind] < 1500 {
+			t.Errorf("%s: %d observations, want ≥ 1500", ind, seen[ind])
+		}
+	}
+}
+
+// BenchmarkLoad parses the embedded files: the start-up cost of every command.
+func BenchmarkLoad(b *testing.B) {
+	for b.Loop() {
+		if _, err := builtin.Load(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
