@@ -1,0 +1,137 @@
+-- The egdi store, SQLite dialect. The PostgreSQL dialect of the same
+-- schema is internal/postgres/migrations/00001_init.sql: keep them in step.
+-- Statements use IF NOT EXISTS so that two processes migrating a new file
+-- at the same moment both succeed (goose holds no lock on SQLite).
+
+-- +goose Up
+-- meta has one row: the built-in data release now in the published and
+-- observations tables (rows with builtin = 1).
+CREATE TABLE IF NOT EXISTS meta (
+    id              INTEGER PRIMARY KEY CHECK (id = 1),
+    builtin_version TEXT NOT NULL,
+    seeded_at       TEXT NOT NULL
+) STRICT;
+
+-- seeds lists every built-in release ever seeded, so that an older egdi
+-- never puts its older built-in data back over a newer one's.
+CREATE TABLE IF NOT EXISTS seeds (
+    version   TEXT PRIMARY KEY,
+    seeded_at TEXT NOT NULL
+) STRICT;
+
+-- imports logs each import that stored something.
+CREATE TABLE IF NOT EXISTS imports (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    file        TEXT NOT NULL,
+    source      TEXT NOT NULL,
+    imported_at TEXT NOT NULL,
+    read        INTEGER NOT NULL,
+    stored      INTEGER NOT NULL,
+    unchanged   INTEGER NOT NULL,
+    skipped     INTEGER NOT NULL
+) STRICT;
+
+-- published holds the editions as the UN published them: one row per
+-- country and edition. Built-in rows (builtin = 1) are read-only.
+CREATE TABLE IF NOT EXISTS published (
+    edition   INTEGER NOT NULL,
+    iso3      TEXT NOT NULL,
+    name      TEXT NOT NULL,
+    assessed  INTEGER NOT NULL,
+    rank      INTEGER NOT NULL,
+    egdi      REAL NOT NULL,
+    osi       REAL NOT NULL,
+    tii       REAL NOT NULL,
+    hci       REAL NOT NULL,
+    epi       REAL NOT NULL,
+    builtin   INTEGER NOT NULL,
+    import_id INTEGER REFERENCES imports (id),
+    PRIMARY KEY (edition, iso3)
+) STRICT;
+CREATE INDEX IF NOT EXISTS published_user ON published (builtin, import_id);
+
+-- observations holds raw indicator values: country, indicator (by name),
+-- data year, value, source and vintage (the source's release).
+CREATE TABLE IF NOT EXISTS observations (
+    iso3      TEXT NOT NULL,
+    indicator TEXT NOT NULL,
+    year      INTEGER NOT NULL,
+    source    TEXT NOT NULL,
+    vintage   TEXT NOT NULL,
+    value     REAL NOT NULL,
+    estimate  INTEGER NOT NULL,
+    builtin   INTEGER NOT NULL,
+    import_id INTEGER REFERENCES imports (id),
+    PRIMARY KEY (iso3, indicator, year, source, vintage)
+) STRICT;
+CREATE INDEX IF NOT EXISTS observations_user ON observations (builtin, import_id);
+CREATE INDEX IF NOT EXISTS observations_vintage ON observations (source, vintage);
+
+-- scenarios are user-defined editions; scenario_values their inputs.
+CREATE TABLE IF NOT EXISTS scenarios (
+    name         TEXT PRIMARY KEY,
+    like_edition INTEGER NOT NULL,
+    data_year    INTEGER NOT NULL,
+    created_at   TEXT NOT NULL
+) STRICT;
+CREATE TABLE IF NOT EXISTS scenario_values (
+    scenario  TEXT NOT NULL REFERENCES scenarios (name) ON DELETE CASCADE,
+    iso3      TEXT NOT NULL,
+    indicator TEXT NOT NULL,
+    value     REAL NOT NULL,
+    origin    TEXT NOT NULL CHECK (origin IN ('raw', 'carried', 'set')),
+    year      INTEGER NOT NULL,
+    source    TEXT NOT NULL,
+    PRIMARY KEY (scenario, iso3, indicator)
+) STRICT;
+
+-- results are computations kept with their inputs and method.
+CREATE TABLE IF NOT EXISTS results (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    edition     TEXT NOT NULL,
+    scenario    TEXT REFERENCES scenarios (name) ON DELETE CASCADE,
+    method      INTEGER NOT NULL,
+    method_json TEXT NOT NULL,
+    scores      TEXT NOT NULL,
+    created_at  TEXT NOT NULL
+) STRICT;
+CREATE INDEX IF NOT EXISTS results_edition ON results (edition, id);
+CREATE TABLE IF NOT EXISTS result_inputs (
+    result_id INTEGER NOT NULL REFERENCES results (id) ON DELETE CASCADE,
+    iso3      TEXT NOT NULL,
+    indicator TEXT NOT NULL,
+    value     REAL NOT NULL,
+    origin    TEXT NOT NULL,
+    year      INTEGER NOT NULL,
+    source    TEXT NOT NULL,
+    PRIMARY KEY (result_id, iso3, indicator)
+) STRICT;
+
+-- jobs are background work shared by server processes.
+CREATE TABLE IF NOT EXISTS jobs (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    kind        TEXT NOT NULL,
+    status      TEXT NOT NULL CHECK (status IN ('queued', 'running', 'done', 'failed', 'canceled')),
+    progress    REAL NOT NULL,
+    params      TEXT,
+    result      TEXT,
+    error       TEXT NOT NULL,
+    worker      TEXT NOT NULL,
+    created_at  TEXT NOT NULL,
+    updated_at  TEXT NOT NULL,
+    started_at  TEXT,
+    finished_at TEXT
+) STRICT;
+CREATE INDEX IF NOT EXISTS jobs_queue ON jobs (kind, status, id);
+
+-- +goose Down
+DROP TABLE IF EXISTS jobs;
+DROP TABLE IF EXISTS result_inputs;
+DROP TABLE IF EXISTS results;
+DROP TABLE IF EXISTS scenario_values;
+DROP TABLE IF EXISTS scenarios;
+DROP TABLE IF EXISTS observations;
+DROP TABLE IF EXISTS published;
+DROP TABLE IF EXISTS imports;
+DROP TABLE IF EXISTS seeds;
+DROP TABLE IF EXISTS meta;
