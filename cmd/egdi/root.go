@@ -62,6 +62,7 @@ recomputes each index from its inputs as the UN did, edition by edition.`,
 		a.countryCmd,
 		a.compareCmd,
 		a.computeCmd,
+		a.serveCmd,
 	} {
 		root.AddCommand(c())
 	}

@@ -183,7 +183,7 @@ func readCSV(name string, text []byte) (*grid, error) {
 				if errors.Is(pe.Err, csv.ErrQuote) && pe.Line > 0 {
 					msg = fmt.Errorf("%w (a quoted field is not closed: the file is truncated or a quote is missing)", pe.Err)
 				}
-				return nil, &egdi.InputError{File: name, Row: pe.Line, Column: strconv.Itoa(pe.Column), Err: msg}
+				return nil, &egdi.InputError{File: name, Row: pe.StartLine, Column: csvField(text, pe.Line, pe.Column), Err: msg}
 			}
 			return nil, &egdi.InputError{File: name, Err: err}
 		}
@@ -195,6 +195,23 @@ func readCSV(name string, text []byte) (*grid, error) {
 		return nil, &egdi.InputError{File: name, Err: errors.New("the file is empty")}
 	}
 	return g, nil
+}
+
+// csvField returns, as text, the 1-based field number at the 1-based byte
+// column col of line (encoding/csv reports byte columns; people count
+// fields).
+func csvField(text []byte, line, col int) string {
+	off := 0
+	for l := 1; l < line; l++ {
+		k := bytes.IndexByte(text[off:], '\n')
+		if k < 0 {
+			break
+		}
+		off += k + 1
+	}
+	end := min(off+max(col-1, 0), len(text))
+	_, field := textPos(text[:end], end)
+	return field
 }
 
 // ---------------------------------------------------------------------------

@@ -1,0 +1,272 @@
+package server
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"mime"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/egdi-project/egdi"
+)
+
+// statusOf maps the project's error codes to HTTP statuses: the one place
+// where the error vocabulary meets HTTP. Every input problem is a 4xx.
+func statusOf(err error) int {
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		return http.StatusRequestEntityTooLarge
+	}
+	switch egdi.ErrorCode(err) {
+	case egdi.EINVALID:
+		return http.StatusBadRequest
+	case egdi.ENOTFOUND:
+		return http.StatusNotFound
+	case egdi.ECONFLICT:
+		return http.StatusConflict
+	case egdi.ENOTIMPLEMENTED:
+		// A method detail the UN has not published: the request is
+		// understood but cannot be answered for this edition.
+		return http.StatusUnprocessableEntity
+	case egdi.EBUSY, egdi.EUNAVAILABLE:
+		return http.StatusServiceUnavailable
+	case egdi.ECANCELED:
+		return 499 // client closed the request (nginx's convention); never seen by the client
+	}
+	return http.StatusInternalServerError
+}
+
+// errorBody is the JSON body of every API error.
+type errorBody struct {
+	Error struct {
+		Code    string `json:"code"`
+		Message string `json:"message"`
+	} `json:"error"`
+}
+
+// writeError answers err as JSON. Internal errors are logged with the
+// request and reported to the client only as "Internal error.".
+func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
+	status := statusOf(err)
+	var b errorBody
+	b.Error.Code = egdi.ErrorCode(err)
+	b.Error.Message = egdi.ErrorMessage(err)
+	if status == http.StatusRequestEntityTooLarge {
+		b.Error.Code = egdi.EINVALID
+		b.Error.Message = "Request body too large: the limit is " + strconv.Itoa(maxBodyBytes>>10) + " KiB."
+	}
+	if status >= 500 {
+		s.log.ErrorContext(r.Context(), "request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+	}
+	if status == http.StatusServiceUnavailable {
+		w.Header().Set("Retry-After", "5")
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	writeJSON(w, status, b)
+}
+
+// errNotFound is the API's answer to a path no route matches.
+func (s *Server) apiNotFound(w http.ResponseWriter, r *http.Request) {
+	if allow := s.allowed(r); len(allow) > 0 {
+		w.Header().Set("Allow", strings.Join(allow, ", "))
+		var b errorBody
+		b.Error.Code = egdi.EINVALID
+		b.Error.Message = "Method " + r.Method + " is not allowed here: use " + strings.Join(allow, " or ") + "."
+		writeJSON(w, http.StatusMethodNotAllowed, b)
+		return
+	}
+	s.writeError(w, r, egdi.Errorf(egdi.ENOTFOUND, "No API route %s %s: see /api/v1/openapi.yaml.", r.Method, r.URL.Path))
+}
+
+// marshal encodes v as indented JSON with a final newline, HTML left unescaped
+// (the body is JSON, never HTML).
+func marshal(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	b, err := marshal(v)
+	if err != nil {
+		status = http.StatusInternalServerError
+		b = []byte(`{"error":{"code":"internal","message":"Internal error."}}` + "\n")
+	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
+	w.WriteHeader(status)
+	_, _ = w.Write(b)
+}
+
+// decodeBody reads a JSON request body into v: at most maxBodyBytes,
+// one JSON value, no unknown fields. Problems are EINVALID (400) or, for
+// an oversize body, 413.
+func decodeBody(w http.ResponseWriter, r *http.Request, v any) error {
+	if ct := r.Header.Get("Content-Type"); ct != "" {
+		mt, _, err := mime.ParseMediaType(ct)
+		if err != nil || (mt != "application/json" && !strings.HasSuffix(mt, "+json")) {
+			return egdi.Errorf(egdi.EINVALID, "Send the request body as application/json, not %q.", ct)
+		}
+	}
+	body := http.MaxBytesReader(w, r.Body, maxBodyBytes)
+	dec := json.NewDecoder(body)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return err
+		}
+		if err == io.EOF {
+			return egdi.Errorf(egdi.EINVALID, "The request body is empty: send a JSON object.")
+		}
+		return egdi.Errorf(egdi.EINVALID, "Malformed JSON body: %v.", err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return err
+		}
+		return egdi.Errorf(egdi.EINVALID, "Malformed JSON body: one JSON object expected, more found.")
+	}
+	return nil
+}
+
+// query reads and checks query parameters. The first problem found is kept
+// in err; later reads are then no-ops, so a handler reads every parameter
+// and checks err once.
+type query struct {
+	v   url.Values
+	err error
+}
+
+func newQuery(r *http.Request) *query {
+	q := &query{}
+	v, err := url.ParseQuery(r.URL.RawQuery)
+	if err != nil {
+		q.err = egdi.Errorf(egdi.EINVALID, "Malformed query string: %v.", err)
+	}
+	n := 0
+	for _, vs := range v {
+		n += len(vs)
+	}
+	if n > maxQueryValues && q.err == nil {
+		q.err = egdi.Errorf(egdi.EINVALID, "Too many query parameters (%d): the limit is %d.", n, maxQueryValues)
+	}
+	q.v = v
+	return q
+}
+
+// str returns a parameter given at most once.
+func (q *query) str(name string) string {
+	if q.err != nil {
+		return ""
+	}
+	vs := q.v[name]
+	if len(vs) > 1 {
+		q.err = egdi.Errorf(egdi.EINVALID, "Parameter %s is given %d times: give it once.", name, len(vs))
+		return ""
+	}
+	if len(vs) == 0 {
+		return ""
+	}
+	s := strings.TrimSpace(vs[0])
+	if len(s) > 200 {
+		q.err = egdi.Errorf(egdi.EINVALID, "Parameter %s is too long.", name)
+		return ""
+	}
+	return s
+}
+
+// edition returns the edition parameter (the latest when absent). An
+// unknown edition is a bad parameter (400), not a missing resource.
+func (q *query) edition(name string) int {
+	s := q.str(name)
+	if q.err != nil || s == "" {
+		return egdi.LatestEdition
+	}
+	y, err := strconv.Atoi(s)
+	if err != nil || !slices.Contains(egdi.Editions, y) {
+		q.err = egdi.Errorf(egdi.EINVALID, "Unknown %s %q: choose one of %s.", name, s, editionList())
+		return 0
+	}
+	return y
+}
+
+// oneOf returns a parameter that must be one of allowed (def when absent).
+func (q *query) oneOf(name, def string, allowed []string) string {
+	s := strings.ToLower(q.str(name))
+	if q.err != nil || s == "" {
+		return def
+	}
+	if !slices.Contains(allowed, s) {
+		q.err = egdi.Errorf(egdi.EINVALID, "Unknown %s %q: choose one of %s.", name, s, strings.Join(allowed, ", "))
+		return def
+	}
+	return s
+}
+
+// intRange returns an integer parameter in [lo, hi] (def when absent).
+func (q *query) intRange(name string, def, lo, hi int) int {
+	s := q.str(name)
+	if q.err != nil || s == "" {
+		return def
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < lo || n > hi {
+		q.err = egdi.Errorf(egdi.EINVALID, "Parameter %s must be a whole number from %d to %d, not %q.", name, lo, hi, s)
+		return def
+	}
+	return n
+}
+
+// float returns a number parameter in [lo, hi]; ok is false when absent.
+func (q *query) float(name string, lo, hi float64) (v float64, ok bool) {
+	s := q.str(name)
+	if q.err != nil || s == "" {
+		return 0, false
+	}
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil || !(f >= lo && f <= hi) {
+		q.err = egdi.Errorf(egdi.EINVALID, "Parameter %s must be a number from %g to %g, not %q.", name, lo, hi, s)
+		return 0, false
+	}
+	return f, true
+}
+
+// lang returns the lang parameter: en (default) or ar.
+func (q *query) lang() string { return q.oneOf("lang", "en", []string{"en", "ar"}) }
+
+func editionList() string {
+	s := make([]string, len(egdi.Editions))
+	for i, y := range egdi.Editions {
+		s[i] = strconv.Itoa(y)
+	}
+	return strings.Join(s, ", ")
+}
+
+// parseISO3 checks the shape of a country code from a URL: three letters,
+// any case. A malformed code is EINVALID; an unknown one ENOTFOUND.
+func parseISO3(d *egdi.Dataset, s string) (*egdi.Country, error) {
+	c := egdi.ISO3(strings.ToUpper(s))
+	if !c.Valid() {
+		if len(s) > 20 {
+			s = s[:20] + "…"
+		}
+		return nil, egdi.Errorf(egdi.EINVALID, "%q is not an ISO3 code: give three letters, e.g. BHR.", s)
+	}
+	ct := d.Countries.Get(c)
+	if ct == nil {
+		return nil, egdi.Errorf(egdi.ENOTFOUND, "Unknown country %s: it is not a UN Member State code.", c)
+	}
+	return ct, nil
+}

@@ -1,0 +1,105 @@
+// egdi dashboard: small progressive enhancements. Every page works without
+// this file (forms submit, links navigate); with it, selects apply at once,
+// the map shows a tooltip, and the what-if panel recomputes as a control moves.
+(function () {
+  "use strict";
+
+  // Selects that apply as soon as they change.
+  document.querySelectorAll("select[data-autosubmit]").forEach(function (s) {
+    s.addEventListener("change", function () { if (s.form) s.form.submit(); });
+  });
+
+  // Map tooltip on hover and keyboard focus.
+  var map = document.querySelector(".worldmap");
+  var tip = document.getElementById("maptip");
+  if (map && tip) {
+    var fig = map.closest("figure");
+    var show = function (a, x, y) {
+      tip.textContent = a.getAttribute("aria-label");
+      tip.hidden = false;
+      var box = fig.getBoundingClientRect();
+      var left = x - box.left + 12, top = y - box.top + 12;
+      if (left + tip.offsetWidth > box.width) left = x - box.left - tip.offsetWidth - 12;
+      tip.style.left = Math.max(0, left) + "px";
+      tip.style.top = Math.max(0, top) + "px";
+    };
+    map.addEventListener("mousemove", function (e) {
+      var a = e.target.closest("a");
+      if (a) show(a, e.clientX, e.clientY); else tip.hidden = true;
+    });
+    map.addEventListener("mouseleave", function () { tip.hidden = true; });
+    map.addEventListener("focusin", function (e) {
+      var a = e.target.closest("a");
+      if (!a) return;
+      var r = a.getBoundingClientRect();
+      a.classList.add("active");
+      show(a, r.left + r.width / 2, r.top + r.height / 2);
+    });
+    map.addEventListener("focusout", function (e) {
+      var a = e.target.closest("a");
+      if (a) a.classList.remove("active");
+      tip.hidden = true;
+    });
+  }
+
+  // What-if panel: recompute through the API as a control moves.
+  var wf = document.getElementById("whatif-form");
+  if (wf && window.fetch) {
+    var timer = null, seq = 0;
+    var out = function (id) { return document.getElementById(id); };
+    var groupLabels = {};
+    document.querySelectorAll("[data-group-label]").forEach(function (el) {
+      groupLabels[el.getAttribute("data-group")] = el.getAttribute("data-group-label");
+    });
+    var recompute = function () {
+      var body = { iso3: wf.dataset.iso, edition: parseInt(wf.dataset.edition, 10) };
+      var params = new URLSearchParams({ edition: wf.dataset.edition });
+      wf.querySelectorAll("input[type=range]").forEach(function (r) {
+        var v = parseFloat(r.value);
+        if (r.value !== r.dataset.orig) { body[r.name] = v; params.set(r.name, r.value); }
+      });
+      var mine = ++seq;
+      fetch("/api/v1/whatif", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) })
+        .then(function (res) { return res.json(); })
+        .then(function (j) {
+          if (mine !== seq || !j.whatif) return;
+          var d = parseInt(wf.dataset.digits, 10);
+          out("wi-egdi").textContent = j.whatif.egdi.toFixed(d);
+          out("wi-rank").textContent = j.whatif.egdi_rank;
+          var c = out("wi-change");
+          c.textContent = "(" + (j.rank_change > 0 ? "+" : "") + j.rank_change + ")";
+          c.className = j.rank_change > 0 ? "up" : (j.rank_change < 0 ? "down" : "");
+          var g = out("wi-group");
+          g.className = "pill g-" + j.whatif.group;
+          if (groupLabels[j.whatif.group]) g.textContent = groupLabels[j.whatif.group];
+          history.replaceState(null, "", location.pathname + "?" + params.toString() + "#whatif");
+        })
+        .catch(function () { /* the form still works by submitting */ });
+    };
+    wf.querySelectorAll("input[type=range]").forEach(function (r) {
+      r.addEventListener("input", function () {
+        var o = document.getElementById("wo-" + r.name);
+        if (o) o.textContent = parseFloat(r.value).toFixed(2);
+        clearTimeout(timer);
+        timer = setTimeout(recompute, 80);
+      });
+    });
+  }
+
+  // Uncertainty: cancel a running job.
+  var cancel = document.getElementById("job-cancel");
+  if (cancel && window.fetch) {
+    cancel.addEventListener("click", function () {
+      fetch(cancel.dataset.url, { method: "DELETE" }).then(function () { location.reload(); });
+    });
+  }
+
+  // Compare: at most data-max countries.
+  document.querySelectorAll("select[multiple][data-max]").forEach(function (s) {
+    var max = parseInt(s.dataset.max, 10);
+    s.addEventListener("change", function () {
+      var chosen = Array.prototype.filter.call(s.options, function (o) { return o.selected; });
+      s.setCustomValidity(chosen.length > max ? s.closest("label").textContent.trim() : "");
+    });
+  });
+})();

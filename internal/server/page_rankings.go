@@ -1,0 +1,78 @@
+package server
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/egdi-project/egdi"
+	"github.com/egdi-project/egdi/internal/i18n"
+)
+
+type rankingsPage struct {
+	base
+	P          rankingParams
+	Method     *egdi.Method
+	Rows       []rankingRow
+	Editions   []option
+	Indices    []option
+	Regions    []option
+	Subregions []option
+	Groups     []option
+	Sort       []sortLink // column headers that re-rank the view
+	Downloads  []option   // Value = URL, Label = format
+	Filtered   bool
+}
+
+type sortLink struct {
+	Index, Label, Href string
+	Active             bool
+}
+
+// pageRankings renders a ranking view with its filters, sortable by each
+// index, and links to download the same view.
+func (s *Server) pageRankings(w http.ResponseWriter, r *http.Request) {
+	b := s.newBase(r, "rankings", "rankings")
+	q := newQuery(r)
+	p := parseRanking(q)
+	p.Lang = b.Lang
+	if q.err != nil {
+		s.pageError(w, r, q.err)
+		return
+	}
+	d, v, err := s.dataset(r.Context())
+	if err != nil {
+		s.pageError(w, r, err)
+		return
+	}
+	rk, err := rankingOf(d, v, p)
+	if err != nil {
+		s.pageError(w, r, err)
+		return
+	}
+	pg := &rankingsPage{base: b, P: p, Method: rk.method, Rows: rk.Rows, Editions: editionOptions(p.Edition),
+		Indices: indexOptions(b.Lang, p.By), Filtered: p.Region != "" || p.Subregion != "" || p.Group != ""}
+	pg.Regions = []option{{"", b.T("all"), p.Region == ""}}
+	for _, x := range d.Countries.Regions() {
+		pg.Regions = append(pg.Regions, option{x, i18n.T(b.Lang, x), x == p.Region})
+	}
+	pg.Subregions = []option{{"", b.T("all"), p.Subregion == ""}}
+	for _, x := range d.Countries.Subregions() {
+		pg.Subregions = append(pg.Subregions, option{x, i18n.T(b.Lang, x), x == p.Subregion})
+	}
+	pg.Groups = []option{{"", b.T("all"), p.Group == ""}}
+	for _, x := range egdi.GroupNames {
+		pg.Groups = append(pg.Groups, option{x, i18n.T(b.Lang, x), x == p.Group})
+	}
+	view := func(by string) []string {
+		return []string{"edition", strconv.Itoa(p.Edition), "by", by, "region", p.Region, "subregion", p.Subregion,
+			"group", p.Group, "top", itoa0(p.Top)}
+	}
+	for _, ix := range egdi.Indices {
+		pg.Sort = append(pg.Sort, sortLink{Index: ix, Label: b.T(ix + ".abbr"), Href: b.URL(withQuery("/rankings", view(ix)...)), Active: ix == p.By})
+	}
+	for _, f := range []string{"csv", "xlsx", "json"} {
+		pg.Downloads = append(pg.Downloads, option{Value: withQuery("/api/v1/rankings/download",
+			append(view(p.By), "lang", b.Lang, "format", f)...), Label: f})
+	}
+	s.render(w, r, http.StatusOK, "rankings", pg)
+}

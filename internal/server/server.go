@@ -1,0 +1,103 @@
+package server
+
+import (
+	"context"
+	"html/template"
+	"log/slog"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/egdi-project/egdi"
+)
+
+// Deps are what the server needs from outside. Only Dataset is required.
+type Deps struct {
+	// Dataset returns the data to serve: the built-in record or a store's.
+	// It is called for every request that reads data; it should be cheap
+	// (a store caches its dataset). A new *egdi.Dataset value means new
+	// data: cached responses are then dropped.
+	Dataset func(ctx context.Context) (*egdi.Dataset, error)
+	// Jobs keeps uncertainty jobs and their results. Nil means an
+	// in-process store (NewMemJobs): fine for one process, not for several
+	// behind a load balancer.
+	Jobs Jobs
+	// Now is the clock (time.Now when nil).
+	Now func() time.Time
+	// Version names the build and the data, shown in /healthz and in the
+	// page footer.
+	Version string
+}
+
+// Limits of what a client may send.
+const (
+	maxBodyBytes   = 64 << 10 // JSON request bodies: 64 KiB is far above any valid request
+	maxCompare     = 8        // countries on one comparison
+	maxQueryValues = 64       // values in one query string
+)
+
+// Server serves the API and the dashboard. Build it with [NewServer].
+type Server struct {
+	log   *slog.Logger
+	deps  Deps
+	mux   *http.ServeMux
+	pages map[string]*template.Template
+	cache *respCache
+
+	mu       sync.Mutex
+	lastData *egdi.Dataset
+	derived  *derived // views computed once per dataset (editions, averages)
+}
+
+// NewServer returns the handler of the whole site: API, pages, assets and
+// /healthz, wrapped in the production middleware (request logs, panic
+// recovery, security headers, gzip). logger receives one line per request.
+func NewServer(logger *slog.Logger, deps Deps) http.Handler {
+	s := newServer(logger, deps)
+	return s.handler()
+}
+
+func newServer(logger *slog.Logger, deps Deps) *Server {
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	if deps.Now == nil {
+		deps.Now = time.Now
+	}
+	if deps.Jobs == nil {
+		deps.Jobs = NewMemJobs(deps.Now)
+	}
+	s := &Server{log: logger, deps: deps, mux: http.NewServeMux(), cache: newRespCache(512)}
+	s.pages = mustParsePages()
+	s.addRoutes()
+	return s
+}
+
+func (s *Server) handler() http.Handler {
+	var h http.Handler = s.mux
+	h = gzipMiddleware(h)
+	h = securityHeaders(h)
+	h = s.recoverer(h)
+	h = s.logRequests(h)
+	return h
+}
+
+// dataset returns the current dataset and the views derived from it,
+// dropping cached responses when the dataset changed.
+func (s *Server) dataset(ctx context.Context) (*egdi.Dataset, *derived, error) {
+	d, err := s.deps.Dataset(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	if d == nil || d.Countries == nil {
+		return nil, nil, egdi.Errorf(egdi.EUNAVAILABLE, "No data loaded.")
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if d != s.lastData {
+		s.lastData = d
+		s.derived = newDerived(d)
+		s.cache.reset()
+	}
+	return d, s.derived, nil
+}
