@@ -1,0 +1,434 @@
+package postgres
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/egdi-project/egdi"
+)
+
+// SaveScenario stores a new scenario (see egdi.ScenarioStore).
+func (d *DB) SaveScenario(ctx context.Context, s *egdi.Scenario) error {
+	if err := egdi.CheckScenarioName(s.Name); err != nil {
+		return err
+	}
+	if len(s.Values) == 0 {
+		return egdi.Errorf(egdi.EINVALID, "Edition %s holds no values.", s.Name)
+	}
+	if err := checkValues(s.Values); err != nil {
+		return err
+	}
+	return d.write(ctx, func(tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, `INSERT INTO scenarios (name, like_edition, data_year, created_at) VALUES ($1, $2, $3, $4)
+			ON CONFLICT (name) DO NOTHING`, s.Name, s.Like, s.DataYear, egdi.StoreTime(s.CreatedAt))
+		if err != nil {
+			return err
+		}
+		if tag.RowsAffected() == 0 {
+			return egdi.Errorf(egdi.ECONFLICT, "An edition named %s exists already: delete it first (egdi edition delete %s).", s.Name, s.Name)
+		}
+		return copyValues(ctx, tx, "scenario_values", "scenario", s.Name, s.Values)
+	})
+}
+
+func checkValues(vs []egdi.InputValue) error {
+	seen := map[[2]string]bool{}
+	for _, v := range vs {
+		k := [2]string{string(v.ISO3), v.Indicator.String()}
+		if seen[k] {
+			return egdi.Errorf(egdi.EINVALID, "%s has two values of %s.", v.ISO3, v.Indicator)
+		}
+		seen[k] = true
+		if err := v.Indicator.CheckValue(v.Value); err != nil {
+			return egdi.Errorf(egdi.EINVALID, "%s: %v.", v.ISO3, err)
+		}
+		switch v.Origin {
+		case egdi.OriginRaw, egdi.OriginCarried, egdi.OriginSet:
+		default:
+			return egdi.Errorf(egdi.EINVALID, "%s %s: unknown origin %q.", v.ISO3, v.Indicator, v.Origin)
+		}
+	}
+	return nil
+}
+
+func copyValues(ctx context.Context, tx pgx.Tx, table, ownerCol string, owner any, vs []egdi.InputValue) error {
+	rows := make([][]any, len(vs))
+	for i, v := range vs {
+		rows[i] = []any{owner, string(v.ISO3), v.Indicator.String(), v.Value, v.Origin, v.Year, v.Source}
+	}
+	_, err := tx.CopyFrom(ctx, pgx.Identifier{table},
+		[]string{ownerCol, "iso3", "indicator", "value", "origin", "year", "source"}, pgx.CopyFromRows(rows))
+	return err
+}
+
+// Scenario returns a scenario (see egdi.ScenarioStore).
+func (d *DB) Scenario(ctx context.Context, name string) (*egdi.Scenario, error) {
+	ss, err := d.scenarios(ctx, name)
+	if err != nil {
+		return nil, err
+	}
+	if len(ss) == 0 {
+		return nil, egdi.Errorf(egdi.ENOTFOUND, "No edition named %s (see egdi edition list).", name)
+	}
+	return ss[0], nil
+}
+
+// Scenarios returns every scenario (see egdi.ScenarioStore).
+func (d *DB) Scenarios(ctx context.Context) ([]*egdi.Scenario, error) { return d.scenarios(ctx, "") }
+
+func (d *DB) scenarios(ctx context.Context, name string) ([]*egdi.Scenario, error) {
+	q := `SELECT name, like_edition, data_year, created_at FROM scenarios`
+	var args []any
+	if name != "" {
+		q += ` WHERE name = $1`
+		args = append(args, name)
+	}
+	rows, err := d.pool.Query(ctx, q+` ORDER BY name`, args...)
+	if err != nil {
+		return nil, d.error(err)
+	}
+	var out []*egdi.Scenario
+	byName := map[string]*egdi.Scenario{}
+	for rows.Next() {
+		s := &egdi.Scenario{}
+		if err := rows.Scan(&s.Name, &s.Like, &s.DataYear, &s.CreatedAt); err != nil {
+			rows.Close()
+			return nil, d.error(err)
+		}
+		s.CreatedAt = s.CreatedAt.UTC()
+		out = append(out, s)
+		byName[s.Name] = s
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, d.error(err)
+	}
+	if len(out) == 0 {
+		return nil, nil
+	}
+	q = `SELECT scenario, iso3, indicator, value, origin, year, source FROM scenario_values`
+	if name != "" {
+		q += ` WHERE scenario = $1`
+	}
+	vrows, err := d.pool.Query(ctx, q, args...)
+	if err != nil {
+		return nil, d.error(err)
+	}
+	defer vrows.Close()
+	for vrows.Next() {
+		var owner string
+		v, err := scanValue(vrows, &owner)
+		if err != nil {
+			return nil, d.error(err)
+		}
+		if s := byName[owner]; s != nil {
+			s.Values = append(s.Values, v)
+		}
+	}
+	if err := vrows.Err(); err != nil {
+		return nil, d.error(err)
+	}
+	for _, s := range out {
+		egdi.SortValues(s.Values)
+	}
+	return out, nil
+}
+
+func scanValue(rows pgx.Rows, owner any) (egdi.InputValue, error) {
+	var v egdi.InputValue
+	var iso, ind string
+	if err := rows.Scan(owner, &iso, &ind, &v.Value, &v.Origin, &v.Year, &v.Source); err != nil {
+		return v, err
+	}
+	var ok bool
+	if v.Indicator, ok = egdi.ParseIndicator(ind); !ok {
+		return v, fmt.Errorf("stored value with unknown indicator %q", ind)
+	}
+	v.ISO3 = egdi.ISO3(iso)
+	return v, nil
+}
+
+// DeleteScenario deletes a scenario and its results (see egdi.ScenarioStore).
+func (d *DB) DeleteScenario(ctx context.Context, name string) error {
+	return d.write(ctx, func(tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, `DELETE FROM scenarios WHERE name = $1`, name)
+		if err != nil {
+			return err
+		}
+		if tag.RowsAffected() == 0 {
+			return egdi.Errorf(egdi.ENOTFOUND, "No edition named %s (see egdi edition list).", name)
+		}
+		return nil
+	})
+}
+
+// SaveResult stores a result (see egdi.ResultStore).
+func (d *DB) SaveResult(ctx context.Context, r *egdi.Result) (int64, error) {
+	if len(r.Scores) == 0 {
+		return 0, egdi.Errorf(egdi.EINVALID, "A result needs scores.")
+	}
+	if err := checkValues(r.Inputs); err != nil {
+		return 0, err
+	}
+	scores, err := json.Marshal(r.Scores)
+	if err != nil {
+		return 0, err
+	}
+	mj := r.MethodJSON
+	if mj == nil {
+		mj = json.RawMessage("null")
+	}
+	if !json.Valid(mj) {
+		return 0, egdi.Errorf(egdi.EINVALID, "The result's method is not JSON.")
+	}
+	var id int64
+	err = d.write(ctx, func(tx pgx.Tx) error {
+		var scen *string
+		if r.Scenario != "" {
+			var n int
+			if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM scenarios WHERE name = $1`, r.Scenario).Scan(&n); err != nil {
+				return err
+			}
+			if n == 0 {
+				return egdi.Errorf(egdi.ENOTFOUND, "No edition named %s.", r.Scenario)
+			}
+			scen = &r.Scenario
+		}
+		if err := tx.QueryRow(ctx, `INSERT INTO results (edition, scenario, method, method_json, scores, created_at)
+			VALUES ($1, $2, $3, $4::json, $5::json, $6) RETURNING id`, r.Edition, scen, r.Method, string(mj), string(scores),
+			egdi.StoreTime(r.CreatedAt)).Scan(&id); err != nil {
+			return err
+		}
+		return copyValues(ctx, tx, "result_inputs", "result_id", id, r.Inputs)
+	})
+	if err != nil {
+		return 0, err
+	}
+	return id, nil
+}
+
+// Result returns a result with its inputs and scores (see egdi.ResultStore).
+func (d *DB) Result(ctx context.Context, id int64) (*egdi.Result, error) {
+	rs, err := d.results(ctx, `WHERE id = $1`, id)
+	if err != nil {
+		return nil, err
+	}
+	if len(rs) == 0 {
+		return nil, egdi.Errorf(egdi.ENOTFOUND, "No result %d.", id)
+	}
+	r := rs[0]
+	rows, err := d.pool.Query(ctx, `SELECT result_id, iso3, indicator, value, origin, year, source FROM result_inputs WHERE result_id = $1`, id)
+	if err != nil {
+		return nil, d.error(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var owner int64
+		v, err := scanValue(rows, &owner)
+		if err != nil {
+			return nil, d.error(err)
+		}
+		r.Inputs = append(r.Inputs, v)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, d.error(err)
+	}
+	egdi.SortValues(r.Inputs)
+	return r, nil
+}
+
+// Results lists the results of an edition (see egdi.ResultStore).
+func (d *DB) Results(ctx context.Context, edition string) ([]*egdi.Result, error) {
+	rs, err := d.results(ctx, `WHERE edition = $1`, edition)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range rs {
+		r.Scores, r.MethodJSON = nil, nil
+	}
+	return rs, nil
+}
+
+func (d *DB) results(ctx context.Context, where string, arg any) ([]*egdi.Result, error) {
+	rows, err := d.pool.Query(ctx, `SELECT id, edition, COALESCE(scenario, ''), method, method_json::text, scores::text, created_at
+		FROM results `+where+` ORDER BY id DESC`, arg)
+	if err != nil {
+		return nil, d.error(err)
+	}
+	defer rows.Close()
+	var out []*egdi.Result
+	for rows.Next() {
+		r := &egdi.Result{}
+		var mj, scores string
+		if err := rows.Scan(&r.ID, &r.Edition, &r.Scenario, &r.Method, &mj, &scores, &r.CreatedAt); err != nil {
+			return nil, d.error(err)
+		}
+		r.CreatedAt = r.CreatedAt.UTC()
+		if mj != "null" {
+			r.MethodJSON = json.RawMessage(mj)
+		}
+		if err := json.Unmarshal([]byte(scores), &r.Scores); err != nil {
+			return nil, fmt.Errorf("postgres: result %d: %w", r.ID, err)
+		}
+		out = append(out, r)
+	}
+	return out, d.error(rows.Err())
+}
+
+// Jobs.
+
+const jobColumns = `id, kind, status, progress, params::text, result::text, error, worker, created_at, updated_at, started_at, finished_at`
+
+// CreateJob stores a queued job (see egdi.JobStore).
+func (d *DB) CreateJob(ctx context.Context, kind string, params json.RawMessage) (*egdi.Job, error) {
+	if err := egdi.CheckJob(kind, params); err != nil {
+		return nil, err
+	}
+	now := egdi.StoreTime(d.cfg.Now())
+	var j *egdi.Job
+	err := d.write(ctx, func(tx pgx.Tx) error {
+		var err error
+		j, err = scanJob(tx.QueryRow(ctx, `INSERT INTO jobs (kind, status, progress, params, result, error, worker, created_at, updated_at)
+			VALUES ($1, 'queued', 0, $2::json, NULL, '', '', $3, $3) RETURNING `+jobColumns, kind, nullJSON(params), now))
+		return err
+	})
+	return j, err
+}
+
+// Job returns a job (see egdi.JobStore).
+func (d *DB) Job(ctx context.Context, id int64) (*egdi.Job, error) {
+	j, err := getJob(ctx, d.pool, id)
+	return j, d.error(err)
+}
+
+// Jobs lists jobs (see egdi.JobStore).
+func (d *DB) Jobs(ctx context.Context, kind string, status egdi.JobStatus, limit int) ([]*egdi.Job, error) {
+	q := `SELECT ` + jobColumns + ` FROM jobs WHERE ($1 = '' OR kind = $1) AND ($2 = '' OR status = $2) ORDER BY id DESC`
+	if limit > 0 {
+		q += ` LIMIT ` + strconv.Itoa(limit)
+	}
+	rows, err := d.pool.Query(ctx, q, kind, string(status))
+	if err != nil {
+		return nil, d.error(err)
+	}
+	defer rows.Close()
+	var out []*egdi.Job
+	for rows.Next() {
+		j, err := scanJob(rows)
+		if err != nil {
+			return nil, d.error(err)
+		}
+		out = append(out, j)
+	}
+	return out, d.error(rows.Err())
+}
+
+// ClaimJob moves the oldest queued job of a kind to running (see
+// egdi.JobStore). FOR UPDATE SKIP LOCKED lets several workers claim at
+// once without waiting for each other or taking the same job.
+func (d *DB) ClaimJob(ctx context.Context, kind, worker string) (*egdi.Job, error) {
+	now := egdi.StoreTime(d.cfg.Now())
+	var j *egdi.Job
+	err := d.write(ctx, func(tx pgx.Tx) error {
+		var err error
+		j, err = scanJob(tx.QueryRow(ctx, `UPDATE jobs SET status = 'running', worker = $2, started_at = $3, updated_at = $3
+			WHERE id = (SELECT id FROM jobs WHERE kind = $1 AND status = 'queued' ORDER BY id FOR UPDATE SKIP LOCKED LIMIT 1)
+			RETURNING `+jobColumns, kind, worker, now))
+		if errors.Is(err, pgx.ErrNoRows) {
+			return egdi.Errorf(egdi.ENOTFOUND, "No queued %s job.", kind)
+		}
+		return err
+	})
+	return j, err
+}
+
+// UpdateJob changes a job (see egdi.JobStore).
+func (d *DB) UpdateJob(ctx context.Context, id int64, u egdi.JobUpdate) (*egdi.Job, error) {
+	var j *egdi.Job
+	err := d.write(ctx, func(tx pgx.Tx) error {
+		var err error
+		j, err = scanJob(tx.QueryRow(ctx, `SELECT `+jobColumns+` FROM jobs WHERE id = $1 FOR UPDATE`, id))
+		if errors.Is(err, pgx.ErrNoRows) {
+			return egdi.Errorf(egdi.ENOTFOUND, "No job %d.", id)
+		}
+		if err != nil {
+			return err
+		}
+		if err := u.Apply(j, egdi.StoreTime(d.cfg.Now())); err != nil {
+			return err
+		}
+		j, err = scanJob(tx.QueryRow(ctx, `UPDATE jobs SET status = $2, progress = $3, result = $4::json, error = $5, updated_at = $6,
+			started_at = $7, finished_at = $8 WHERE id = $1 RETURNING `+jobColumns, id, string(j.Status), j.Progress, nullJSON(j.Result),
+			j.Error, j.UpdatedAt, j.StartedAt, j.FinishedAt))
+		return err
+	})
+	return j, err
+}
+
+// DeleteJob deletes a job (see egdi.JobStore).
+func (d *DB) DeleteJob(ctx context.Context, id int64) error {
+	return d.write(ctx, func(tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, `DELETE FROM jobs WHERE id = $1`, id)
+		if err != nil {
+			return err
+		}
+		if tag.RowsAffected() == 0 {
+			return egdi.Errorf(egdi.ENOTFOUND, "No job %d.", id)
+		}
+		return nil
+	})
+}
+
+type queryRower interface {
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+}
+
+func getJob(ctx context.Context, q queryRower, id int64) (*egdi.Job, error) {
+	j, err := scanJob(q.QueryRow(ctx, `SELECT `+jobColumns+` FROM jobs WHERE id = $1`, id))
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, egdi.Errorf(egdi.ENOTFOUND, "No job %d.", id)
+	}
+	return j, err
+}
+
+func scanJob(row pgx.Row) (*egdi.Job, error) {
+	j := &egdi.Job{}
+	var status string
+	var params, result *string
+	var started, finished *time.Time
+	if err := row.Scan(&j.ID, &j.Kind, &status, &j.Progress, &params, &result, &j.Error, &j.Worker,
+		&j.CreatedAt, &j.UpdatedAt, &started, &finished); err != nil {
+		return nil, err
+	}
+	j.Status = egdi.JobStatus(status)
+	if params != nil {
+		j.Params = json.RawMessage(*params)
+	}
+	if result != nil {
+		j.Result = json.RawMessage(*result)
+	}
+	j.CreatedAt, j.UpdatedAt = j.CreatedAt.UTC(), j.UpdatedAt.UTC()
+	if started != nil {
+		t := started.UTC()
+		j.StartedAt = &t
+	}
+	if finished != nil {
+		t := finished.UTC()
+		j.FinishedAt = &t
+	}
+	return j, nil
+}
+
+func nullJSON(b json.RawMessage) *string {
+	if b == nil {
+		return nil
+	}
+	s := string(b)
+	return &s
+}
