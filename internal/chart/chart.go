@@ -304,7 +304,7 @@ func n1(v float64) string {
 }
 
 // textWidth estimates the width of s at size px from average advances of
-// Noto Sans: about 0.58 em per Latin letter or digit, 0.45 em per joined
+// Noto Sans: about 0.58 em per Latin letter or digit, 0.52 em per joined
 // Arabic letter, 0.26 em per space. The estimate only sizes margins and
 // truncates labels, so it errs on the wide side.
 func textWidth(s string, size float64) float64 {
@@ -314,7 +314,7 @@ func textWidth(s string, size float64) float64 {
 		case r == ' ':
 			w += 0.26
 		case r >= 0x0600 && r <= 0x06FF || r >= 0xFB50 && r <= 0xFEFF:
-			w += 0.45
+			w += 0.52
 		default:
 			w += 0.58
 		}

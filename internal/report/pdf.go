@@ -1,0 +1,221 @@
+package report
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os/exec"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/egdi-project/egdi"
+	"github.com/egdi-project/egdi/internal/assets"
+)
+
+// Time limits of the PDF path. A report prints in about a second; the
+// limits only stop a browser that hangs.
+const (
+	startTimeout = 30 * time.Second // browser start
+	printTimeout = 60 * time.Second // one report: load, fonts, print
+)
+
+// pdfState is the browser a Renderer keeps for its PDFs and the loopback
+// server that hands it the pages.
+type pdfState struct {
+	mu      sync.Mutex
+	browser context.Context
+	stop    []func()
+	base    string // http://127.0.0.1:port
+	docs    sync.Map
+	seq     atomic.Uint64
+	printed atomic.Int64
+}
+
+// chromiumNames are the browser binaries looked for on PATH, in order.
+var chromiumNames = []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable"}
+
+// errNoChromium is the message users see when PDF output has no browser.
+func errNoChromium(detail string) error {
+	return egdi.Errorf(egdi.EUNAVAILABLE,
+		"PDF output needs Chromium, and %s. Install it (Debian/Ubuntu: apt-get install chromium; "+
+			"other systems: install Chromium or Google Chrome and put it on PATH), or use --format html.", detail)
+}
+
+// ChromiumPath returns the browser binary PDFs would use, or an
+// EUNAVAILABLE error saying how to install one.
+func (r *Renderer) ChromiumPath() (string, error) {
+	if r.cfg.Chromium != "" {
+		p, err := exec.LookPath(r.cfg.Chromium)
+		if err != nil {
+			return "", errNoChromium(fmt.Sprintf("%q cannot be run (%v)", r.cfg.Chromium, err))
+		}
+		return p, nil
+	}
+	for _, n := range chromiumNames {
+		if p, err := exec.LookPath(n); err == nil {
+			return p, nil
+		}
+	}
+	return "", errNoChromium("none was found on PATH")
+}
+
+// start launches the browser and the loopback server, once.
+func (r *Renderer) start() error {
+	p := &r.pdf
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.browser != nil {
+		return nil
+	}
+	path, err := r.ChromiumPath()
+	if err != nil {
+		return err // not remembered: Chromium may be installed before the next call
+	}
+
+	// The loopback server: fonts from go:embed, the pages from memory.
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return fmt.Errorf("report: loopback listener for the browser: %w", err)
+	}
+	mux := http.NewServeMux()
+	mux.Handle("GET /fonts/", http.StripPrefix("/fonts/", http.FileServerFS(assets.FontFS())))
+	mux.HandleFunc("GET /doc/{id}", func(w http.ResponseWriter, req *http.Request) {
+		b, ok := p.docs.Load(req.PathValue("id"))
+		if !ok {
+			http.NotFound(w, req)
+			return
+		}
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		_, _ = w.Write(b.([]byte))
+	})
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	go func() { _ = srv.Serve(ln) }()
+	p.base = "http://" + ln.Addr().String()
+
+	// The browser. The flags keep a headless Chromium from reaching for
+	// the network (no internet is needed or assumed) and let it run as
+	// root in containers (no sandbox: it only ever loads our own pages
+	// from loopback).
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(path),
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("no-first-run", true),
+		chromedp.Flag("font-render-hinting", "none"),
+	)
+	actx, acancel := chromedp.NewExecAllocator(context.Background(), opts...)
+	bctx, bcancel := chromedp.NewContext(actx)
+	// The first action on bctx starts the browser, which then lives as long
+	// as bctx: a timeout context here would kill it after the start, so
+	// the start limit is a timer instead.
+	t0 := time.Now()
+	timer := time.AfterFunc(startTimeout, bcancel)
+	err = chromedp.Do(bctx)
+	timer.Stop()
+	if err != nil {
+		bcancel()
+		acancel()
+		_ = srv.Close()
+		return errNoChromium(fmt.Sprintf("%s did not start (%v)", path, err))
+	}
+	r.cfg.Logger.Info("browser started", "path", path, "took", time.Since(t0))
+	p.browser = bctx
+	p.stop = []func(){
+		func() {
+			cctx, cancel := context.WithTimeout(bctx, 5*time.Second)
+			defer cancel()
+			_ = chromedp.Cancel(cctx)
+		},
+		bcancel, acancel, func() { _ = srv.Close() },
+	}
+	return nil
+}
+
+// PDF writes the report as an A4, tagged PDF printed by Chromium. The
+// browser starts on the first call and serves every later one.
+func (r *Renderer) PDF(ctx context.Context, w io.Writer, d *egdi.Dataset, q Request) error {
+	var page bytes.Buffer
+	if err := r.html(&page, d, q, "/fonts/"); err != nil {
+		return err
+	}
+	b, err := r.Print(ctx, page.Bytes())
+	if err != nil {
+		return err
+	}
+	_, err = w.Write(b)
+	return err
+}
+
+// Print prints an HTML page made by this package to PDF. The page loads
+// its fonts from /fonts/ on the loopback server.
+func (r *Renderer) Print(ctx context.Context, html []byte) ([]byte, error) {
+	if err := r.start(); err != nil {
+		return nil, err
+	}
+	p := &r.pdf
+	id := strconv.FormatUint(p.seq.Add(1), 10)
+	p.docs.Store(id, html)
+	defer p.docs.Delete(id)
+
+	tab, closeTab := chromedp.NewContext(p.browser) // a new tab of the shared browser
+	defer closeTab()
+	tctx, cancel := context.WithTimeout(tab, printTimeout)
+	defer cancel()
+	stop := context.AfterFunc(ctx, cancel) // the caller's cancellation reaches the tab
+	defer stop()
+
+	fail := func(step string, err error) ([]byte, error) {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		if errors.Is(err, context.DeadlineExceeded) {
+			return nil, egdi.Errorf(egdi.EUNAVAILABLE, "The browser did not finish the PDF (%s) within %s.", step, printTimeout)
+		}
+		return nil, fmt.Errorf("report: PDF %s: %w", step, err)
+	}
+	if err := chromedp.Do(tctx, chromedp.Navigate(p.base+"/doc/"+id)); err != nil {
+		return fail("load", err)
+	}
+	// Print only once the web fonts are in: otherwise Chromium prints with
+	// a fallback font, or with none.
+	if _, err := chromedp.Run(tctx, chromedp.Evaluate[bool](`document.fonts.ready.then(() => true)`, chromedp.EvalAwaitPromise)); err != nil {
+		return fail("fonts", err)
+	}
+	pdf, err := chromedp.Run(tctx, chromedp.PrintToPDF(
+		chromedp.PDFPreferCSSPageSize(), // A4 and margins from @page in report.css
+		chromedp.PDFPrintBackground(),
+		chromedp.PDFOutlineAndTagged(), // outline from the headings, tags for screen readers
+	))
+	if err != nil {
+		return fail("print", err)
+	}
+	p.printed.Add(1)
+	return pdf, nil
+}
+
+// Close stops the browser and the loopback server, if they were started.
+// The Renderer can still write HTML; a later PDF starts a new browser.
+func (r *Renderer) Close() error {
+	p := &r.pdf
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for _, f := range p.stop {
+		f()
+	}
+	if p.browser != nil {
+		r.cfg.Logger.Info("browser stopped", "pdfs", p.printed.Load())
+	}
+	p.stop, p.browser = nil, nil
+	return nil
+}
