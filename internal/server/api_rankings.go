@@ -5,18 +5,14 @@ import (
 	"strings"
 
 	"github.com/egdi-project/egdi"
-	"github.com/egdi-project/egdi/internal/i18n"
+	"github.com/egdi-project/egdi/internal/tabular"
 )
 
 // rankingRow is one country in a ranking, as the CLI's `egdi rank --format
 // json` prints it: the score, its rank within the view, the name in the
-// view's language and the M49 region and sub-region.
-type rankingRow struct {
-	egdi.Ranked
-	Name      string `json:"name"`
-	Region    string `json:"region"`
-	Subregion string `json:"subregion"`
-}
+// view's language and the M49 region and sub-region (the shared row type
+// of package tabular).
+type rankingRow = tabular.Row
 
 // rankingParams is a ranking view: an edition, an index to rank by and a
 // filter, in a language.
@@ -78,15 +74,7 @@ func rankingOf(d *egdi.Dataset, v *derived, p rankingParams) (*ranking, error) {
 }
 
 func newRankingRow(cs *egdi.Countries, r egdi.Ranked, lang string) rankingRow {
-	row := rankingRow{Ranked: r}
-	if c := cs.Get(r.ISO3); c != nil {
-		row.Name = c.Name(lang)
-		row.Region, row.Subregion = c.Region, c.Subregion
-		if lang == "ar" {
-			row.Region, row.Subregion = i18n.T("ar", c.Region), i18n.T("ar", c.Subregion)
-		}
-	}
-	return row
+	return tabular.NewRow(cs, r, lang)
 }
 
 // handleRankings answers GET /api/v1/rankings.
