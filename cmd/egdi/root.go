@@ -63,6 +63,7 @@ recomputes each index from its inputs as the UN did, edition by edition.`,
 		a.compareCmd,
 		a.computeCmd,
 		a.serveCmd,
+		a.whatifCmd,
 	} {
 		root.AddCommand(c())
 	}

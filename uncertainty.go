@@ -1,0 +1,1122 @@
+package egdi
+
+import (
+	"math"
+	"math/bits"
+	"math/rand/v2"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// Rank uncertainty: how much of a ranking is the data and how much the
+// choices of the method. Each replication recomputes the whole edition —
+// at raw level where raw inputs exist (the TII from ITU data), else at
+// component level — under choices drawn at random:
+//
+//   - weights: (w_OSI, w_TII, w_HCI) uniform on the part of the simplex
+//     where every weight is at least 1/3 − band (so at most 1/3 + 2·band);
+//     band = 0.1 by default: each weight in [0.233, 0.533];
+//   - normalisation of each indicator: z-score then min–max of the
+//     composite (the UN's), min–max, or rank (the share of countries with a
+//     lower value), one of three with equal chance. Indices given as
+//     published (OSI, HCI, and TII at component level) stay as published
+//     under the UN's choice, are min–max rescaled under min–max and
+//     replaced by their rank share under rank;
+//   - TII cap: none, 100, 120 or 150 per 100 inhabitants, equal chance
+//     (raw level only: it acts on raw subscriptions);
+//   - noise: every input value x (raw input or given index) becomes
+//     x·(1 + σ·√3·(2u − 1)), u uniform: a multiplicative error of standard
+//     deviation σ (default 0.05), uniform rather than normal because it is
+//     five times cheaper to draw and bounded; then clamped to the input's
+//     bounds (an index to [0, 1]);
+//   - aggregation: arithmetic Σ w_k·c_k (the UN's) or geometric
+//     Π max(c_k, 0.01)^w_k, equal chance (the 0.01 floor keeps the worst
+//     country of one component, at 0 after min–max, from being zeroed).
+//
+// Choices not varied stay the edition's. The edition's zero rule keeps
+// applying to the countries it applied to. At component level a country
+// whose published EGDI is not the cut of its published components' mean
+// keeps the difference as an offset (see [NewModel]). EGDI values are cut to the
+// edition's precision and ranked by its tie rule, ties in unrounded values
+// broken by the baseline order. With nothing varied every replication is
+// the baseline: the base's own ranking.
+
+// Normalisation is how a replication puts indicators on one scale.
+type Normalisation uint8
+
+// Normalisations.
+const (
+	NormZMinMax Normalisation = iota // z-scores, weighted sum, min–max (the UN's)
+	NormMinMax                       // min–max of each indicator, weighted sum, min–max
+	NormRank                         // rank share of each indicator, weighted sum, min–max
+)
+
+// String returns the normalisation's name.
+func (n Normalisation) String() string {
+	return [...]string{"z-minmax", "minmax", "rank"}[n]
+}
+
+// Caps are the TII caps a replication draws from (0 = none).
+var Caps = [4]float64{0, 100, 120, 150}
+
+// Defaults of [Vary].
+const (
+	DefaultWeightBand = 0.1
+	DefaultNoise      = 0.05
+	// MaxReplications is the most replications allowed without Force.
+	MaxReplications = 100_000_000
+	// DefaultSensitivityRows is the number of Saltelli rows used when
+	// Sensitivity is on and SensitivityRows is 0 (capped at Replications).
+	DefaultSensitivityRows = 1 << 13
+)
+
+// Vary says which choices each replication draws.
+type Vary struct {
+	Weights       bool    `json:"weights"`
+	WeightBand    float64 `json:"weight_band,omitempty"`
+	Normalisation bool    `json:"normalisation"`
+	Cap           bool    `json:"cap"`
+	Noise         float64 `json:"noise"` // σ of the multiplicative noise; 0 = none
+	Aggregation   bool    `json:"aggregation"`
+}
+
+// DefaultVary varies everything, with the default band and noise.
+var DefaultVary = Vary{Weights: true, WeightBand: DefaultWeightBand, Normalisation: true, Cap: true,
+	Noise: DefaultNoise, Aggregation: true}
+
+// ParseVary reads a list such as "weights,normalisation,cap,noise=0.05,
+// aggregation"; weights may carry the band ("weights=0.15") and noise its
+// σ ("noise" alone is 0.05). "none" varies nothing.
+func ParseVary(s string) (Vary, error) {
+	var v Vary
+	for _, part := range strings.Split(s, ",") {
+		part = strings.TrimSpace(strings.ToLower(part))
+		name, val, hasVal := strings.Cut(part, "=")
+		num := func(def, lo, hi float64) (float64, error) {
+			if !hasVal {
+				return def, nil
+			}
+			x, err := strconv.ParseFloat(val, 64)
+			if err != nil || !(x > lo && x <= hi) {
+				return 0, Errorf(EINVALID, "Bad --vary %s=%s: give a number above %g and at most %g.", name, val, lo, hi)
+			}
+			return x, nil
+		}
+		var err error
+		switch name {
+		case "", "none":
+		case "weights":
+			v.Weights = true
+			v.WeightBand, err = num(DefaultWeightBand, 0, 1.0/3)
+		case "normalisation", "normalization":
+			v.Normalisation = true
+		case "cap":
+			v.Cap = true
+		case "noise":
+			v.Noise, err = num(DefaultNoise, 0, 0.5)
+		case "aggregation":
+			v.Aggregation = true
+		default:
+			err = Errorf(EINVALID, "Unknown --vary %q: choose from weights, normalisation, cap, noise=σ, aggregation, none.", part)
+		}
+		if err != nil {
+			return Vary{}, err
+		}
+		if hasVal && name != "weights" && name != "noise" {
+			return Vary{}, Errorf(EINVALID, "--vary %s takes no value.", name)
+		}
+	}
+	return v, nil
+}
+
+// Factor is one choice a replication draws; the factors of a sensitivity
+// analysis.
+type Factor uint8
+
+// Factors, in the order of [Vary].
+const (
+	FactorWeights Factor = iota
+	FactorNormalisation
+	FactorCap
+	FactorNoise
+	FactorAggregation
+	numFactors
+)
+
+var factorNames = [numFactors]string{"weights", "normalisation", "cap", "noise", "aggregation"}
+
+// String returns the factor's name.
+func (f Factor) String() string { return factorNames[f] }
+
+// dims is the number of uniform numbers a factor's draw uses.
+var factorDims = [numFactors]int{2, 1, 1, 1, 1}
+
+// UncertaintyOptions configure an uncertainty analysis.
+type UncertaintyOptions struct {
+	Replications int    `json:"replications"`
+	Seed         uint64 `json:"seed"`
+	Vary         Vary   `json:"vary"`
+	// Countries whose rank gets its own Sobol indices (with Sensitivity).
+	Countries []ISO3 `json:"countries,omitempty"`
+	// Sensitivity adds first-order and total Sobol indices of each varied
+	// factor for the mean absolute rank shift and each of Countries.
+	Sensitivity bool `json:"sensitivity"`
+	// SensitivityRows is N of the Saltelli design, which costs N·(k+2)
+	// more recomputations for k factors; 0 means min(Replications,
+	// DefaultSensitivityRows).
+	SensitivityRows int `json:"sensitivity_rows,omitempty"`
+	// Force allows more than MaxReplications.
+	Force bool `json:"-"`
+}
+
+// Validate checks the options: EINVALID for N ≤ 0, N > MaxReplications
+// without Force, or a sensitivity without a varied factor.
+func (o *UncertaintyOptions) Validate() error {
+	switch {
+	case o.Replications <= 0:
+		return Errorf(EINVALID, "--replications must be at least 1, not %d.", o.Replications)
+	case o.Replications > MaxReplications && !o.Force:
+		return Errorf(EINVALID, "--replications %d is more than %d: pass --force if you mean it (about 5 µs each per core).",
+			o.Replications, MaxReplications)
+	case o.SensitivityRows < 0 || o.SensitivityRows > MaxReplications:
+		return Errorf(EINVALID, "--sensitivity-rows must be between 0 and %d.", MaxReplications)
+	case o.Vary.Weights && !(o.Vary.WeightBand > 0 && o.Vary.WeightBand <= 1.0/3):
+		return Errorf(EINVALID, "The weight band must be above 0 and at most 1/3, not %g.", o.Vary.WeightBand)
+	case o.Vary.Noise < 0 || o.Vary.Noise > 0.5 || math.IsNaN(o.Vary.Noise):
+		return Errorf(EINVALID, "The noise must be between 0 and 0.5, not %g.", o.Vary.Noise)
+	}
+	if o.Sensitivity && len(o.factors()) == 0 {
+		return Errorf(EINVALID, "--sensitivity needs at least one varied factor (--vary).")
+	}
+	if !o.Sensitivity && len(o.Countries) > 0 {
+		return Errorf(EINVALID, "--countries selects the countries of --sensitivity: add --sensitivity.")
+	}
+	return nil
+}
+
+// factors returns the varied factors, in order.
+func (o *UncertaintyOptions) factors() []Factor {
+	var out []Factor
+	v := o.Vary
+	for f, on := range [numFactors]bool{v.Weights, v.Normalisation, v.Cap, v.Noise > 0, v.Aggregation} {
+		if on {
+			out = append(out, Factor(f))
+		}
+	}
+	return out
+}
+
+// Draw is the choices of one replication.
+type Draw struct {
+	W         [3]float64
+	Norm      Normalisation
+	Cap       float64
+	Geometric bool
+	NoiseSeed uint64 // 0: no noise
+}
+
+// composite is one component of the model: recomputed from raw inputs for
+// the rows of raw countries, or given as an index.
+type composite struct {
+	raw     bool
+	rows    []int32   // country index of each raw row
+	x       []float64 // raw inputs, input-major: x[k*len(rows)+j]
+	hi      []float64 // upper bound of each raw input (noise clamp)
+	w       []float64 // weight of each raw input in the composite
+	capped  bool      // the cap acts on this composite's inputs (TII)
+	cap     float64   // the edition's cap (0 = none)
+	given   []float64 // per country: the index (NaN for raw rows)
+	carried []int32   // countries of a raw composite that keep their given index
+	// Without noise a component depends only on the normalisation and, for
+	// the TII, the cap: pres[norm][c] is the vector for cap capVals[c].
+	capVals []float64
+	pres    [3][][]float64
+}
+
+// pre returns the precomputed component for a normalisation and cap, or
+// nil when that cap was not precomputed.
+func (mc *composite) pre(norm Normalisation, cp float64) []float64 {
+	for c, x := range mc.capVals {
+		if x == cp {
+			return mc.pres[norm][c]
+		}
+	}
+	return nil
+}
+
+// Model is an edition prepared for uncertainty analysis: flat arrays the
+// replication kernel reads and never writes. It is safe for concurrent
+// use by many [Kernel]s.
+type Model struct {
+	Base    *Base
+	Options UncertaintyOptions
+	factors []Factor
+	dims    int // uniforms per draw
+
+	n         int
+	comp      [3]composite // OSI, TII, HCI
+	weights   [3]float64   // the edition's EGDI weights
+	zero      []bool       // the edition's zero rule applies to the country
+	offset    []float64    // published EGDI − recomputed, where they disagree (component level)
+	egdiMode  RoundMode
+	egdiPow   float64 // 10^digits
+	veryHighQ float64 // the very-high cut-off in units of the last published digit
+	ordinal   bool
+	posBits   uint     // bits of a country's position in a sort key
+	order     []int32  // countries in baseline rank order
+	pos       []uint64 // position of each country in order
+	baseRank  []int32
+	next      []int32 // the country ranked just below (−1 for the last)
+	sens      []int   // countries with their own Sobol indices
+	rows      int     // Saltelli rows
+	sobol     *SobolPoints
+}
+
+// NewModel prepares a base for an uncertainty analysis. The base's level
+// decides how components are recomputed: at raw level composites with raw
+// inputs are rebuilt in every replication (carried countries keep their
+// given index, with noise); at component level every index is given.
+func NewModel(b *Base, o UncertaintyOptions) (*Model, error) {
+	if err := o.Validate(); err != nil {
+		return nil, err
+	}
+	if o.Vary.Weights && o.Vary.WeightBand == 0 {
+		o.Vary.WeightBand = DefaultWeightBand
+	}
+	m := b.Method
+	n := len(b.Scores)
+	md := &Model{Base: b, Options: o, factors: o.factors(), n: n,
+		weights: [3]float64{m.Weights.OSI, m.Weights.TII, m.Weights.HCI}, zero: make([]bool, n),
+		egdiMode: m.EGDIPrecision.Mode, egdiPow: math.Pow10(m.EGDIPrecision.Digits),
+		ordinal: m.Ties == Ordinal, posBits: uint(bits.Len(uint(n))), baseRank: make([]int32, n), next: make([]int32, n),
+		pos: make([]uint64, n)}
+	for _, f := range md.factors {
+		md.dims += factorDims[f]
+	}
+	if o.Vary.Cap && b.Level != RawLevel {
+		md.Options.Vary.Cap = false
+		md.factors = slices.DeleteFunc(md.factors, func(f Factor) bool { return f == FactorCap })
+		md.dims--
+	}
+	in := b.Inputs
+	for ci, c := range []struct {
+		index Indicator
+		comp  *Composite
+	}{{OSI, nil}, {TII, &m.TII}, {HCI, &m.HCI}} {
+		mc := &md.comp[ci]
+		mc.given = make([]float64, n)
+		mc.raw = b.Level == RawLevel && c.comp != nil && b.Raw[c.index]
+		for i := range n {
+			v := in.Get(c.index, i)
+			if math.IsNaN(v) {
+				v = 0 // a missing HCI (2008–2010) is shown and zeroed as 0
+			}
+			mc.given[i] = v
+		}
+		if !mc.raw {
+			continue
+		}
+		mc.capped, mc.cap = c.index == TII, c.comp.Cap
+		for i := range n {
+			if complete(in, c.comp.Inputs, i) {
+				mc.rows = append(mc.rows, int32(i))
+				mc.given[i] = math.NaN()
+			} else {
+				mc.carried = append(mc.carried, int32(i))
+			}
+		}
+		r := len(mc.rows)
+		mc.x = make([]float64, len(c.comp.Inputs)*r)
+		for k, ind := range c.comp.Inputs {
+			for j, i := range mc.rows {
+				mc.x[k*r+j] = in.Get(ind, int(i))
+			}
+			_, hi := ind.Bounds()
+			mc.hi = append(mc.hi, hi)
+			mc.w = append(mc.w, c.comp.Weight(k))
+		}
+	}
+	for i := range n {
+		switch m.ZeroRule {
+		case ZeroIfOSI:
+			md.zero[i] = in.Get(OSI, i) == 0
+		case ZeroIfHCI:
+			h := in.Get(HCI, i)
+			md.zero[i] = math.IsNaN(h) || h == 0
+		}
+	}
+	// A published value q/10^d is very high when q ≥ veryHighQ.
+	md.veryHighQ = math.Ceil(m.Cutoffs[2] * md.egdiPow)
+	for (md.veryHighQ-1)/md.egdiPow >= m.Cutoffs[2] {
+		md.veryHighQ--
+	}
+	for md.veryHighQ/md.egdiPow < m.Cutoffs[2] {
+		md.veryHighQ++
+	}
+	md.precompute()
+	// At component level the baseline is the published ranking. Where a
+	// published EGDI is not the edition's cut of the weighted mean of the
+	// published components (2008: Cameroon and Cambodia, Q11; 2024: EGDI
+	// from unpublished component values, Q6; truncation of truncated
+	// components elsewhere), the country carries the difference as a
+	// fixed offset, so that with nothing varied its EGDI is the published one.
+	md.offset = make([]float64, n)
+	if b.Level == ComponentLevel && b.Published != nil {
+		for i := range n {
+			c := [3]float64{md.comp[0].given[i], md.comp[1].given[i], md.comp[2].given[i]}
+			e := md.weights[0]*c[0] + md.weights[1]*c[1] + md.weights[2]*c[2]
+			if !md.zero[i] && m.EGDIPrecision.Apply(e) != b.Published[i] {
+				md.offset[i] = b.Published[i] - e
+			}
+		}
+	}
+	// The baseline order: by rank, ties in the order the base lists them.
+	md.order = make([]int32, n)
+	for i := range md.order {
+		md.order[i] = int32(i)
+	}
+	slices.SortStableFunc(md.order, func(a, c int32) int { return b.Scores[a].EGDIRank - b.Scores[c].EGDIRank })
+	for p, i := range md.order {
+		md.pos[i] = uint64(p)
+		md.baseRank[i] = int32(b.Scores[i].EGDIRank)
+		md.next[i] = -1
+		if p+1 < n {
+			md.next[i] = md.order[p+1]
+		}
+	}
+	if o.Sensitivity {
+		for _, c := range o.Countries {
+			i := b.Index(c)
+			if i < 0 {
+				return nil, Errorf(ENOTFOUND, "%s was not assessed in edition %d.", c, b.Edition)
+			}
+			if slices.Contains(md.sens, i) {
+				return nil, Errorf(EINVALID, "%s is named twice in --countries.", c)
+			}
+			md.sens = append(md.sens, i)
+		}
+		md.rows = o.SensitivityRows
+		if md.rows == 0 {
+			md.rows = min(o.Replications, DefaultSensitivityRows)
+		}
+		r := rand.New(rand.NewPCG(o.Seed, 1<<62))
+		md.sobol = NewSobolPoints(2*md.dims, r.Uint32)
+	}
+	return md, nil
+}
+
+// precompute fills each component's vectors without noise: for every
+// normalisation, and for the TII at raw level every cap a replication can
+// draw (and the edition's).
+func (md *Model) precompute() {
+	k := md.newScratch()
+	for ci := range md.comp {
+		mc := &md.comp[ci]
+		mc.capVals = []float64{0}
+		if mc.raw && mc.capped {
+			mc.capVals = append(slices.Clone(Caps[:]), mc.cap)
+		}
+		for norm := range mc.pres {
+			mc.pres[norm] = make([][]float64, len(mc.capVals))
+			for c, cp := range mc.capVals {
+				val := slices.Clone(mc.given)
+				switch {
+				case mc.raw:
+					k.composite(mc, Normalisation(norm), cp, false, val)
+				case Normalisation(norm) == NormMinMax:
+					MinMax(val)
+				case Normalisation(norm) == NormRank:
+					rankShare(val, val, k.keys, k.tmpk, k.cnt)
+				}
+				mc.pres[norm][c] = val
+			}
+		}
+	}
+}
+
+// Countries returns the number of countries.
+func (md *Model) Countries() int { return md.n }
+
+// SensitivityRows returns N of the Saltelli design (0 without sensitivity).
+func (md *Model) SensitivityRows() int { return md.rows }
+
+// Factors returns the varied factors.
+func (md *Model) Factors() []Factor { return md.factors }
+
+// draw turns uniforms into choices, factor by factor.
+func (md *Model) draw(u []float64, noise uint64) Draw {
+	d := Draw{W: md.weights, Norm: NormZMinMax}
+	if md.comp[1].raw {
+		d.Cap = md.comp[1].cap
+	}
+	k := 0
+	for _, f := range md.factors {
+		switch f {
+		case FactorWeights:
+			// Fold the unit square onto the triangle x + y ≤ 1 (measure
+			// preserving), giving s uniform on the simplex, then shrink it
+			// to the band: w = (1/3 − band) + 3·band·s.
+			x, y := u[k], u[k+1]
+			if x+y > 1 {
+				x, y = 1-x, 1-y
+			}
+			lo, span := 1.0/3-md.Options.Vary.WeightBand, 3*md.Options.Vary.WeightBand
+			d.W = [3]float64{lo + span*x, lo + span*y, lo + span*(1-x-y)}
+		case FactorNormalisation:
+			d.Norm = Normalisation(min(2, int(u[k]*3)))
+		case FactorCap:
+			d.Cap = Caps[min(3, int(u[k]*4))]
+		case FactorNoise:
+			d.NoiseSeed = noise | 1
+		case FactorAggregation:
+			d.Geometric = u[k] >= 0.5
+		}
+		k += factorDims[f]
+	}
+	return d
+}
+
+// Kernel is one worker's replication machinery: preallocated buffers and
+// its own generators, so that a replication allocates nothing. A Kernel is
+// not safe for concurrent use; make one per goroutine.
+type Kernel struct {
+	md    *Model
+	pcg   *rand.PCG
+	rng   *rand.Rand
+	noise rand.PCG
+	nbuf  uint64    // unused noise bits
+	nleft int       // uniforms left in nbuf
+	nf    []float64 // the noise factors 1 + σ√3·(2u − 1), u on a grid of 4096
+	cnt   []int32   // bucket counts of the sorts
+	tmpk  []uint64  // scatter space of the sorts
+
+	u    []float64
+	val  [3][]float64 // component values per country
+	v    []float64    // one raw input, per row
+	s    []float64    // composite sum, per row
+	keys []uint64
+	egdi []float64
+	pub  []float64
+	rank []int32
+	vh   []bool
+
+	ab    [][]int32 // sensitivity: outputs per run
+	yab   []int64
+	Tally *Tally
+	Sobol []SobolSums[int64] // [0] mean |rank shift| (as a sum), then each country
+}
+
+// NewKernel returns a kernel with its own tally.
+func (md *Model) NewKernel() *Kernel {
+	k := md.newScratch()
+	k.Tally = md.NewTally()
+	k.pcg = rand.NewPCG(0, 0)
+	k.rng = rand.New(k.pcg)
+	if a := md.Options.Vary.Noise * math.Sqrt(3); a > 0 {
+		k.nf = make([]float64, noiseGrid)
+		for q := range k.nf {
+			u := (float64(q) + 0.5) / noiseGrid
+			k.nf[q] = 1 + a*(2*u-1)
+		}
+	}
+	if md.sobol != nil {
+		nf := len(md.factors)
+		k.Sobol = make([]SobolSums[int64], 1+len(md.sens))
+		for i := range k.Sobol {
+			k.Sobol[i] = NewSobolSums[int64](nf)
+		}
+		k.yab = make([]int64, nf)
+		k.ab = make([][]int32, nf+2)
+		for i := range k.ab {
+			k.ab[i] = make([]int32, 1+len(md.sens))
+		}
+	}
+	return k
+}
+
+// newScratch returns a kernel with its buffers only.
+func (md *Model) newScratch() *Kernel {
+	n := md.n
+	rmax := 0
+	for _, c := range md.comp {
+		rmax = max(rmax, len(c.rows))
+	}
+	k := &Kernel{md: md, u: make([]float64, 2*md.dims+1),
+		v: make([]float64, max(rmax, n)), s: make([]float64, max(rmax, n)), keys: make([]uint64, max(rmax, n)),
+		tmpk: make([]uint64, max(rmax, n)), cnt: make([]int32, sortBuckets+1),
+		egdi: make([]float64, n), pub: make([]float64, n), rank: make([]int32, n), vh: make([]bool, n)}
+	for c := range k.val {
+		k.val[c] = make([]float64, n)
+	}
+	return k
+}
+
+// Replicate runs replication i (seeded from (Seed, i)) and adds it to the
+// kernel's tally.
+func (k *Kernel) Replicate(i uint64) {
+	md := k.md
+	k.pcg.Seed(md.Options.Seed, i)
+	for d := range md.dims {
+		k.u[d] = k.rng.Float64()
+	}
+	d := md.draw(k.u[:md.dims], k.rng.Uint64())
+	k.Eval(&d)
+	k.Tally.add(md, k.rank, k.vh)
+}
+
+// SensitivityRow runs row j of the Saltelli design: the model on A, on B
+// and on A_B^(f) for each varied factor f, and adds the outputs to the
+// kernel's Sobol sums.
+func (k *Kernel) SensitivityRow(j uint64) {
+	md := k.md
+	nd := md.dims
+	u := k.u[:2*nd]
+	md.sobol.Point(j+1, u)
+	// A noise seed is the coordinate's bits, mixed with the seed.
+	noiseOf := func(dim int) uint64 {
+		return splitmix(md.Options.Seed ^ uint64(md.sobol.Bits(j+1, dim))<<20 ^ uint64(dim))
+	}
+	noiseDim := -1
+	k0 := 0
+	for _, f := range md.factors {
+		if f == FactorNoise {
+			noiseDim = k0
+		}
+		k0 += factorDims[f]
+	}
+	var na, nb uint64
+	if noiseDim >= 0 {
+		na, nb = noiseOf(noiseDim), noiseOf(nd+noiseDim)
+	}
+	a := md.draw(u[:nd], na)
+	b := md.draw(u[nd:], nb)
+	k.Eval(&a)
+	k.outputs(k.ab[0])
+	k.Eval(&b)
+	k.outputs(k.ab[1])
+	for fi, f := range md.factors {
+		ab := a
+		switch f {
+		case FactorWeights:
+			ab.W = b.W
+		case FactorNormalisation:
+			ab.Norm = b.Norm
+		case FactorCap:
+			ab.Cap = b.Cap
+		case FactorNoise:
+			ab.NoiseSeed = b.NoiseSeed
+		case FactorAggregation:
+			ab.Geometric = b.Geometric
+		}
+		k.Eval(&ab)
+		k.outputs(k.ab[2+fi])
+	}
+	for o := range k.Sobol {
+		for fi := range md.factors {
+			k.yab[fi] = int64(k.ab[2+fi][o])
+		}
+		k.Sobol[o].Add(int64(k.ab[0][o]), int64(k.ab[1][o]), k.yab)
+	}
+}
+
+// outputs writes the outputs of the last Eval: Σ|rank − base rank|, then
+// the rank of each sensitivity country.
+func (k *Kernel) outputs(dst []int32) {
+	var s int32
+	for i, r := range k.rank {
+		d := r - k.md.baseRank[i]
+		if d < 0 {
+			d = -d
+		}
+		s += d
+	}
+	dst[0] = s
+	for x, i := range k.md.sens {
+		dst[1+x] = k.rank[i]
+	}
+}
+
+func splitmix(x uint64) uint64 {
+	x += 0x9e3779b97f4a7c15
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9
+	x = (x ^ (x >> 27)) * 0x94d049bb133111eb
+	return x ^ (x >> 31)
+}
+
+// Ranks returns the ranks of the last Eval, per country (the slice is the
+// kernel's: copy it to keep it).
+func (k *Kernel) Ranks() []int32 { return k.rank }
+
+// noiseGrid is the number of levels of the noise's uniform u: 12 bits, so
+// that five draws come from one 64-bit number and the factors fit a 32 KB
+// table. The grid's step, 2σ√3/4096 (8.5e-5 of x at σ = 0.05), is far
+// below any difference that matters to a rank.
+const noiseGrid = 1 << 12
+
+// noisy writes into dst each value of src times one draw of the
+// multiplicative noise, clamped to [0, hi]; five draws come from each
+// 64-bit number of the noise stream. dst may be src.
+func (k *Kernel) noisy(dst, src []float64, hi float64) {
+	nf := k.nf[:noiseGrid]
+	clamp := func(x float64) float64 { return min(max(x, 0), hi) }
+	j := 0
+	for ; j+5 <= len(src); j += 5 {
+		b := k.noise.Uint64()
+		d, x := dst[j:j+5:j+5], src[j:j+5:j+5]
+		d[0] = clamp(x[0] * nf[b&(noiseGrid-1)])
+		d[1] = clamp(x[1] * nf[(b>>12)&(noiseGrid-1)])
+		d[2] = clamp(x[2] * nf[(b>>24)&(noiseGrid-1)])
+		d[3] = clamp(x[3] * nf[(b>>36)&(noiseGrid-1)])
+		d[4] = clamp(x[4] * nf[(b>>48)&(noiseGrid-1)])
+	}
+	if j < len(src) {
+		b := k.noise.Uint64()
+		for ; j < len(src); j, b = j+1, b>>12 {
+			dst[j] = clamp(src[j] * nf[b&(noiseGrid-1)])
+		}
+	}
+}
+
+// noisyAt is noisy for the countries listed in idx only.
+func (k *Kernel) noisyAt(dst, src []float64, idx []int32, hi float64) {
+	var b uint64
+	for x, i := range idx {
+		if x%5 == 0 {
+			b = k.noise.Uint64()
+		}
+		dst[i] = min(max(src[i]*k.nf[b&(noiseGrid-1)], 0), hi)
+		b >>= 12
+	}
+}
+
+// fastLog returns ln x for x > 0 (x ≥ 0.01 here) to within 1e-11: x =
+// m·2^e with m in [√½, √2), ln m = 2·atanh(t), t = (m − 1)/(m + 1), by its
+// series to t¹¹ (|t| ≤ 0.172, so the first term left out is below 1e-11).
+// Three times faster than math.Log, deterministic, for the geometric mean.
+func fastLog(x float64) float64 {
+	b := math.Float64bits(x)
+	e := int64(b>>52) - 1023
+	m := math.Float64frombits(b&(1<<52-1) | 1023<<52) // in [1, 2)
+	if m > math.Sqrt2 {
+		m /= 2
+		e++
+	}
+	t := (m - 1) / (m + 1)
+	t2 := t * t
+	p := t * (2 + t2*(2.0/3+t2*(2.0/5+t2*(2.0/7+t2*(2.0/9+t2*(2.0/11))))))
+	return float64(e)*math.Ln2 + p
+}
+
+// fastExp returns e^x for x in [−10, 1] to within 1e-12 relative: e^x =
+// 2^k·e^r, k = round(x/ln 2), |r| ≤ ln2/2, e^r by its Taylor series to r¹¹.
+func fastExp(x float64) float64 {
+	k := math.Round(x * math.Log2E)
+	r := x - k*math.Ln2
+	p := 1 + r*(1+r*(1.0/2+r*(1.0/6+r*(1.0/24+r*(1.0/120+r*(1.0/720+r*(1.0/5040+r*(1.0/40320+
+		r*(1.0/362880+r*(1.0/3628800+r*(1.0/39916800)))))))))))
+	return math.Float64frombits(math.Float64bits(p) + uint64(int64(k))<<52)
+}
+
+// Eval recomputes the edition under d and writes the ranks and very-high
+// flags. It allocates nothing. Without noise the components depend only
+// on the normalisation and the cap, so they come from the model's
+// precomputed vectors; with noise they are rebuilt.
+func (k *Kernel) Eval(d *Draw) {
+	md := k.md
+	noise := d.NoiseSeed != 0 && k.nf != nil
+	if noise {
+		k.noise.Seed(d.NoiseSeed, 0x6e6f697365) // "noise"
+		k.nleft = 0
+	}
+	var cur [3][]float64
+	for ci := range md.comp {
+		mc := &md.comp[ci]
+		cp := 0.0
+		if mc.capped {
+			cp = d.Cap
+		}
+		if !noise {
+			if v := mc.pre(d.Norm, cp); v != nil {
+				cur[ci] = v
+				continue
+			}
+		}
+		val := k.val[ci]
+		cur[ci] = val
+		if mc.raw {
+			if noise {
+				k.noisyAt(val, mc.given, mc.carried, 1)
+			} else {
+				for _, i := range mc.carried {
+					val[i] = mc.given[i]
+				}
+			}
+			k.composite(mc, d.Norm, cp, noise, val)
+			continue
+		}
+		if noise {
+			k.noisy(val, mc.given, 1)
+		} else {
+			copy(val, mc.given)
+		}
+		switch d.Norm {
+		case NormMinMax:
+			MinMax(val)
+		case NormRank:
+			rankShare(val, val, k.keys, k.tmpk, k.cnt)
+		}
+	}
+	osi, tii, hci := cur[0], cur[1], cur[2]
+	n := md.n
+	osi, tii, hci = osi[:n], tii[:n], hci[:n]
+	w := d.W
+	pow := md.egdiPow
+	for i := range n {
+		var e float64
+		if d.Geometric {
+			e = fastExp(w[0]*fastLog(max(osi[i], 0.01)) + w[1]*fastLog(max(tii[i], 0.01)) + w[2]*fastLog(max(hci[i], 0.01)))
+		} else {
+			e = w[0]*osi[i] + w[1]*tii[i] + w[2]*hci[i]
+		}
+		e += md.offset[i]
+		if md.zero[i] {
+			e = 0
+		}
+		k.egdi[i] = e
+		// The published value in units of the last digit, as
+		// Precision.Apply cuts it (before its division).
+		var q float64
+		if md.egdiMode == Truncate {
+			q = math.Floor(e*pow + 1e-9)
+		} else {
+			q = math.Round(e * pow)
+		}
+		k.pub[i] = q
+		k.vh[i] = q >= md.veryHighQ
+	}
+	k.rankEGDI()
+}
+
+// composite rebuilds one composite from its raw inputs for the raw rows,
+// writing the values into val: each input (with noise) capped at cp and
+// normalised, summed with its weight, the sum min–max rescaled. For z-scores
+// the arithmetic is that of addZ and MeanStd, operation for operation, so
+// that with nothing varied the result is [Method.Compute]'s to the bit.
+func (k *Kernel) composite(mc *composite, norm Normalisation, cp float64, noise bool, val []float64) {
+	r := len(mc.rows)
+	s := k.s[:r]
+	clear(s)
+	v := k.v[:r]
+	for in := range mc.w {
+		x := mc.x[in*r : (in+1)*r]
+		hi := mc.hi[in]
+		src := x
+		if noise {
+			k.noisy(v, x, hi)
+			src = v
+		}
+		lo, top := math.Inf(1), math.Inf(-1)
+		var sum float64
+		for j, xj := range src {
+			if cp > 0 && xj > cp {
+				xj = cp
+			}
+			v[j] = xj
+			sum += xj
+			lo, top = min(lo, xj), max(top, xj)
+		}
+		wk := mc.w[in]
+		switch norm {
+		case NormZMinMax:
+			// As addZ: s += (w/σ)·(x − mean), population σ.
+			mean := sum / float64(r)
+			var ss float64
+			for _, xj := range v {
+				d := xj - mean
+				ss += d * d
+			}
+			sd := math.Sqrt(ss / float64(r))
+			if !(sd > 0) {
+				continue
+			}
+			f := wk / sd
+			for j, xj := range v {
+				s[j] += f * (xj - mean)
+			}
+		case NormMinMax:
+			if top > lo {
+				f := wk / (top - lo)
+				for j, xj := range v {
+					s[j] += f * (xj - lo)
+				}
+			}
+		case NormRank:
+			rankShare(v, v, k.keys, k.tmpk, k.cnt)
+			for j, xj := range v {
+				s[j] += wk * xj
+			}
+		}
+	}
+	MinMax(s)
+	for j, i := range mc.rows {
+		val[i] = s[j]
+	}
+}
+
+// rankShare writes into dst, for each value of v (≥ 0), the share of the
+// other values strictly below it: (#{l: v_l < v_j})/(n − 1), so ties share
+// a value, the best is 1 (when alone) and the worst 0. dst may be v; keys,
+// tmp and cnt are scratch space (len(v), len(v), sortBuckets+1).
+func rankShare(v, dst []float64, keys, tmp []uint64, cnt []int32) {
+	n := len(v)
+	if n < 2 {
+		for j := range dst {
+			dst[j] = 0
+		}
+		return
+	}
+	keys = keys[:n]
+	sh := uint(bits.Len(uint(n)))
+	mask := uint64(1)<<sh - 1
+	lo, hi := v[0], v[0]
+	for j, x := range v {
+		keys[j] = math.Float64bits(x)&^mask | uint64(j)
+		lo, hi = min(lo, x), max(hi, x)
+	}
+	bucketSort(keys, v, lo, hi, false, tmp, cnt)
+	// Two values tie when their keys agree above the index bits: values
+	// within 2^-44 relative count as equal.
+	f := 1 / float64(n-1)
+	prev, share := uint64(math.MaxUint64), 0.0
+	for p, key := range keys {
+		if key&^mask != prev {
+			prev, share = key&^mask, float64(p)*f
+		}
+		dst[key&mask] = share
+	}
+}
+
+// sortBuckets is the number of buckets of the kernel's sort.
+const sortBuckets = 256
+
+// bucketSort sorts keys ascending, where keys[j] was made from vals[j],
+// a value in [lo, hi] whose order the key follows (ascending, or
+// descending when desc); tmp and cnt are scratch space. A pass of bucket sort
+// on the value (256 equal-width buckets between lo and hi; keys keep their
+// order within a bucket) leaves every key within its bucket, and an
+// insertion sort finishes: O(n) for values spread like EGDI values or
+// indicators, against O(n log n) for a comparison sort.
+func bucketSort(keys []uint64, vals []float64, lo, hi float64, desc bool, tmp []uint64, cnt []int32) {
+	n := len(keys)
+	clear(cnt)
+	f := 0.0
+	if hi > lo {
+		f = (sortBuckets - 1e-9) / (hi - lo)
+	}
+	bucket := func(x float64) int32 {
+		b := int32((x - lo) * f)
+		if desc {
+			b = sortBuckets - 1 - b
+		}
+		return b
+	}
+	for j := range n {
+		cnt[bucket(vals[j])+1]++
+	}
+	for b := 1; b <= sortBuckets; b++ {
+		cnt[b] += cnt[b-1]
+	}
+	tmp = tmp[:n]
+	for j := range n {
+		b := bucket(vals[j])
+		tmp[cnt[b]] = keys[j]
+		cnt[b]++
+	}
+	for p := 1; p < n; p++ {
+		x := tmp[p]
+		q := p - 1
+		for q >= 0 && tmp[q] > x {
+			tmp[q+1] = tmp[q]
+			q--
+		}
+		tmp[q+1] = x
+	}
+	copy(keys, tmp)
+}
+
+// rankEGDI ranks k.egdi: by unrounded value, highest first, ties by the
+// baseline order; competition ranks share a rank between equal published
+// values, ordinal ranks do not.
+func (k *Kernel) rankEGDI() {
+	md := k.md
+	n := md.n
+	keys := k.keys[:n]
+	mask := uint64(1)<<md.posBits - 1
+	lo, hi := k.egdi[0], k.egdi[0]
+	for i, e := range k.egdi {
+		// Complemented bits sort a non-negative float descending.
+		keys[i] = (^math.Float64bits(e))&^mask | md.pos[i]
+		lo, hi = min(lo, e), max(hi, e)
+	}
+	bucketSort(keys, k.egdi, lo, hi, true, k.tmpk, k.cnt)
+	var prev int32 = -1
+	for p, key := range keys {
+		i := md.order[key&mask]
+		r := int32(p + 1)
+		if !md.ordinal && prev >= 0 && k.pub[i] == k.pub[prev] {
+			r = k.rank[prev]
+		}
+		k.rank[i] = r
+		prev = i
+	}
+}
+
+// Tally is the streaming summary of replications: per country a histogram
+// of ranks and three counters. Its size is n²+3n counters whatever the
+// number of replications, and merging tallies is adding counts, so the
+// result does not depend on how replications were split between workers.
+type Tally struct {
+	N     int64
+	n     int
+	Hist  []uint64 // Hist[i*n + rank−1]
+	VH    []uint64 // replications with the country in the very high group
+	Top10 []uint64 // … ranked 10th or better
+	Ahead []uint64 // … ranked strictly ahead of the country below it in the baseline
+}
+
+// NewTally returns an empty tally.
+func (md *Model) NewTally() *Tally {
+	n := md.n
+	c := make([]uint64, n*n+3*n)
+	return &Tally{n: n, Hist: c[:n*n], VH: c[n*n : n*n+n], Top10: c[n*n+n : n*n+2*n], Ahead: c[n*n+2*n:]}
+}
+
+func (t *Tally) add(md *Model, rank []int32, vh []bool) {
+	t.N++
+	n := t.n
+	for i, r := range rank {
+		t.Hist[i*n+int(r)-1]++
+		if r <= 10 {
+			t.Top10[i]++
+		}
+		if vh[i] {
+			t.VH[i]++
+		}
+		if nx := md.next[i]; nx >= 0 && r < rank[nx] {
+			t.Ahead[i]++
+		}
+	}
+}
+
+// Merge adds the counts of o.
+func (t *Tally) Merge(o *Tally) {
+	t.N += o.N
+	for i := range t.Hist {
+		t.Hist[i] += o.Hist[i]
+	}
+	for i := range t.VH {
+		t.VH[i] += o.VH[i]
+		t.Top10[i] += o.Top10[i]
+		t.Ahead[i] += o.Ahead[i]
+	}
+}
+
+// UncertaintyCountry is one country's rank distribution.
+type UncertaintyCountry struct {
+	ISO3       ISO3    `json:"iso3"`
+	Rank       int     `json:"rank"` // in the baseline
+	RankMedian int     `json:"rank_median"`
+	RankP05    int     `json:"rank_p05"`
+	RankP95    int     `json:"rank_p95"`
+	PVeryHigh  float64 `json:"p_very_high"`
+	PTop10     float64 `json:"p_top10"`
+	// Next is the country ranked just below in the baseline, PAheadNext the
+	// share of replications in which the country stays strictly ahead of it.
+	Next       ISO3    `json:"next,omitempty"`
+	PAheadNext float64 `json:"p_ahead_next"`
+}
+
+// SensitivityResult holds the Sobol indices of each varied factor.
+type SensitivityResult struct {
+	Rows        int   `json:"rows"`        // N of the Saltelli design
+	Evaluations int64 `json:"evaluations"` // N·(k+2)
+	// MeanAbsRankShift: the output is (1/n)·Σ_i |rank_i − baseline rank_i|.
+	MeanAbsRankShift []SobolIndex         `json:"mean_abs_rank_shift"`
+	Countries        []CountrySensitivity `json:"countries,omitempty"`
+}
+
+// CountrySensitivity holds the Sobol indices of one country's rank.
+type CountrySensitivity struct {
+	ISO3    ISO3         `json:"iso3"`
+	Indices []SobolIndex `json:"indices"`
+}
+
+// UncertaintyResult is the summary of an uncertainty analysis.
+type UncertaintyResult struct {
+	Edition      int                  `json:"edition"`
+	Level        Level                `json:"level"`
+	Replications int                  `json:"replications"`
+	Seed         uint64               `json:"seed"`
+	Vary         Vary                 `json:"vary"`
+	Countries    []UncertaintyCountry `json:"countries"`
+	Sensitivity  *SensitivityResult   `json:"sensitivity,omitempty"`
+	Notes        []string             `json:"notes,omitempty"`
+}
+
+// quantile returns the smallest rank whose cumulative count reaches p·N
+// (the inverse of the empirical distribution function).
+func quantile(h []uint64, total int64, p float64) int {
+	need := uint64(math.Ceil(p * float64(total)))
+	need = max(need, 1)
+	var c uint64
+	for r, x := range h {
+		c += x
+		if c >= need {
+			return r + 1
+		}
+	}
+	return len(h)
+}
+
+// Result summarises a tally (and, with sensitivity, the Sobol sums merged
+// from every kernel; nil otherwise).
+func (md *Model) Result(t *Tally, sobol []SobolSums[int64]) *UncertaintyResult {
+	b := md.Base
+	o := md.Options
+	res := &UncertaintyResult{Edition: b.Edition, Level: b.Level, Replications: int(t.N), Seed: o.Seed, Vary: o.Vary,
+		Countries: make([]UncertaintyCountry, 0, md.n), Notes: slices.Clone(b.Notes)}
+	if !res.Vary.Weights {
+		res.Vary.WeightBand = 0
+	}
+	if o.Vary.Cap && !md.Options.Vary.Cap {
+		res.Notes = append(res.Notes, "cap not varied: it acts on raw subscriptions, and this is the component level")
+	}
+	if len(md.factors) == 0 {
+		res.Notes = append(res.Notes, "nothing varied: every replication is the baseline")
+	}
+	N := float64(t.N)
+	for _, i := range md.order {
+		h := t.Hist[int(i)*md.n : int(i+1)*md.n]
+		c := UncertaintyCountry{ISO3: b.Inputs.Countries[i], Rank: int(md.baseRank[i]),
+			RankMedian: quantile(h, t.N, 0.5), RankP05: quantile(h, t.N, 0.05), RankP95: quantile(h, t.N, 0.95),
+			PVeryHigh: float64(t.VH[i]) / N, PTop10: float64(t.Top10[i]) / N, PAheadNext: float64(t.Ahead[i]) / N}
+		if nx := md.next[i]; nx >= 0 {
+			c.Next = b.Inputs.Countries[nx]
+		}
+		res.Countries = append(res.Countries, c)
+	}
+	if sobol != nil {
+		names := make([]string, len(md.factors))
+		for i, f := range md.factors {
+			names[i] = f.String()
+		}
+		s := &SensitivityResult{Rows: int(sobol[0].N), Evaluations: sobol[0].N * int64(len(md.factors)+2),
+			MeanAbsRankShift: sobol[0].Indices(names)}
+		for x, i := range md.sens {
+			s.Countries = append(s.Countries, CountrySensitivity{ISO3: b.Inputs.Countries[i], Indices: sobol[1+x].Indices(names)})
+		}
+		res.Sensitivity = s
+	}
+	return res
+}
