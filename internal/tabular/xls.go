@@ -73,32 +73,37 @@ func readXLS(name string, data []byte) (grids []*grid, err error) {
 	return grids, nil
 }
 
-// xlsStream returns the Workbook stream of an OLE2 compound file.
+// xlsStream returns the Workbook stream of an OLE2 compound file. Every
+// stream of the container must claim no more bytes than the file has: the
+// cell reader allocates what the Workbook stream claims.
 func xlsStream(data []byte) ([]byte, error) {
 	r, err := mscfb.New(bytes.NewReader(data))
 	if err != nil {
 		return nil, err
 	}
+	var stream []byte
 	for {
 		e, err := r.Next()
 		if err == io.EOF {
-			return nil, errors.New("no Workbook stream: not an Excel 97–2003 workbook")
+			break
 		}
 		if err != nil {
 			return nil, err
 		}
-		if e.Name != "Workbook" && e.Name != "Book" {
-			continue
-		}
 		if e.Size < 0 || e.Size > int64(len(data)) {
-			return nil, fmt.Errorf("the Workbook stream claims %d bytes in a %d-byte file", e.Size, len(data))
+			return nil, fmt.Errorf("stream %q claims %d bytes in a %d-byte file", e.Name, e.Size, len(data))
 		}
-		b := make([]byte, e.Size)
-		if _, err := io.ReadFull(e, b); err != nil {
-			return nil, fmt.Errorf("workbook stream: %v", err)
+		if stream == nil && (e.Name == "Workbook" || e.Name == "Book") {
+			stream = make([]byte, e.Size)
+			if _, err := io.ReadFull(e, stream); err != nil {
+				return nil, fmt.Errorf("workbook stream: %v", err)
+			}
 		}
-		return b, nil
 	}
+	if stream == nil {
+		return nil, errors.New("no Workbook stream: not an Excel 97–2003 workbook")
+	}
+	return stream, nil
 }
 
 // xlsFormulas walks the BIFF records of a workbook stream, checking that
