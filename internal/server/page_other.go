@@ -18,6 +18,7 @@ type comparePage struct {
 	Editions  []option
 	Countries []option // every member, the chosen ones selected
 	Presets   []option // Value = href
+	Chosen    []option // Value = this view without the country
 	Cmp       *comparison
 	Method    *egdi.Method
 	Chart     template.HTML
@@ -66,6 +67,16 @@ func (s *Server) pageCompare(w http.ResponseWriter, r *http.Request) {
 		c := &all[i]
 		p.Countries = append(p.Countries, option{string(c.ISO3), c.Name(b.Lang),
 			slices.ContainsFunc(chosen, func(x *egdi.Country) bool { return x.ISO3 == c.ISO3 })})
+	}
+	for _, c := range chosen {
+		var rest []string
+		for _, o := range chosen {
+			if o.ISO3 != c.ISO3 {
+				rest = append(rest, string(o.ISO3))
+			}
+		}
+		p.Chosen = append(p.Chosen, option{Value: b.URL(withQuery("/compare", "edition", strconv.Itoa(edition),
+			"countries", strings.Join(rest, ","))), Label: c.Name(b.Lang)})
 	}
 	for _, g := range [][]string{{"gcc", "ARE,BHR,KWT,OMN,QAT,SAU"}, {"leaders", ""}} {
 		if g[1] == "" {

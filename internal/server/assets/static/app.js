@@ -79,7 +79,7 @@
     wf.querySelectorAll("input[type=range]").forEach(function (r) {
       r.addEventListener("input", function () {
         var o = document.getElementById("wo-" + r.name);
-        if (o) o.textContent = parseFloat(r.value).toFixed(2);
+        if (o) o.textContent = parseFloat(r.value).toFixed(4);
         clearTimeout(timer);
         timer = setTimeout(recompute, 80);
       });
