@@ -181,7 +181,7 @@ func (o *Observation) Key() ObservationKey {
 // PrepareBatch checks a batch before it is stored and removes repeated
 // rows: every record must name a known country, an edition and values
 // within bounds; every observation a known country, an indicator, a year
-// from 1990 to 2100 and a value within the indicator's bounds. An
+// from 1950 to 2100 and a value within the indicator's bounds. An
 // observation without a source takes the batch's. A row repeated with the
 // same values is skipped ("duplicate row"); repeated with other values it
 // is an EINVALID error naming the file and the key, and nothing is stored.
@@ -241,8 +241,8 @@ func PrepareBatch(b *Batch, cs *Countries) (recs []Record, obs []Observation, sk
 		if o.Indicator < 0 || o.Indicator >= NumIndicators {
 			return nil, nil, nil, Errorf(EINVALID, "%s: %s: unknown indicator %d.", file, o.ISO3, int(o.Indicator))
 		}
-		if o.Year < 1990 || o.Year > 2100 {
-			return nil, nil, nil, Errorf(EINVALID, "%s: %s %s: year %d is outside 1990–2100.", file, o.ISO3, o.Indicator, o.Year)
+		if o.Year < 1950 || o.Year > 2100 {
+			return nil, nil, nil, Errorf(EINVALID, "%s: %s %s: year %d is outside 1950–2100.", file, o.ISO3, o.Indicator, o.Year)
 		}
 		if o.Source == "" {
 			return nil, nil, nil, Errorf(EINVALID, "%s: %s %s %d: no source.", file, o.ISO3, o.Indicator, o.Year)

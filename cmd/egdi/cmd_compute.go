@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"os"
 	"strconv"
 
@@ -33,7 +34,7 @@ var computeHead = []string{"iso3", "osi", "tii", "hci", "egdi", "epi", "egdi_ran
 func (a *app) computeCmd() *cobra.Command {
 	var (
 		o       outputFlags
-		edition int
+		edition string
 		input   string
 	)
 	c := &cobra.Command{
@@ -49,37 +50,16 @@ OSI, TII, HCI, EGDI and EPI, the ranks, groups and rating classes among the coun
 			if err := o.check(); err != nil {
 				return err
 			}
-			if input == "" {
-				return egdi.Errorf(egdi.EINVALID, "--input FILE.csv is required.")
-			}
-			m, err := egdi.MethodFor(edition)
-			if err != nil {
+			var res *egdi.Results
+			if year, err := strconv.Atoi(edition); err == nil {
+				res, err = a.computeFile(cmd.Context(), year, input)
+				if err != nil {
+					return err
+				}
+			} else if res, err = a.computeScenario(cmd.Context(), edition, input); err != nil {
 				return err
 			}
-			d, err := a.dataset(cmd.Context())
-			if err != nil {
-				return err
-			}
-			fh, err := os.Open(input)
-			if err != nil {
-				return egdi.Errorf(egdi.EINVALID, "Cannot read %s: %v.", input, err)
-			}
-			defer fh.Close()
-			f, err := tabular.ReadInputs(input, fh, d.Countries)
-			if err != nil {
-				return err
-			}
-			need, err := m.Required(f.Inputs)
-			if err != nil {
-				return &egdi.InputError{File: input, Row: 1, Err: err}
-			}
-			if err := f.CheckComplete(need); err != nil {
-				return err
-			}
-			res, err := m.Compute(f.Inputs)
-			if err != nil {
-				return err
-			}
+			m := res.Method
 			rows := make([]computeRow, len(res.Scores))
 			for i, s := range res.Scores {
 				rows[i] = computeRow{ISO3: s.ISO3, OSI: s.OSI, TII: s.TII, HCI: s.HCI, EGDI: s.EGDI, EPI: s.EPI,
@@ -110,8 +90,41 @@ OSI, TII, HCI, EGDI and EPI, the ranks, groups and rating classes among the coun
 			return t.write(a.stdout, o.format, o.lang)
 		},
 	}
-	c.Flags().IntVar(&edition, "edition", egdi.LatestEdition, "edition whose method to use (survey year)")
+	c.Flags().StringVar(&edition, "edition", strconv.Itoa(egdi.LatestEdition), "edition whose method to use (survey year), or the name of an edition of yours (egdi edition list)")
 	c.Flags().StringVar(&input, "input", "", "CSV file of inputs (header: iso3, then indicator names)")
 	o.add(c, "table", "csv", "json")
 	return c
+}
+
+// computeFile computes the inputs in a CSV file with a published edition's
+// method.
+func (a *app) computeFile(ctx context.Context, year int, input string) (*egdi.Results, error) {
+	if input == "" {
+		return nil, egdi.Errorf(egdi.EINVALID, "--input FILE.csv is required.")
+	}
+	m, err := egdi.MethodFor(year)
+	if err != nil {
+		return nil, err
+	}
+	d, err := a.dataset(ctx)
+	if err != nil {
+		return nil, err
+	}
+	fh, err := os.Open(input)
+	if err != nil {
+		return nil, egdi.Errorf(egdi.EINVALID, "Cannot read %s: %v.", input, err)
+	}
+	defer fh.Close()
+	f, err := tabular.ReadInputs(input, fh, d.Countries)
+	if err != nil {
+		return nil, err
+	}
+	need, err := m.Required(f.Inputs)
+	if err != nil {
+		return nil, &egdi.InputError{File: input, Row: 1, Err: err}
+	}
+	if err := f.CheckComplete(need); err != nil {
+		return nil, err
+	}
+	return m.Compute(f.Inputs)
 }

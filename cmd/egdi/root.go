@@ -9,7 +9,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/egdi-project/egdi"
-	"github.com/egdi-project/egdi/internal/builtin"
 )
 
 // app is what every command shares: the environment and the data.
@@ -18,14 +17,19 @@ type app struct {
 	stdout io.Writer
 	stderr io.Writer
 
-	// dataset returns the data commands read; by default the built-in record.
+	// dataset returns the data commands read; by default the store's.
 	dataset func(ctx context.Context) (*egdi.Dataset, error)
+
+	// db is the --db flag; store is the store, opened on first use (store.go).
+	db    string
+	store egdi.Store
 }
 
 // run is the whole program: main only builds its arguments.
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	a := &app{getenv: getenv, stdout: stdout, stderr: stderr}
-	a.dataset = func(context.Context) (*egdi.Dataset, error) { return builtin.Dataset() }
+	a.dataset = a.storeDataset()
+	defer a.closeStore()
 	root := a.rootCmd()
 	root.SetArgs(args[1:])
 	root.SetOut(stdout)
@@ -55,6 +59,7 @@ recomputes each index from its inputs as the UN did, edition by edition.`,
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
 		return egdi.Errorf(egdi.EINVALID, "%v (see egdi help)", err)
 	})
+	root.PersistentFlags().StringVar(&a.db, "db", "", dbFlagHelp)
 	// The command list: one constructor per file cmd_*.go.
 	for _, c := range []func() *cobra.Command{
 		a.editionsCmd,
@@ -62,6 +67,8 @@ recomputes each index from its inputs as the UN did, edition by edition.`,
 		a.countryCmd,
 		a.compareCmd,
 		a.computeCmd,
+		a.importCmd,
+		a.editionCmd,
 		a.serveCmd,
 		a.whatifCmd,
 	} {
