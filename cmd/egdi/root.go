@@ -70,6 +70,7 @@ recomputes each index from its inputs as the UN did, edition by edition.`,
 		a.importCmd,
 		a.editionCmd,
 		a.serveCmd,
+		a.reportCmd,
 		a.whatifCmd,
 	} {
 		root.AddCommand(c())

@@ -13,6 +13,7 @@ import (
 type kpi struct {
 	Label string
 	Value template.HTML // a figure from num, or escaped text
+	Text  bool          // Value is words, not a figure: set smaller
 	Note  template.HTML
 }
 
@@ -162,7 +163,7 @@ func buildCountry(x *data, q Request, w words) (*countryView, error) {
 	v.KPIs = []kpi{
 		{Label: w.T("report.kpi.rank"), Value: num(itoa(s.EGDIRank)), Note: w.S("report.of_n", "n", n)},
 		{Label: w.T("report.kpi.egdi"), Value: num(f4(s.EGDI)), Note: w.S("report.world_avg_is", "v", num(f4(x.world[y].EGDI)))},
-		{Label: w.T("report.kpi.group"), Value: text(w.T(string(s.Group))), Note: w.S("report.class_is", "class", num(class))},
+		{Label: w.T("report.kpi.group"), Value: text(w.T(string(s.Group))), Text: true, Note: w.S("report.class_is", "class", num(class))},
 		{Label: w.T("report.kpi.change"), Value: num(rankChange), Note: changeNote},
 	}
 

@@ -101,12 +101,12 @@ func buildGroup(x *data, q Request, w words) (*groupView, error) {
 		g, wd := m.of(idx), world.of(idx)
 		v.Averages = append(v.Averages, avgRow{Name: w.T(idx), Group: f4(g), World: f4(wd), Diff: signed4(round12(g - wd))})
 		avgBars = append(avgBars,
-			chart.Bar{Label: w.short(idx) + " — " + v.Name, Value: g, Highlight: true},
-			chart.Bar{Label: w.short(idx) + " — " + w.T("world"), Value: wd})
+			chart.Bar{Label: w.short(idx), Value: g, Highlight: true},
+			chart.Bar{Label: w.T("world"), Value: wd})
 	}
 	v.AvgChartTitle = w.T("report.chart.averages") + " " + itoa(y)
 	v.AvgChart = chart.Bars(chart.Options{Title: v.AvgChartTitle, Lang: w.lang, YMin: 0, YMax: 1, Digits: 4,
-		Desc: w.T("report.chart.averages_desc")}, avgBars)
+		Desc: string(w.S("report.chart.averages_desc", "group", v.Name))}, avgBars)
 
 	// Movement since the previous edition.
 	best := x.d.Countries.Get(ms[0].ISO3)
@@ -115,7 +115,7 @@ func buildGroup(x *data, q Request, w words) (*groupView, error) {
 	v.KPIs = []kpi{
 		{Label: w.T("members"), Value: num(itoa(len(ms))), Note: w.S("report.assessed_in", "edition", y)},
 		{Label: w.T("report.kpi.avg_egdi"), Value: num(f4(m.EGDI)), Note: w.S("report.world_avg_is", "v", num(f4(world.EGDI)))},
-		{Label: w.T("report.kpi.best"), Value: text(best.Name(w.lang)), Note: w.S("report.rank_is", "rank", ms[0].EGDIRank)},
+		{Label: w.T("report.kpi.best"), Value: text(best.Name(w.lang)), Text: true, Note: w.S("report.rank_is", "rank", ms[0].EGDIRank)},
 		{Label: w.T("report.kpi.very_high"), Value: num(itoa(vh)), Note: w.S("report.of_n_members", "n", len(ms))},
 	}
 	if v.Prev > 0 {

@@ -28,8 +28,10 @@ func (w words) list(terms []string) string {
 
 // methodRows describes the method of each edition shown (METHODOLOGY §3):
 // EGDI weights, TII and HCI indicators, ranking rule, rating classes.
+// Consecutive editions with the same method share a row ("2003–2005").
 func methodRows(w words, years []int) []methodRow {
 	var out []methodRow
+	first, last := 0, 0
 	for _, y := range years {
 		m, err := egdi.MethodFor(y)
 		if err != nil {
@@ -53,9 +55,19 @@ func methodRows(w words, years []int) []methodRow {
 			rules = append(rules, "report.rule.zero")
 		}
 		r.Rules = w.list(rules)
+		if k := len(out); k > 0 && sameMethod(out[k-1], r) {
+			last = y
+			out[k-1].Edition = itoa(first) + "–" + itoa(last)
+			continue
+		}
+		first, last = y, y
 		out = append(out, r)
 	}
 	return out
+}
+
+func sameMethod(a, b methodRow) bool {
+	return a.Weights == b.Weights && a.TII == b.TII && a.HCI == b.HCI && a.Rules == b.Rules
 }
 
 // methodNotes are the general notes every report carries, the numeral

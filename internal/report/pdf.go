@@ -33,11 +33,23 @@ type pdfState struct {
 	mu      sync.Mutex
 	browser context.Context
 	stop    []func()
-	base    string // http://127.0.0.1:port
+	base    string   // http://127.0.0.1:port
+	tabs    chan tab // idle tabs, reused across reports
 	docs    sync.Map
 	seq     atomic.Uint64
 	printed atomic.Int64
 }
+
+// tab is a browser tab kept for reuse: opening a tab costs about as much
+// as loading a report, so a batch reuses them.
+type tab struct {
+	ctx   context.Context
+	close context.CancelFunc
+}
+
+// maxIdleTabs bounds the tabs kept open between reports (one per core of a
+// small server is plenty; more are opened, and closed, under load).
+const maxIdleTabs = 4
 
 // chromiumNames are the browser binaries looked for on PATH, in order.
 var chromiumNames = []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable"}
@@ -131,6 +143,7 @@ func (r *Renderer) start() error {
 	}
 	r.cfg.Logger.Info("browser started", "path", path, "took", time.Since(t0))
 	p.browser = bctx
+	p.tabs = make(chan tab, maxIdleTabs)
 	p.stop = []func(){
 		func() {
 			cctx, cancel := context.WithTimeout(bctx, 5*time.Second)
@@ -168,9 +181,13 @@ func (r *Renderer) Print(ctx context.Context, html []byte) ([]byte, error) {
 	p.docs.Store(id, html)
 	defer p.docs.Delete(id)
 
-	tab, closeTab := chromedp.NewContext(p.browser) // a new tab of the shared browser
-	defer closeTab()
-	tctx, cancel := context.WithTimeout(tab, printTimeout)
+	t, err := p.getTab()
+	if err != nil {
+		return nil, err
+	}
+	ok := false
+	defer func() { p.putTab(t, ok) }()
+	tctx, cancel := context.WithTimeout(t.ctx, printTimeout)
 	defer cancel()
 	stop := context.AfterFunc(ctx, cancel) // the caller's cancellation reaches the tab
 	defer stop()
@@ -201,7 +218,49 @@ func (r *Renderer) Print(ctx context.Context, html []byte) ([]byte, error) {
 		return fail("print", err)
 	}
 	p.printed.Add(1)
+	ok = true
 	return pdf, nil
+}
+
+// getTab returns an idle tab, or opens one on the shared browser.
+func (p *pdfState) getTab() (tab, error) {
+	p.mu.Lock()
+	tabs, browser := p.tabs, p.browser
+	p.mu.Unlock()
+	select {
+	case t := <-tabs:
+		return t, nil
+	default:
+	}
+	// The first action on a tab's context opens the tab, which then lives
+	// as long as that context: it must be the tab's own context, not a
+	// per-report timeout, or the tab dies with the first report.
+	ctx, cancel := chromedp.NewContext(browser)
+	timer := time.AfterFunc(startTimeout, cancel)
+	err := chromedp.Do(ctx)
+	timer.Stop()
+	if err != nil {
+		cancel()
+		return tab{}, egdi.Errorf(egdi.EUNAVAILABLE, "The browser could not open a tab for the PDF: %v.", err)
+	}
+	return tab{ctx, cancel}, nil
+}
+
+// putTab keeps a tab that printed well for the next report, and closes a
+// tab that failed (its state is unknown) or that is one too many.
+func (p *pdfState) putTab(t tab, ok bool) {
+	if ok {
+		p.mu.Lock()
+		defer p.mu.Unlock()
+		if p.tabs != nil && p.browser != nil {
+			select {
+			case p.tabs <- t:
+				return
+			default:
+			}
+		}
+	}
+	t.close()
 }
 
 // Close stops the browser and the loopback server, if they were started.
@@ -210,12 +269,17 @@ func (r *Renderer) Close() error {
 	p := &r.pdf
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	if p.tabs != nil {
+		for len(p.tabs) > 0 {
+			(<-p.tabs).close()
+		}
+	}
 	for _, f := range p.stop {
 		f()
 	}
 	if p.browser != nil {
 		r.cfg.Logger.Info("browser stopped", "pdfs", p.printed.Load())
 	}
-	p.stop, p.browser = nil, nil
+	p.stop, p.browser, p.tabs = nil, nil, nil
 	return nil
 }

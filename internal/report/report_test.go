@@ -3,6 +3,7 @@ package report_test
 import (
 	"bytes"
 	"flag"
+	"html/template"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -101,4 +102,131 @@ func checkHTML(t *testing.T, s, lang string) {
 
 func stripStyle(s string) string {
 	return regexp.MustCompile(`(?s)<style>.*?</style>`).ReplaceAllString(s, "")
+}
+
+// TestEveryCountryHTML renders the report of each of the 193 Member States
+// in both languages, and every group, region and sub-region report.
+func TestEveryCountryHTML(t *testing.T) {
+	r, d := newRenderer(t), dataset(t)
+	if n := d.Countries.Len(); n != 193 {
+		t.Fatalf("%d countries in the built-in data, want the 193 Member States", n)
+	}
+	var b bytes.Buffer
+	for _, c := range d.Countries.All() {
+		for _, lang := range []string{"en", "ar"} {
+			b.Reset()
+			if err := r.HTML(&b, d, report.Request{Country: string(c.ISO3), Lang: lang}); err != nil {
+				t.Errorf("%s %s: %v", c.ISO3, lang, err)
+				continue
+			}
+			s := b.String()
+			checkHTML(t, s, lang)
+			if name := template.HTMLEscapeString(c.Name(lang)); !strings.Contains(s, "<h1>"+name+"</h1>") {
+				t.Errorf("%s %s: title is not the UN name %q", c.ISO3, lang, c.Name(lang))
+			}
+		}
+	}
+	var groups []report.Request
+	for _, g := range egdi.GroupNames {
+		groups = append(groups, report.Request{Group: g})
+	}
+	for _, reg := range d.Countries.Regions() {
+		groups = append(groups, report.Request{Region: reg})
+	}
+	for _, sub := range d.Countries.Subregions() {
+		groups = append(groups, report.Request{Subregion: sub})
+	}
+	for _, q := range groups {
+		for _, lang := range []string{"en", "ar"} {
+			q.Lang = lang
+			b.Reset()
+			if err := r.HTML(&b, d, q); err != nil {
+				t.Errorf("%+v: %v", q, err)
+				continue
+			}
+			checkHTML(t, b.String(), lang)
+		}
+	}
+}
+
+// TestEveryEdition renders a country report of each edition: the history,
+// method notes and peers of old editions (zero-EGDI countries, no rating
+// classes, 191 countries) must render too.
+func TestEveryEdition(t *testing.T) {
+	r, d := newRenderer(t), dataset(t)
+	for _, y := range d.Years() {
+		for _, q := range []report.Request{{Country: "BHR", Edition: y, Lang: "ar"}, {Country: "IRQ", Edition: y, Lang: "en"}, {Group: "ldc", Edition: y, Lang: "en"}} {
+			var b bytes.Buffer
+			if err := r.HTML(&b, d, q); err != nil {
+				t.Errorf("%+v: %v", q, err)
+				continue
+			}
+			checkHTML(t, b.String(), q.Lang)
+		}
+	}
+}
+
+func TestBadRequests(t *testing.T) {
+	r, d := newRenderer(t), dataset(t)
+	for _, tc := range []struct {
+		name string
+		q    report.Request
+		code string
+	}{
+		{"ErrNoSubject", report.Request{Lang: "en"}, egdi.EINVALID},
+		{"ErrTwoSubjects", report.Request{Country: "BHR", Group: "gcc", Lang: "en"}, egdi.EINVALID},
+		{"ErrLang", report.Request{Country: "BHR", Lang: "fr"}, egdi.EINVALID},
+		{"ErrCountry", report.Request{Country: "XXX", Lang: "en"}, egdi.ENOTFOUND},
+		{"ErrEdition", report.Request{Country: "BHR", Edition: 2001, Lang: "en"}, egdi.ENOTFOUND},
+		{"ErrNegativeEdition", report.Request{Country: "BHR", Edition: -1, Lang: "en"}, egdi.EINVALID},
+		{"ErrNotAssessed", report.Request{Country: "SSD", Edition: 2010, Lang: "en"}, egdi.ENOTFOUND},
+		{"ErrGroup", report.Request{Group: "g77", Lang: "en"}, egdi.EINVALID},
+		{"ErrRegion", report.Request{Region: "Atlantis", Lang: "ar"}, egdi.EINVALID},
+		{"ErrSubregion", report.Request{Subregion: "Nowhere", Lang: "ar"}, egdi.EINVALID},
+		{"ErrNilDataset", report.Request{Country: "BHR", Lang: "en"}, egdi.EUNAVAILABLE},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ds := d
+			if tc.name == "ErrNilDataset" {
+				ds = nil
+			}
+			var b bytes.Buffer
+			err := r.HTML(&b, ds, tc.q)
+			if got := egdi.ErrorCode(err); got != tc.code {
+				t.Fatalf("code %q (%v), want %q", got, err, tc.code)
+			}
+			if b.Len() != 0 {
+				t.Errorf("%d bytes written on error, want none", b.Len())
+			}
+		})
+	}
+}
+
+// TestInlineFonts checks the default HTML: a saved file carries its fonts.
+func TestInlineFonts(t *testing.T) {
+	r := report.New(report.Config{Now: fixedNow})
+	var b bytes.Buffer
+	if err := r.HTML(&b, dataset(t), report.Request{Country: "BHR", Lang: "ar"}); err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Count(b.String(), "src:url(data:font/woff2;base64,"); got != 4 {
+		t.Errorf("%d inline fonts, want 4 (Arabic and Latin, regular and bold)", got)
+	}
+}
+
+// TestNumerals pins the numeral policy: Western digits only, in both
+// languages, and the generation date from the injected clock.
+func TestNumerals(t *testing.T) {
+	r, d := newRenderer(t), dataset(t)
+	var b bytes.Buffer
+	if err := r.HTML(&b, d, report.Request{Country: "SAU", Lang: "ar"}); err != nil {
+		t.Fatal(err)
+	}
+	s := stripStyle(b.String())
+	if i := strings.IndexFunc(s, func(r rune) bool { return r >= '٠' && r <= '٩' || r >= '۰' && r <= '۹' }); i >= 0 {
+		t.Errorf("Arabic-Indic digit in an Arabic report: %q", s[max(0, i-40):i+10])
+	}
+	if !strings.Contains(s, `<span class="n">2026-11-26</span>`) {
+		t.Errorf("generation date is not the injected clock's 2026-11-26")
+	}
 }
