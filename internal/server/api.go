@@ -83,13 +83,13 @@ func (s *Server) apiNotFound(w http.ResponseWriter, r *http.Request) {
 	s.writeError(w, r, egdi.Errorf(egdi.ENOTFOUND, "No API route %s %s: see /api/v1/openapi.yaml.", r.Method, r.URL.Path))
 }
 
-// marshal encodes v as indented JSON with a final newline, HTML left unescaped
-// (the body is JSON, never HTML).
+// marshal encodes v as compact JSON with a final newline, HTML left
+// unescaped (the body is JSON, never HTML). Compact: a ranking is a third
+// smaller than indented, and clients pretty-print if they want to.
 func marshal(v any) ([]byte, error) {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
 	if err := enc.Encode(v); err != nil {
 		return nil, err
 	}

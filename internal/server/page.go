@@ -211,12 +211,36 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, page
 		http.Error(w, "Internal error.", http.StatusInternalServerError)
 		return
 	}
+	if status == http.StatusOK && page != "uncertainty" {
+		// Every other page is a function of the data, the path and the
+		// query: keep it, so the next request skips the work (see pageCached).
+		cr := newCachedResp("text/html; charset=utf-8", "", buf.Bytes())
+		s.pageCache.put(pageKey(r), cr)
+		writeCached(w, r, cr, "no-cache")
+		return
+	}
 	h := w.Header()
 	h.Set("Content-Type", "text/html; charset=utf-8")
 	h.Set("Cache-Control", "no-cache")
 	h.Set("Vary", "Accept-Encoding")
 	w.WriteHeader(status)
 	_, _ = w.Write(buf.Bytes())
+}
+
+func pageKey(r *http.Request) string { return "page:" + r.URL.Path + "?" + r.URL.RawQuery }
+
+// pageCached answers a page from the cache when it was rendered before for
+// the current data; pages are revalidated by ETag ("no-cache"), so a
+// browser gets a 304 for a page it has.
+func (s *Server) pageCached(w http.ResponseWriter, r *http.Request) bool {
+	if _, _, err := s.dataset(r.Context()); err != nil {
+		return false // the handler reports it
+	}
+	if cr := s.pageCache.get(pageKey(r)); cr != nil {
+		writeCached(w, r, cr, "no-cache")
+		return true
+	}
+	return false
 }
 
 // pageError renders the error page for err, with the status of its code.

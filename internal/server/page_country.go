@@ -76,6 +76,9 @@ type slider struct {
 // components, group and class, peers, the explanation of its last change,
 // the what-if panel and the target planner.
 func (s *Server) pageCountry(w http.ResponseWriter, r *http.Request) {
+	if s.pageCached(w, r) {
+		return
+	}
 	b := s.newBase(r, "rankings", "country")
 	q := newQuery(r)
 	edition := q.edition("edition")

@@ -78,6 +78,9 @@ type avgRow struct {
 // pageHome renders the home page: the world map of an index in an
 // edition, and the edition's headline figures.
 func (s *Server) pageHome(w http.ResponseWriter, r *http.Request) {
+	if s.pageCached(w, r) {
+		return
+	}
 	b := s.newBase(r, "home", "site_title")
 	q := newQuery(r)
 	edition := q.edition("edition")

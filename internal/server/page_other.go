@@ -31,6 +31,9 @@ type comparePage struct {
 // pageCompare renders up to eight countries side by side: this edition's
 // scores and their EGDI across editions.
 func (s *Server) pageCompare(w http.ResponseWriter, r *http.Request) {
+	if s.pageCached(w, r) {
+		return
+	}
 	b := s.newBase(r, "compare", "compare")
 	q := newQuery(r)
 	edition := q.edition("edition")
@@ -260,6 +263,9 @@ type methodRow struct {
 // pageMethodology renders the editions table in plain words, the sources
 // and the attribution.
 func (s *Server) pageMethodology(w http.ResponseWriter, r *http.Request) {
+	if s.pageCached(w, r) {
+		return
+	}
 	b := s.newBase(r, "methodology", "methodology")
 	_, v, err := s.dataset(r.Context())
 	if err != nil {

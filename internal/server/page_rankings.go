@@ -31,6 +31,9 @@ type sortLink struct {
 // pageRankings renders a ranking view with its filters, sortable by each
 // index, and links to download the same view.
 func (s *Server) pageRankings(w http.ResponseWriter, r *http.Request) {
+	if s.pageCached(w, r) {
+		return
+	}
 	b := s.newBase(r, "rankings", "rankings")
 	q := newQuery(r)
 	p := parseRanking(q)

@@ -43,6 +43,9 @@ type Server struct {
 	mux   *http.ServeMux
 	pages map[string]*template.Template
 	cache *respCache
+	// pageCache keeps rendered pages (50–200 KB each): fewer than API
+	// responses, so that a crawl of what-if URLs cannot take much memory.
+	pageCache *respCache
 
 	mu       sync.Mutex
 	lastData *egdi.Dataset
@@ -67,7 +70,7 @@ func newServer(logger *slog.Logger, deps Deps) *Server {
 	if deps.Jobs == nil {
 		deps.Jobs = NewMemJobs(deps.Now)
 	}
-	s := &Server{log: logger, deps: deps, mux: http.NewServeMux(), cache: newRespCache(512)}
+	s := &Server{log: logger, deps: deps, mux: http.NewServeMux(), cache: newRespCache(512), pageCache: newRespCache(64)}
 	s.pages = mustParsePages()
 	s.addRoutes()
 	return s
@@ -98,6 +101,7 @@ func (s *Server) dataset(ctx context.Context) (*egdi.Dataset, *derived, error) {
 		s.lastData = d
 		s.derived = newDerived(d)
 		s.cache.reset()
+		s.pageCache.reset()
 	}
 	return d, s.derived, nil
 }
