@@ -1,7 +1,9 @@
 package tabular
 
 import (
+	"archive/zip"
 	"bytes"
+	"io"
 	"errors"
 	"os"
 	"path/filepath"
@@ -138,4 +140,50 @@ func FuzzImportXLS(f *testing.F) {
 	seedHeads(f, 8192, nil, "components/wdi/*.xls")
 	f.Add(append(append([]byte{}, oleMagic...), make([]byte, 504)...))
 	f.Fuzz(func(t *testing.T, data []byte) { checkImport(t, "fuzz.xls", data) })
+}
+
+// FuzzReadSheetXML fuzzes the worksheet reader on raw sheet XML (a zip's
+// checksums keep FuzzImportXLSX's mutations from reaching it), seeded with
+// the sheets of an export and of a fixture with formulas and inline text.
+// It must never panic, and every formula it reports is inside the sheet.
+func FuzzReadSheetXML(f *testing.F) {
+	var buf bytes.Buffer
+	if err := WriteXLSX(&buf, builtin.MustDataset(), 2003); err != nil {
+		f.Fatal(err)
+	}
+	for _, data := range [][]byte{buf.Bytes(), xlsxFixture(f, "F", [][]any{{"a & b", 1.5, true}, {"x", nil, 3}},
+		map[string]string{"C2": "=B2*2"})} {
+		zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+		if err != nil {
+			f.Fatal(err)
+		}
+		for _, zf := range zr.File {
+			if strings.HasPrefix(zf.Name, "xl/worksheets/") {
+				rc, _ := zf.Open()
+				b, _ := io.ReadAll(rc)
+				rc.Close()
+				f.Add(b)
+			}
+		}
+	}
+	f.Add([]byte(`<worksheet><sheetData><row r="2"><c r="B2" t="inlineStr"><is><r><t>a&amp;</t></r><rPh><t>x</t></rPh></is></c><c t="s"><v>0</v></c><c><f>1+1</f><v>2</v></c></row></sheetData></worksheet>`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		rows, formulas, err := readSheetXML(data, []string{"s0", "s1"})
+		if err != nil {
+			return
+		}
+		if len(rows) > maxSheetRows {
+			t.Fatalf("%d rows", len(rows))
+		}
+		for _, r := range rows {
+			if len(r) > maxSheetCols {
+				t.Fatalf("a row of %d cells", len(r))
+			}
+		}
+		for ref := range formulas {
+			if ref.row > maxSheetRows || ref.col >= maxSheetCols {
+				t.Fatalf("formula outside the sheet: %+v", ref)
+			}
+		}
+	})
 }
