@@ -3,6 +3,7 @@ package egdi_test
 import (
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"slices"
 	"strings"
 	"syscall"
@@ -259,6 +260,23 @@ func BenchmarkReplication(b *testing.B) {
 			b.ReportMetric(float64(cpuTime()-c0)/float64(i), "cpu-ns/op")
 		})
 	}
+	// A yardstick measured in the same run: sorting 193 float64 values with
+	// the standard library, so figures from a busy machine can be compared.
+	b.Run("yardstick-sort-193", func(b *testing.B) {
+		r := rand.New(rand.NewPCG(1, 2))
+		src := make([]float64, 193)
+		for i := range src {
+			src[i] = r.Float64()
+		}
+		v := make([]float64, 193)
+		c0, k := cpuTime(), 0
+		for b.Loop() {
+			copy(v, src)
+			slices.Sort(v)
+			k++
+		}
+		b.ReportMetric(float64(cpuTime()-c0)/float64(k), "cpu-ns/op")
+	})
 }
 
 // cpuTime returns the CPU time the process has used (user + system), in

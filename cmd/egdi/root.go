@@ -72,6 +72,9 @@ recomputes each index from its inputs as the UN did, edition by edition.`,
 		a.serveCmd,
 		a.reportCmd,
 		a.whatifCmd,
+		a.targetCmd,
+		a.explainCmd,
+		a.uncertaintyCmd,
 	} {
 		root.AddCommand(c())
 	}
