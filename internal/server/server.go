@@ -22,6 +22,10 @@ type Deps struct {
 	// in-process store (NewMemJobs): fine for one process, not for several
 	// behind a load balancer.
 	Jobs Jobs
+	// Refresh is how long a dataset is reused before Dataset is asked
+	// again (default 1 s): a store answers with one query, but not one per
+	// request; an import by another process shows within Refresh.
+	Refresh time.Duration
 	// Now is the clock (time.Now when nil).
 	Now func() time.Time
 	// Version names the build and the data, shown in /healthz and in the
@@ -47,8 +51,9 @@ type Server struct {
 	// responses, so that a crawl of what-if URLs cannot take much memory.
 	pageCache *respCache
 
-	mu       sync.Mutex
-	lastData *egdi.Dataset
+	mu        sync.Mutex
+	lastData  *egdi.Dataset
+	lastCheck time.Time
 	derived  *derived // views computed once per dataset (editions, averages)
 }
 
@@ -66,6 +71,9 @@ func newServer(logger *slog.Logger, deps Deps) *Server {
 	}
 	if deps.Now == nil {
 		deps.Now = time.Now
+	}
+	if deps.Refresh == 0 {
+		deps.Refresh = time.Second
 	}
 	if deps.Jobs == nil {
 		deps.Jobs = NewMemJobs(deps.Now)
@@ -88,6 +96,12 @@ func (s *Server) handler() http.Handler {
 // dataset returns the current dataset and the views derived from it,
 // dropping cached responses when the dataset changed.
 func (s *Server) dataset(ctx context.Context) (*egdi.Dataset, *derived, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := s.deps.Now()
+	if s.lastData != nil && now.Sub(s.lastCheck) < s.deps.Refresh {
+		return s.lastData, s.derived, nil
+	}
 	d, err := s.deps.Dataset(ctx)
 	if err != nil {
 		return nil, nil, err
@@ -95,8 +109,7 @@ func (s *Server) dataset(ctx context.Context) (*egdi.Dataset, *derived, error) {
 	if d == nil || d.Countries == nil {
 		return nil, nil, egdi.Errorf(egdi.EUNAVAILABLE, "No data loaded.")
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.lastCheck = now
 	if d != s.lastData {
 		s.lastData = d
 		s.derived = newDerived(d)

@@ -25,6 +25,7 @@ import (
 	"github.com/egdi-project/egdi"
 	"github.com/egdi-project/egdi/api"
 	"github.com/egdi-project/egdi/internal/builtin"
+	"github.com/egdi-project/egdi/internal/sqlite"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
@@ -433,9 +434,27 @@ func TestRoutesMatchSpec(t *testing.T) {
 	}
 }
 
-// TestUncertaintyJob runs a job to its end, and cancels another.
+// TestUncertaintyJob runs a job to its end, and cancels another, with the
+// in-process job store and with the SQLite store's job table (what several
+// processes share).
 func TestUncertaintyJob(t *testing.T) {
+	t.Run("memory", func(t *testing.T) { testUncertaintyJob(t, nil) })
+	t.Run("sqlite", func(t *testing.T) {
+		st, err := sqlite.Open(t.Context(), sqlite.Config{Path: filepath.Join(t.TempDir(), "egdi.db"),
+			Builtin: builtin.MustDataset(), BuiltinVersion: builtin.Version})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { st.Close() })
+		testUncertaintyJob(t, StoreJobs(st))
+	})
+}
+
+func testUncertaintyJob(t *testing.T, jobs Jobs) {
 	s := newTestServer(t)
+	if jobs != nil {
+		s.deps.Jobs = jobs
+	}
 	h := s.handler()
 	sp := loadSpec(t)
 	body := `{"edition":2024,"group":"gcc","replicates":200,"seed":7}`

@@ -1,0 +1,117 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net/http"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// syncBuffer is a bytes.Buffer safe to read while the server writes.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+var servingURL = regexp.MustCompile(`serving on (http://\S+/)`)
+
+// TestServe starts `egdi serve` on a free loopback port with a fresh SQLite
+// store, reads a page and the API, and stops it as SIGTERM does (the
+// context ends): run returns nil after a graceful shutdown.
+func TestServe(t *testing.T) {
+	dir := t.TempDir()
+	env := map[string]string{"XDG_DATA_HOME": dir, "HOME": dir}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var out, errb syncBuffer
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"egdi", "serve", "--addr", "127.0.0.1:0", "--db", "sqlite:" + filepath.Join(dir, "egdi.db")},
+			func(k string) string { return env[k] }, &out, &errb)
+	}()
+	var base string
+	for deadline := time.Now().Add(20 * time.Second); base == ""; {
+		if m := servingURL.FindStringSubmatch(out.String()); m != nil {
+			base = m[1]
+			break
+		}
+		select {
+		case err := <-done:
+			t.Fatalf("serve stopped: %v\n%s", err, errb.String())
+		default:
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("serve did not start: %q", out.String())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	for _, tt := range []struct {
+		path, want string
+		status     int
+	}{
+		{"healthz", `"status":"ok"`, 200},
+		{"api/v1/rankings?edition=2024&top=1", `"iso3":"DNK"`, 200},
+		{"api/v1/countries/ZZZ", `"not_found"`, 404},
+		{"ar/countries/BHR", `dir="rtl"`, 200},
+	} {
+		resp, err := http.Get(base + tt.path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != tt.status || !strings.Contains(string(b), tt.want) {
+			t.Errorf("GET /%s: %d %.200s; want %d with %s", tt.path, resp.StatusCode, b, tt.status, tt.want)
+		}
+	}
+	if !strings.Contains(errb.String(), `"msg":"request"`) {
+		t.Errorf("no JSON request log on stderr: %.300s", errb.String())
+	}
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("serve returned %v after shutdown, want nil", err)
+		}
+	case <-time.After(25 * time.Second):
+		t.Fatal("serve did not stop")
+	}
+}
+
+// TestServeBadInput: a bad flag is exit status 2, with a message.
+func TestServeBadInput(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		args []string
+	}{
+		{"bad address", []string{"serve", "--addr", "nowhere:99999"}},
+		{"bad log level", []string{"serve", "--log-level", "loud"}},
+		{"bad database", []string{"serve", "--db", "mysql://x"}},
+		{"argument", []string{"serve", "extra"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			_, stderr, code := egdiRun(t, tt.args...)
+			if code != exitInvalid || !strings.HasPrefix(stderr, "egdi: ") {
+				t.Errorf("exit %d, stderr %q; want 2 and a message", code, stderr)
+			}
+		})
+	}
+}
