@@ -74,11 +74,22 @@ type countryView struct {
 // uncertainty): sentences and a table. A nil *analysis renders as "not
 // available in this build".
 type analysis struct {
-	Lines []template.HTML
-	Head  []string
-	Rows  [][]string
-	Note  template.HTML
+	Lines      []template.HTML
+	Head       []string
+	Rows       [][]string        // plain cells
+	HTMLRows   [][]template.HTML // cells with figures already marked up
+	NumCols    []bool            // which columns hold figures
+	Highlight  []bool            // which Rows are the country's
+	NotesTitle template.HTML     // heading of Notes
+	Notes      []template.HTML   // a list under the table
+	Note       template.HTML     // a closing remark
 }
+
+// Num reports whether column i holds figures.
+func (a *analysis) Num(i int) bool { return i < len(a.NumCols) && a.NumCols[i] }
+
+// HL reports whether row i is the country's own.
+func (a *analysis) HL(i int) bool { return i < len(a.Highlight) && a.Highlight[i] }
 
 // peerArea returns the area a country is compared with: its M49
 // intermediate region where there is one (Eastern Africa, South America:

@@ -4,6 +4,7 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/egdi-project/egdi"
 )
@@ -101,6 +102,10 @@ func meanOf(scores []*egdi.Score) means {
 // data is a dataset with every edition scored once, shared by all the
 // reports of a batch.
 type data struct {
+	mu    sync.Mutex                      // guards the lazy caches below
+	bases map[int]*egdi.Base              // analysis bases by edition
+	unc   map[int]*egdi.UncertaintyResult // rank uncertainty by edition
+
 	d        *egdi.Dataset
 	years    []int
 	editions map[int][]egdi.Score
@@ -112,7 +117,7 @@ func newData(d *egdi.Dataset) (*data, error) {
 	if d == nil || d.Countries == nil {
 		return nil, egdi.Errorf(egdi.EUNAVAILABLE, "No data loaded.")
 	}
-	x := &data{d: d, years: d.Years(), editions: map[int][]egdi.Score{},
+	x := &data{d: d, years: d.Years(), editions: map[int][]egdi.Score{}, bases: map[int]*egdi.Base{}, unc: map[int]*egdi.UncertaintyResult{},
 		index: map[int]map[egdi.ISO3]*egdi.Score{}, world: map[int]means{}}
 	if len(x.years) == 0 {
 		return nil, egdi.Errorf(egdi.ENOTFOUND, "The dataset holds no published edition.")

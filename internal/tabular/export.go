@@ -3,12 +3,12 @@ package tabular
 import (
 	"encoding/csv"
 	"encoding/json"
-	"fmt"
 	"io"
 	"maps"
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
 
@@ -43,19 +43,72 @@ func NewRow(cs *egdi.Countries, r egdi.Ranked, lang string) Row {
 // ExportFormats are the formats [Export] writes.
 var ExportFormats = []string{"csv", "xlsx", "json"}
 
-// Export writes one edition in format csv, xlsx or json (see [WriteCSV],
-// [WriteXLSX], [WriteJSON]).
+// Export writes a published edition in format csv, xlsx or json (see
+// [Table.WriteCSV], [Table.WriteXLSX], [Table.WriteJSON]).
 func Export(w io.Writer, d *egdi.Dataset, edition int, format string) error {
+	if !slices.Contains(ExportFormats, format) {
+		return egdi.Errorf(egdi.EINVALID, "Unknown export format %q: choose one of %s.", format, strings.Join(ExportFormats, ", "))
+	}
+	t, err := PublishedTable(d, edition)
+	if err != nil {
+		return err
+	}
+	return t.Write(w, format)
+}
+
+// Table is an edition's ranking as an export writes it: a published edition
+// (see [PublishedTable]) or the computed result of an edition of the user's
+// (a scenario).
+type Table struct {
+	// Edition fills the Survey Year column: the year of a published
+	// edition, or a scenario's name (which [Import] refuses as a published
+	// edition, so a scenario cannot come back as the UN's record).
+	Edition   string
+	Method    *egdi.Method
+	Countries *egdi.Countries
+	// Scores are the assessed countries' scores, in any order.
+	Scores []egdi.Score
+	// Records, for a published edition, are its records: they give the
+	// names as published and the Member States the UN did not assess,
+	// which are exported with blank values.
+	Records []egdi.Record
+}
+
+// PublishedTable returns the table of a published edition: the published
+// values and EGDI ranks (egdi.Dataset.Edition) and the published records.
+func PublishedTable(d *egdi.Dataset, edition int) (*Table, error) {
+	m, err := egdi.MethodFor(edition)
+	if err != nil {
+		return nil, err
+	}
+	scores, err := d.Edition(edition)
+	if err != nil {
+		return nil, err
+	}
+	return &Table{Edition: strconv.Itoa(edition), Method: m, Countries: d.Countries, Scores: scores, Records: d.Published[edition]}, nil
+}
+
+// Write writes the table in format csv, xlsx or json.
+func (t *Table) Write(w io.Writer, format string) error {
 	switch format {
 	case "csv":
-		return WriteCSV(w, d, edition)
+		return t.WriteCSV(w)
 	case "xlsx":
-		return WriteXLSX(w, d, edition)
+		return t.WriteXLSX(w)
 	case "json":
-		return WriteJSON(w, d, edition)
+		return t.WriteJSON(w)
 	}
 	return egdi.Errorf(egdi.EINVALID, "Unknown export format %q: choose one of %s.", format, strings.Join(ExportFormats, ", "))
 }
+
+// WriteCSV writes a published edition as CSV (see [Table.WriteCSV]).
+func WriteCSV(w io.Writer, d *egdi.Dataset, edition int) error { return Export(w, d, edition, "csv") }
+
+// WriteXLSX writes a published edition as XLSX (see [Table.WriteXLSX]).
+func WriteXLSX(w io.Writer, d *egdi.Dataset, edition int) error { return Export(w, d, edition, "xlsx") }
+
+// WriteJSON writes a published edition as JSON (see [Table.WriteJSON]).
+func WriteJSON(w io.Writer, d *egdi.Dataset, edition int) error { return Export(w, d, edition, "json") }
 
 // ExportHeader is the header of a CSV export and of the English sheet of an
 // XLSX export: the UN E-Government Data Center columns, then the country's
@@ -75,34 +128,29 @@ type exportRow struct {
 	country *egdi.Country
 }
 
-// editionRows returns every Member State's row of an edition: the assessed
-// ones in the order of the published rank (ties by code), then those the UN
-// did not assess, by code. Values are the published ones at the edition's
-// precision.
-func editionRows(d *egdi.Dataset, edition int) (*egdi.Method, []exportRow, error) {
-	m, err := egdi.MethodFor(edition)
-	if err != nil {
-		return nil, nil, err
-	}
-	scores, err := d.Edition(edition)
-	if err != nil {
-		return nil, nil, err
-	}
+// rows returns every country's row: the assessed ones in the order of the
+// EGDI rank (ties by code), then those the UN did not assess, by code.
+func (t *Table) rows() []exportRow {
+	scores := slices.Clone(t.Scores)
+	egdi.SortByRank(scores, "egdi")
 	recs := map[egdi.ISO3]egdi.Record{}
-	for _, r := range d.Published[edition] {
+	for _, r := range t.Records {
 		recs[r.ISO3] = r
 	}
-	out := make([]exportRow, 0, len(d.Published[edition]))
+	out := make([]exportRow, 0, max(len(scores), len(recs)))
 	for i := range scores {
 		s := &scores[i]
-		out = append(out, exportRow{rec: recs[s.ISO3], score: s, country: d.Countries.Get(s.ISO3)})
+		rec, ok := recs[s.ISO3]
+		if !ok {
+			rec = egdi.Record{ISO3: s.ISO3}
+		}
+		out = append(out, exportRow{rec: rec, score: s, country: t.Countries.Get(s.ISO3)})
 		delete(recs, s.ISO3)
 	}
-	rest := slices.Sorted(maps.Keys(recs))
-	for _, c := range rest {
-		out = append(out, exportRow{rec: recs[c], country: d.Countries.Get(c)})
+	for _, c := range slices.Sorted(maps.Keys(recs)) {
+		out = append(out, exportRow{rec: recs[c], country: t.Countries.Get(c)})
 	}
-	return m, out, nil
+	return out
 }
 
 // values returns the row's EGDI, EPI, OSI, HCI and TII (the Data Center
@@ -137,17 +185,14 @@ func (r *exportRow) name() string {
 	return string(r.rec.ISO3)
 }
 
-// WriteCSV writes an edition as CSV in the UN E-Government Data Center
+// WriteCSV writes the table as CSV in the UN E-Government Data Center
 // layout plus iso3, region and subregion ([ExportHeader]), one row per
 // Member State. Values are written with the edition's published precision
 // (egdi.Precision.Format); a country the UN did not assess that year has
 // a blank rank and blank values. The file starts with a UTF-8 byte-order
 // mark so that Excel reads the names as UTF-8; [Import] skips it.
-func WriteCSV(w io.Writer, d *egdi.Dataset, edition int) error {
-	m, rows, err := editionRows(d, edition)
-	if err != nil {
-		return err
-	}
+func (t *Table) WriteCSV(w io.Writer) error {
+	m, rows := t.Method, t.rows()
 	if _, err := io.WriteString(w, "\uFEFF"); err != nil {
 		return err
 	}
@@ -156,7 +201,7 @@ func WriteCSV(w io.Writer, d *egdi.Dataset, edition int) error {
 		return err
 	}
 	for _, r := range rows {
-		rec := []string{strconv.Itoa(edition), r.name(), "", "", "", "", "", "", string(r.rec.ISO3), "", ""}
+		rec := []string{t.Edition, r.name(), "", "", "", "", "", "", string(r.rec.ISO3), "", ""}
 		if r.country != nil {
 			rec[9], rec[10] = r.country.Region, r.country.Subregion
 		}
@@ -176,24 +221,38 @@ func WriteCSV(w io.Writer, d *egdi.Dataset, edition int) error {
 
 // XLSXSheets returns the names of the two sheets of an XLSX export: the
 // English sheet ("EGDI 2024") and the Arabic one.
-func XLSXSheets(edition int) (en, ar string) {
-	return fmt.Sprintf("EGDI %d", edition), fmt.Sprintf("%s %d", i18n.T("ar", "egdi.short"), edition)
+func XLSXSheets(edition string) (en, ar string) {
+	// A sheet name has at most 31 characters.
+	en, ar = "EGDI "+edition, i18n.T("ar", "egdi.short")+" "+edition
+	if utf8.RuneCountInString(ar) > 31 {
+		ar = "EGDI " + edition + " ar"
+	}
+	return truncRunes(en, 31), truncRunes(ar, 31)
 }
 
-// WriteXLSX writes an edition as an XLSX workbook with two sheets holding
+func truncRunes(s string, n int) string {
+	r := []rune(s)
+	if len(r) > n {
+		return string(r[:n])
+	}
+	return s
+}
+
+// WriteXLSX writes the table as an XLSX workbook with two sheets holding
 // the same table: an English sheet with the CSV columns ([ExportHeader])
 // and an Arabic sheet, laid out right to left, with the glossary's Arabic
 // headings, the UN Arabic short names and the Arabic region names. Figures
 // are numbers (not text) in Western digits (the i18n numeral policy),
 // shown with the edition's number of decimals; the header row is frozen.
-func WriteXLSX(w io.Writer, d *egdi.Dataset, edition int) error {
-	m, rows, err := editionRows(d, edition)
-	if err != nil {
-		return err
-	}
+func (t *Table) WriteXLSX(w io.Writer) error {
+	m, rows := t.Method, t.rows()
 	f := excelize.NewFile()
 	defer f.Close()
-	en, ar := XLSXSheets(edition)
+	en, ar := XLSXSheets(t.Edition)
+	var edition any = t.Edition
+	if y, err := strconv.Atoi(t.Edition); err == nil {
+		edition = y
+	}
 	if err := f.SetSheetName("Sheet1", en); err != nil {
 		return err
 	}
@@ -301,22 +360,18 @@ func cellName(col, row int) string {
 	return c
 }
 
-// WriteJSON writes an edition's ranking exactly as `egdi rank --edition Y
-// --format json` prints it: an array of [Row] in the order of the EGDI rank,
-// names in English, indented by two spaces. Only assessed countries have a
-// row: the ranking has no place for the others.
-func WriteJSON(w io.Writer, d *egdi.Dataset, edition int) error {
-	scores, err := d.Edition(edition)
-	if err != nil {
-		return err
-	}
-	ranked, err := egdi.Filter{}.Apply(d.Countries, scores, "egdi")
+// WriteJSON writes the table's ranking exactly as `egdi rank --edition Y
+// --format json` prints it: an array of [Row] in the order of the EGDI
+// rank, names in English, indented by two spaces. Only assessed countries
+// have a row: the ranking has no place for the others.
+func (t *Table) WriteJSON(w io.Writer) error {
+	ranked, err := egdi.Filter{}.Apply(t.Countries, t.Scores, "egdi")
 	if err != nil {
 		return err
 	}
 	rows := make([]Row, len(ranked))
 	for i, r := range ranked {
-		rows[i] = NewRow(d.Countries, r, "en")
+		rows[i] = NewRow(t.Countries, r, "en")
 	}
 	return EncodeJSON(w, rows)
 }

@@ -131,7 +131,7 @@ func TestWriteXLSX(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	en, ar := XLSXSheets(y)
+	en, ar := XLSXSheets("2003")
 	if got := f.GetSheetList(); len(got) != 2 || got[0] != en || got[1] != ar {
 		t.Fatalf("sheets %q, want [%q %q]", got, en, ar)
 	}
@@ -213,6 +213,37 @@ func TestExportErrors(t *testing.T) {
 			err := Export(&bytes.Buffer{}, d, tt.edition, tt.format)
 			if got := egdi.ErrorCode(err); got != tt.code {
 				t.Errorf("code %q (%v), want %q", got, err, tt.code)
+			}
+		})
+	}
+}
+
+// TestScenarioTableIsNotPublished: a table of an edition of the user's has
+// the scenario's name in the Survey Year column, every assessed country in
+// rank order, and importing its CSV or XLSX is refused, so a scenario can
+// never come back as the UN's published record.
+func TestScenarioTableIsNotPublished(t *testing.T) {
+	d := builtin.MustDataset()
+	tab, err := PublishedTable(d, 2022)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tab.Edition, tab.Records = "my-2026", nil
+	for _, format := range []string{"csv", "xlsx"} {
+		t.Run(format, func(t *testing.T) {
+			var buf bytes.Buffer
+			if err := tab.Write(&buf, format); err != nil {
+				t.Fatal(err)
+			}
+			if format == "csv" {
+				lines := strings.Split(strings.TrimSpace(buf.String()), "\n")
+				if len(lines) != 194 || !strings.HasPrefix(lines[1], "my-2026,Denmark,1,") {
+					t.Errorf("%d lines, first row %q; want 193 rows starting with my-2026,Denmark,1", len(lines), lines[1])
+				}
+			}
+			_, err := Import("scenario."+format, &buf, ImportOptions{Countries: d.Countries})
+			if err == nil || !strings.Contains(err.Error(), `"my-2026" is not a published edition`) {
+				t.Errorf("import: %v, want a refusal naming my-2026", err)
 			}
 		})
 	}

@@ -3,8 +3,8 @@ package tabular
 import (
 	"archive/zip"
 	"bytes"
-	"io"
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
