@@ -54,7 +54,7 @@ type Server struct {
 	mu        sync.Mutex
 	lastData  *egdi.Dataset
 	lastCheck time.Time
-	derived  *derived // views computed once per dataset (editions, averages)
+	derived   *derived // views computed once per dataset (editions, averages)
 }
 
 // NewServer returns the handler of the whole site: API, pages, assets and
