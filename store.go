@@ -38,9 +38,9 @@ type DatasetStore interface {
 	// built-in list), every published edition (built-in and imported) and
 	// every raw observation, imported ones before built-in ones so that
 	// [LatestInputs] prefers an imported value over a built-in value of the
-	// same year. The result is the caller's: the store keeps no reference
-	// to it, but it may share unchanged slices with the built-in record,
-	// so callers must not modify published records in place.
+	// same year. The result may be shared: stores keep it (and the
+	// built-in record's slices in it) until the data change, so callers
+	// must not modify it.
 	Dataset(ctx context.Context) (*Dataset, error)
 }
 
@@ -302,12 +302,27 @@ func MergeDataset(builtin *Dataset, recs []Record, obs []Observation) *Dataset {
 		d.Observations = builtin.Observations
 		return d
 	}
-	keys := make(map[ObservationKey]bool, len(obs))
+	// An imported observation can have a built-in one's key only if it has
+	// a built-in source and vintage: only those are looked up.
+	pairs := map[[2]string]bool{}
+	var last [2]string
+	for i := range builtin.Observations {
+		if p := [2]string{builtin.Observations[i].Source, builtin.Observations[i].Vintage}; p != last {
+			pairs[p], last = true, p
+		}
+	}
+	keys := map[ObservationKey]bool{}
 	for i := range obs {
-		keys[obs[i].Key()] = true
+		if pairs[[2]string{obs[i].Source, obs[i].Vintage}] {
+			keys[obs[i].Key()] = true
+		}
 	}
 	d.Observations = make([]Observation, 0, len(obs)+len(builtin.Observations))
 	d.Observations = append(d.Observations, obs...)
+	if len(keys) == 0 {
+		d.Observations = append(d.Observations, builtin.Observations...)
+		return d
+	}
 	for i := range builtin.Observations {
 		if !keys[builtin.Observations[i].Key()] {
 			d.Observations = append(d.Observations, builtin.Observations[i])

@@ -10,8 +10,19 @@ import (
 )
 
 // Dataset returns the built-in record merged with the imported rows (see
-// egdi.DatasetStore and the sqlite package, whose rules are the same).
+// egdi.DatasetStore and the sqlite package, whose rules are the same). The
+// dataset is kept until meta.data_version changes, so a server answering
+// many requests reads the rows once per import.
 func (d *DB) Dataset(ctx context.Context) (*egdi.Dataset, error) {
+	var version int64
+	if err := d.pool.QueryRow(ctx, `SELECT data_version FROM meta WHERE id = 1`).Scan(&version); err != nil {
+		return nil, d.error(err)
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.cache != nil && d.cacheVersion == version {
+		return d.cache, nil
+	}
 	where := ``
 	if d.current {
 		where = `WHERE NOT builtin`
@@ -25,13 +36,15 @@ func (d *DB) Dataset(ctx context.Context) (*egdi.Dataset, error) {
 		return nil, err
 	}
 	if d.current {
-		return egdi.MergeDataset(d.cfg.Builtin, recs, obs), nil
+		d.cache = egdi.MergeDataset(d.cfg.Builtin, recs, obs)
+	} else {
+		d.cache = &egdi.Dataset{Countries: d.cfg.Builtin.Countries, Published: map[int][]egdi.Record{}, Observations: obs}
+		for _, r := range recs {
+			d.cache.Published[r.Edition] = append(d.cache.Published[r.Edition], r)
+		}
 	}
-	out := &egdi.Dataset{Countries: d.cfg.Builtin.Countries, Published: map[int][]egdi.Record{}, Observations: obs}
-	for _, r := range recs {
-		out.Published[r.Edition] = append(out.Published[r.Edition], r)
-	}
-	return out, nil
+	d.cacheVersion = version
+	return d.cache, nil
 }
 
 func (d *DB) records(ctx context.Context, where string) ([]egdi.Record, error) {
@@ -209,7 +222,11 @@ func (d *DB) Import(ctx context.Context, b *egdi.Batch, progress func(done, tota
 				}
 			}
 		}
-		return flush()
+		if err := flush(); err != nil {
+			return err
+		}
+		_, err := tx.Exec(ctx, `UPDATE meta SET data_version = data_version + 1 WHERE id = 1`)
+		return err
 	})
 	if err != nil {
 		return nil, err

@@ -20,6 +20,7 @@ import (
 	"net"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -62,6 +63,10 @@ type DB struct {
 	name string // host:port/database, for messages (never the password)
 	// current is true when the built-in rows are exactly cfg.Builtin.
 	current bool
+
+	mu           sync.Mutex
+	cache        *egdi.Dataset // the last dataset read (see Dataset)
+	cacheVersion int64
 }
 
 var _ egdi.Store = (*DB)(nil)
@@ -257,7 +262,8 @@ func (d *DB) seed(ctx context.Context) error {
 			return err
 		}
 		if _, err := tx.Exec(ctx, `INSERT INTO meta (id, builtin_version, seeded_at) VALUES (1, $1, $2)
-			ON CONFLICT (id) DO UPDATE SET builtin_version = excluded.builtin_version, seeded_at = excluded.seeded_at`, ver, now); err != nil {
+			ON CONFLICT (id) DO UPDATE SET builtin_version = excluded.builtin_version, seeded_at = excluded.seeded_at,
+			data_version = meta.data_version + 1`, ver, now); err != nil {
 			return err
 		}
 		d.current = true

@@ -142,7 +142,7 @@ func (d *DB) Import(ctx context.Context, b *egdi.Batch, progress func(done, tota
 				tick()
 			}
 		}
-		return nil
+		return writeSnapshot(ctx, tx)
 	})
 	if err != nil {
 		return nil, err

@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/pressly/goose/v3"
@@ -43,6 +44,10 @@ type DB struct {
 	// cfg.Builtin (meta.builtin_version is cfg.BuiltinVersion): Dataset then
 	// reads only the user rows and merges them with cfg.Builtin.
 	current bool
+
+	mu           sync.Mutex
+	cache        *egdi.Dataset // the last merged dataset (see Dataset)
+	cacheVersion int64
 }
 
 var _ egdi.Store = (*DB)(nil)
@@ -164,6 +169,17 @@ func (d *DB) seed(ctx context.Context) error {
 		var cur sql.NullString
 		if err := tx.QueryRowContext(ctx, `SELECT builtin_version FROM meta WHERE id = 1`).Scan(&cur); err != nil && err != sql.ErrNoRows {
 			return err
+		}
+		// A file migrated from before the snapshot table holds imported
+		// rows without their snapshot: write it once here.
+		var snap int
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM snapshot`).Scan(&snap); err != nil {
+			return err
+		}
+		if snap == 0 {
+			if err := writeSnapshot(ctx, tx); err != nil {
+				return err
+			}
 		}
 		ver := d.cfg.BuiltinVersion
 		if cur.String == ver {
