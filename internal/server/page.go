@@ -17,6 +17,7 @@ import (
 	"sync"
 
 	"github.com/egdi-project/egdi"
+	"github.com/egdi-project/egdi/internal/assets"
 	"github.com/egdi-project/egdi/internal/i18n"
 )
 
@@ -64,8 +65,36 @@ type staticFile struct {
 	hash  string // first 10 hex digits of the SHA-256, for cache-busting URLs
 }
 
+// staticFiles are the files under /static/: assets/static, plus the Noto
+// Sans Arabic web fonts of package internal/assets under fonts/ (OFL), whose
+// @font-face rules are put in front of style.css.
 var staticFiles = sync.OnceValue(func() map[string]*staticFile {
 	out := map[string]*staticFile{}
+	add := func(name string, b []byte) {
+		ct := map[string]string{".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8",
+			".svg": "image/svg+xml", ".woff2": "font/woff2", ".png": "image/png", ".ico": "image/x-icon",
+			".txt": "text/plain; charset=utf-8"}[path.Ext(name)]
+		if ct == "" {
+			ct = "application/octet-stream"
+		}
+		sum := sha256.Sum256(b)
+		out[name] = &staticFile{ctype: ct, body: newCachedResp(ct, "", b), hash: hex.EncodeToString(sum[:5])}
+	}
+	fonts := assets.FontFS()
+	var faces strings.Builder
+	for _, f := range assets.Fonts {
+		b, err := fs.ReadFile(fonts, f.File)
+		if err != nil {
+			continue // listed fonts are embedded (internal/assets tests it)
+		}
+		add("fonts/"+f.File, b)
+		// font-display: swap shows text at once in a fallback font.
+		fmt.Fprintf(&faces, "@font-face{font-family:'%s';font-style:normal;font-display:swap;font-weight:%d;src:url(%s) format('woff2');unicode-range:%s}\n",
+			assets.FontFamily, f.Weight, assetURLIn(out, "fonts/"+f.File), f.UnicodeRange)
+	}
+	if lic, err := fs.ReadFile(fonts, "OFL.txt"); err == nil {
+		add("fonts/OFL.txt", lic)
+	}
 	_ = fs.WalkDir(assetFS, "assets/static", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
@@ -75,18 +104,21 @@ var staticFiles = sync.OnceValue(func() map[string]*staticFile {
 			return err
 		}
 		name := strings.TrimPrefix(p, "assets/static/")
-		ct := map[string]string{".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8",
-			".svg": "image/svg+xml", ".woff2": "font/woff2", ".png": "image/png", ".ico": "image/x-icon",
-			".txt": "text/plain; charset=utf-8"}[path.Ext(name)]
-		if ct == "" {
-			ct = "application/octet-stream"
+		if name == "style.css" {
+			b = append([]byte(faces.String()), b...)
 		}
-		sum := sha256.Sum256(b)
-		out[name] = &staticFile{ctype: ct, body: newCachedResp(ct, "", b), hash: hex.EncodeToString(sum[:5])}
+		add(name, b)
 		return nil
 	})
 	return out
 })
+
+func assetURLIn(files map[string]*staticFile, name string) string {
+	if f, ok := files[name]; ok {
+		return "/static/" + name + "?v=" + f.hash
+	}
+	return "/static/" + name
+}
 
 // assetURL returns the URL of a static file with its content hash, so that
 // it can be cached for a year: a changed file gets a new URL.
