@@ -33,8 +33,10 @@ type pdfState struct {
 	mu      sync.Mutex
 	browser context.Context
 	stop    []func()
-	base    string   // http://127.0.0.1:port
-	tabs    chan tab // idle tabs, reused across reports
+	base    string      // http://127.0.0.1:port
+	tabs    chan tab    // idle tabs, reused across reports
+	active  int         // prints in progress (under mu)
+	idle    *time.Timer // closes the browser after Config.IdleTimeout
 	docs    sync.Map
 	seq     atomic.Uint64
 	printed atomic.Int64
@@ -173,10 +175,17 @@ func (r *Renderer) PDF(ctx context.Context, w io.Writer, d *egdi.Dataset, q Requ
 // Print prints an HTML page made by this package to PDF. The page loads
 // its fonts from /fonts/ on the loopback server.
 func (r *Renderer) Print(ctx context.Context, html []byte) ([]byte, error) {
+	p := &r.pdf
+	p.mu.Lock()
+	p.active++ // before start: an idle close never runs while a print waits
+	if p.idle != nil {
+		p.idle.Stop()
+	}
+	p.mu.Unlock()
+	defer r.printDone()
 	if err := r.start(); err != nil {
 		return nil, err
 	}
-	p := &r.pdf
 	id := strconv.FormatUint(p.seq.Add(1), 10)
 	p.docs.Store(id, html)
 	defer p.docs.Delete(id)
@@ -222,11 +231,32 @@ func (r *Renderer) Print(ctx context.Context, html []byte) ([]byte, error) {
 	return pdf, nil
 }
 
+// printDone ends a print and, with Config.IdleTimeout, arms the timer that
+// stops the browser when no print follows.
+func (r *Renderer) printDone() {
+	p := &r.pdf
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.active--
+	if p.active == 0 && r.cfg.IdleTimeout > 0 && p.browser != nil {
+		p.idle = time.AfterFunc(r.cfg.IdleTimeout, func() {
+			p.mu.Lock()
+			defer p.mu.Unlock()
+			if p.active == 0 {
+				r.closeLocked()
+			}
+		})
+	}
+}
+
 // getTab returns an idle tab, or opens one on the shared browser.
 func (p *pdfState) getTab() (tab, error) {
 	p.mu.Lock()
 	tabs, browser := p.tabs, p.browser
 	p.mu.Unlock()
+	if browser == nil {
+		return tab{}, egdi.Errorf(egdi.EUNAVAILABLE, "The browser was stopped while the PDF was being made; try again.")
+	}
 	select {
 	case t := <-tabs:
 		return t, nil
@@ -266,9 +296,19 @@ func (p *pdfState) putTab(t tab, ok bool) {
 // Close stops the browser and the loopback server, if they were started.
 // The Renderer can still write HTML; a later PDF starts a new browser.
 func (r *Renderer) Close() error {
+	r.pdf.mu.Lock()
+	defer r.pdf.mu.Unlock()
+	r.closeLocked()
+	return nil
+}
+
+// closeLocked stops the browser; the caller holds pdf.mu.
+func (r *Renderer) closeLocked() {
 	p := &r.pdf
-	p.mu.Lock()
-	defer p.mu.Unlock()
+	if p.idle != nil {
+		p.idle.Stop()
+		p.idle = nil
+	}
 	if p.tabs != nil {
 		for len(p.tabs) > 0 {
 			(<-p.tabs).close()
@@ -281,5 +321,11 @@ func (r *Renderer) Close() error {
 		r.cfg.Logger.Info("browser stopped", "pdfs", p.printed.Load())
 	}
 	p.stop, p.browser, p.tabs = nil, nil, nil
-	return nil
+}
+
+// BrowserRunning reports whether the Renderer's browser is started.
+func (r *Renderer) BrowserRunning() bool {
+	r.pdf.mu.Lock()
+	defer r.pdf.mu.Unlock()
+	return r.pdf.browser != nil
 }

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 	"unicode"
 
 	"github.com/egdi-project/egdi"
@@ -230,5 +231,30 @@ func TestNoChromium(t *testing.T) {
 	// HTML still works with the same renderer.
 	if err := r.HTML(&b, dataset(t), report.Request{Country: "BHR", Lang: "en"}); err != nil {
 		t.Errorf("HTML without Chromium: %v", err)
+	}
+}
+
+// TestIdleTimeout checks that an idle browser stops, and that the next PDF
+// starts it again.
+func TestIdleTimeout(t *testing.T) {
+	needPDFTools(t)
+	r := report.New(report.Config{Now: fixedNow, IdleTimeout: 300 * time.Millisecond})
+	defer r.Close()
+	d := dataset(t)
+	for round := range 2 {
+		var b bytes.Buffer
+		if err := r.PDF(t.Context(), &b, d, report.Request{Group: "gcc", Lang: "en"}); err != nil {
+			t.Fatalf("round %d: %v", round, err)
+		}
+		if !r.BrowserRunning() {
+			t.Fatalf("round %d: browser not running right after a PDF", round)
+		}
+		deadline := time.Now().Add(10 * time.Second) // the close itself waits up to 5 s for Chromium
+		for r.BrowserRunning() && time.Now().Before(deadline) {
+			time.Sleep(50 * time.Millisecond)
+		}
+		if r.BrowserRunning() {
+			t.Fatalf("round %d: browser still running 10 s after the last PDF (idle timeout 300 ms)", round)
+		}
 	}
 }

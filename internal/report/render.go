@@ -48,6 +48,10 @@ type Config struct {
 	Chromium string
 	// Logger receives the browser's start and stop (discarded when nil).
 	Logger *slog.Logger
+	// IdleTimeout stops the browser when no PDF has been asked for that
+	// long (0: it runs until Close). A server sets it, so that an idle
+	// process does not keep Chromium's memory; the next PDF starts it again.
+	IdleTimeout time.Duration
 	// FontBase is where the HTML page loads its fonts from: "" inlines
 	// them (a saved HTML file then carries its fonts), a URL prefix links
 	// them (a server that serves assets.FontFS there).
