@@ -75,6 +75,7 @@ recomputes each index from its inputs as the UN did, edition by edition.`,
 		a.targetCmd,
 		a.explainCmd,
 		a.uncertaintyCmd,
+		a.exportCmd,
 	} {
 		root.AddCommand(c())
 	}

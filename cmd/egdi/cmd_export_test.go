@@ -1,0 +1,147 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/egdi-project/egdi/internal/builtin"
+	"github.com/egdi-project/egdi/internal/tabular"
+)
+
+// egdiRunIn is egdiRun with a data directory the caller keeps, so that
+// several commands share one store.
+func egdiRunIn(t *testing.T, dir string, args ...string) (stdout, stderr string, code int) {
+	t.Helper()
+	env := map[string]string{"EGDI_DB": "sqlite:" + filepath.Join(dir, "egdi.db"), "XDG_DATA_HOME": dir, "HOME": dir}
+	var out, errb bytes.Buffer
+	err := run(context.Background(), append([]string{"egdi"}, args...), func(k string) string { return env[k] }, &out, &errb)
+	code = exitCode(err, &errb)
+	return out.String(), errb.String(), code
+}
+
+// TestExportJSONIsRankJSON: the JSON export is byte for byte what
+// `egdi rank --format json` prints for the same edition.
+func TestExportJSONIsRankJSON(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "egdi-2022.json")
+	if _, stderr, code := egdiRun(t, "export", "--edition", "2022", "-o", out); code != 0 {
+		t.Fatalf("export: status %d: %s", code, stderr)
+	}
+	rank, stderr, code := egdiRun(t, "rank", "--edition", "2022", "--format", "json")
+	if code != 0 {
+		t.Fatalf("rank: status %d: %s", code, stderr)
+	}
+	got, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(got) != rank {
+		t.Errorf("the JSON export differs from egdi rank --format json (%d and %d bytes)", len(got), len(rank))
+	}
+}
+
+// TestExportImportsBack: each format, chosen from the file's extension,
+// imports back to the built-in records of the edition (CSV and XLSX: all
+// of them, JSON: the assessed ones), and the directory holds only the
+// written file (no temporary file left).
+func TestExportImportsBack(t *testing.T) {
+	d := builtin.MustDataset()
+	for _, ext := range []string{"csv", "xlsx", "json"} {
+		t.Run(ext, func(t *testing.T) {
+			dir := t.TempDir()
+			out := filepath.Join(dir, "egdi-2005."+ext)
+			_, stderr, code := egdiRun(t, "export", "--edition", "2005", "-o", out)
+			if code != 0 {
+				t.Fatalf("status %d: %s", code, stderr)
+			}
+			if !strings.Contains(stderr, "wrote "+out) {
+				t.Errorf("stderr %q, want a line saying what was written", stderr)
+			}
+			f, err := os.Open(out)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer f.Close()
+			b, err := tabular.Import(out, f, tabular.ImportOptions{Countries: d.Countries})
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := 0
+			for _, r := range d.Published[2005] {
+				if ext == "json" && !r.Assessed {
+					continue
+				}
+				want++
+			}
+			if len(b.Records) != want {
+				t.Errorf("%d records, want %d", len(b.Records), want)
+			}
+			entries, _ := os.ReadDir(dir)
+			if len(entries) != 1 {
+				t.Errorf("the directory holds %d entries, want only the export", len(entries))
+			}
+		})
+	}
+}
+
+// TestExportScenario: an edition of the user's is computed and exported
+// under its name.
+func TestExportScenario(t *testing.T) {
+	dir := t.TempDir()
+	if _, stderr, code := egdiRunIn(t, dir, "edition", "create", "my-test", "--like", "2022", "--data-year", "2020"); code != 0 {
+		t.Fatalf("edition create: status %d: %s", code, stderr)
+	}
+	stdout, stderr, code := egdiRunIn(t, dir, "export", "--edition", "my-test", "--format", "csv", "-o", "-")
+	if code != 0 {
+		t.Fatalf("export: status %d: %s", code, stderr)
+	}
+	lines := strings.Split(strings.TrimSpace(stdout), "\n")
+	if len(lines) < 2 || !strings.HasPrefix(lines[1], "my-test,") || !strings.HasPrefix(lines[0], "\uFEFFSurvey Year,") {
+		t.Errorf("export starts %q, want the UN header and rows of my-test", lines[:min(2, len(lines))])
+	}
+}
+
+// TestExportErrors: bad requests exit with status 2 and a message, and
+// leave no file behind.
+func TestExportErrors(t *testing.T) {
+	dir := t.TempDir()
+	taken := filepath.Join(dir, "taken")
+	if err := os.Mkdir(taken, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		name string
+		args []string
+		msg  string
+	}{
+		{"ErrNoOutput", []string{"export"}, "-o FILE"},
+		{"ErrUnknownFormat", []string{"export", "--format", "ods", "-o", filepath.Join(dir, "x.ods")}, `Unknown --format "ods"`},
+		{"ErrNoFormatFromExtension", []string{"export", "-o", filepath.Join(dir, "x.txt")}, "Cannot tell the format"},
+		{"ErrUnknownEdition", []string{"export", "--edition", "2007", "-o", filepath.Join(dir, "x.csv")}, "Unknown edition 2007"},
+		{"ErrBadEditionName", []string{"export", "--edition", "2o22!", "-o", filepath.Join(dir, "x.csv")}, "neither a survey year"},
+		{"ErrUnknownScenario", []string{"export", "--edition", "nosuch", "-o", filepath.Join(dir, "x.csv")}, "nosuch"},
+		{"ErrMissingDirectory", []string{"export", "-o", filepath.Join(dir, "no", "such", "x.csv")}, "Cannot write"},
+		{"ErrTargetIsDirectory", []string{"export", "--format", "csv", "-o", taken}, "Cannot write"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			_, stderr, code := egdiRun(t, tt.args...)
+			if code != 2 {
+				t.Errorf("status %d, want 2 (%s)", code, stderr)
+			}
+			if !strings.Contains(stderr, tt.msg) {
+				t.Errorf("stderr %q, want it to contain %q", stderr, tt.msg)
+			}
+			entries, _ := os.ReadDir(dir)
+			if len(entries) != 1 || entries[0].Name() != "taken" {
+				var names []string
+				for _, e := range entries {
+					names = append(names, e.Name())
+				}
+				t.Errorf("the directory holds %q, want only the directory that was there", names)
+			}
+		})
+	}
+}
