@@ -248,3 +248,44 @@ func TestScenarioTableIsNotPublished(t *testing.T) {
 		})
 	}
 }
+
+// TestImportArabicSheet: the Arabic sheet of an XLSX export, alone, imports
+// to the same records (names aside: they are the Arabic names), through
+// the glossary's Arabic headings and the Arabic country names.
+func TestImportArabicSheet(t *testing.T) {
+	d := builtin.MustDataset()
+	var buf bytes.Buffer
+	if err := WriteXLSX(&buf, d, 2010); err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenReader(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	en, _ := XLSXSheets("2010")
+	if err := f.DeleteSheet(en); err != nil {
+		t.Fatal(err)
+	}
+	var only bytes.Buffer
+	if _, err := f.WriteTo(&only); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	b, err := Import("ar.xlsx", &only, ImportOptions{Countries: d.Countries})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(b.Records) != len(d.Published[2010]) {
+		t.Fatalf("%d records, want %d", len(b.Records), len(d.Published[2010]))
+	}
+	for i, w := range d.Published[2010] {
+		g := b.Records[i]
+		if g.Name != d.Countries.Get(w.ISO3).NameAR {
+			t.Errorf("%s: name %q, want the Arabic name", w.ISO3, g.Name)
+		}
+		g.Name = w.Name
+		if g != w {
+			t.Errorf("got %+v, want %+v", g, w)
+		}
+	}
+}
