@@ -56,6 +56,7 @@ func (s *Server) routes() []route {
 		{"GET", "/static/{path...}", s.handleStatic},
 		{"GET", "/healthz", s.handleHealth},
 	}
+	rs = append(rs, s.reportRoutes()...) // api_reports.go
 	return rs
 }
 

@@ -55,6 +55,8 @@ type Server struct {
 	lastData  *egdi.Dataset
 	lastCheck time.Time
 	derived   *derived // views computed once per dataset (editions, averages)
+
+	reports reports // the report renderer, built on the first report (api_reports.go)
 }
 
 // NewServer returns the handler of the whole site: API, pages, assets and
