@@ -193,3 +193,43 @@ func BenchmarkFirstOpen(b *testing.B) {
 		db.Close()
 	}
 }
+
+// benchObservations returns the built-in observations under a new vintage:
+// about 10,000 rows that are not yet in the store.
+func benchObservations(tb testing.TB) []egdi.Observation {
+	obs := append([]egdi.Observation(nil), builtin.MustDataset().Observations...)
+	for i := range obs {
+		obs[i].Vintage = "bench"
+	}
+	return obs
+}
+
+// BenchmarkImportNew stores about 10,000 new observations (the ITU file's
+// worth) in one transaction, snapshot included.
+func BenchmarkImportNew(b *testing.B) {
+	obs := benchObservations(b)
+	for b.Loop() {
+		b.StopTimer()
+		db := MustOpen(b)
+		b.StartTimer()
+		if _, err := db.Import(b.Context(), &egdi.Batch{File: "bench", Source: "itu", Observations: obs}, nil); err != nil {
+			b.Fatal(err)
+		}
+		b.StopTimer()
+		db.Close()
+		b.StartTimer()
+	}
+}
+
+// BenchmarkImportUnchanged imports the ITU file's observations again: every
+// row is compared with the stored one and nothing is written.
+func BenchmarkImportUnchanged(b *testing.B) {
+	db := MustOpen(b)
+	obs := builtin.MustDataset().Observations
+	for b.Loop() {
+		sum, err := db.Import(b.Context(), &egdi.Batch{File: "bench", Source: "itu", Observations: obs}, nil)
+		if err != nil || sum.Stored != 0 {
+			b.Fatal(err, sum)
+		}
+	}
+}
