@@ -103,7 +103,7 @@ func TestUncertaintyKernelMatchesCompute(t *testing.T) {
 		{W: [3]float64{1.0 / 3, 1.0 / 3, 1.0 / 3}, Cap: 100},
 	} {
 		k.Eval(&d)
-		got := slices.Clone(k.Ranks())
+		got := k.Ranks()
 		m := *b.Method
 		m.Weights = egdi.Weights{OSI: d.W[0], TII: d.W[1], HCI: d.W[2]}
 		m.TII.Cap = d.Cap
@@ -217,12 +217,12 @@ func TestRankShare(t *testing.T) {
 	// Every component is then a rank share: the country best in all three
 	// ranks first, and the ranking is a permutation up to ties.
 	r := k.Ranks()
-	seen := map[int32]int{}
+	seen := map[int]int{}
 	for _, x := range r {
 		seen[x]++
 	}
 	for x, c := range seen {
-		for y := x + 1; y < x+int32(c); y++ {
+		for y := x + 1; y < x+c; y++ {
 			if seen[y] != 0 {
 				t.Errorf("rank %d shared by %d countries, but rank %d is used", x, c, y)
 			}
@@ -289,4 +289,26 @@ func cpuTime() int64 {
 		return 0
 	}
 	return ru.Utime.Nano() + ru.Stime.Nano()
+}
+
+// FuzzParseVary: any --vary string either parses into a valid Vary (one
+// NewModel accepts) or fails with EINVALID; it never panics.
+func FuzzParseVary(f *testing.F) {
+	for _, s := range []string{"weights,normalisation,cap,noise=0.05,aggregation", "none", "noise", "weights=0.2",
+		"noise=0.6", "cap=1", ",,", "weights=NaN", "noise=1e-300"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		v, err := egdi.ParseVary(s)
+		if err != nil {
+			if egdi.ErrorCode(err) != egdi.EINVALID {
+				t.Fatalf("error %v has code %s", err, egdi.ErrorCode(err))
+			}
+			return
+		}
+		o := egdi.UncertaintyOptions{Replications: 1, Vary: v}
+		if err := o.Validate(); err != nil {
+			t.Fatalf("ParseVary(%q) = %+v, which Validate rejects: %v", s, v, err)
+		}
+	})
 }
