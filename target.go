@@ -626,40 +626,77 @@ func sortSearch(n int, f func(int) bool) int {
 	return lo
 }
 
+// metFast decides from unrounded EGDI values alone whether country i
+// reaches the target, when that can be decided without the full scoring:
+// rank, group and beat targets under the competition rule (rank = 1 + the
+// countries with a higher published value). exact is false otherwise
+// (rating classes, the ordinal rule): the caller must score in full.
+func (b *Base) metFast(e []float64, i int, t Target) (ok, exact bool) {
+	m := b.Method
+	if t.Class != "" || m.Ties != Competition {
+		return false, false
+	}
+	p := m.EGDIPrecision
+	pi := p.Apply(e[i])
+	switch {
+	case t.Group != "":
+		return slices.Index(Groups, m.GroupOf(pi)) <= slices.Index(Groups, t.Group), true
+	case t.Beat != "":
+		return pi > p.Apply(e[b.Index(t.Beat)]), true
+	}
+	higher := 0
+	for j, x := range e {
+		if j != i && p.Apply(x) > pi {
+			higher++
+		}
+	}
+	return 1+higher <= t.Rank, true
+}
+
 // planGreedy is the raw-level planner (see [Base.Plan]).
 func (b *Base) planGreedy(i int, t Target, inputs []Indicator, from, hi []float64, costs Costs) ([]float64, error) {
 	const steps = 16 // steps of the room of each input
 	to := slices.Clone(from)
-	egdiOf := func(x []float64) (float64, error) {
-		in := b.Inputs.Clone()
+	in := b.Inputs.Clone()
+	// egdiOf returns every country's unrounded EGDI with country i's inputs at x.
+	egdiOf := func(x []float64) ([]float64, error) {
 		for k, ind := range inputs {
 			in.Set(ind, i, x[k])
 		}
 		_, _, _, _, e, err := b.components(in)
-		if err != nil {
-			return 0, err
+		return e, err
+	}
+	// met checks x: fast where exact, else by a full recomputation.
+	met := func(x []float64, e []float64) (bool, error) {
+		if ok, exact := b.metFast(e, i, t); exact {
+			return ok, nil
 		}
-		return e[i], nil
+		ev, err := b.evaluate(i, inputs, from, x, costs)
+		if err != nil {
+			return false, err
+		}
+		return b.met(ev.scores, i, t), nil
 	}
 	cur, err := egdiOf(to)
 	if err != nil {
 		return nil, err
 	}
+	trial := slices.Clone(to)
 	for iter := 0; iter < steps*len(inputs)+1; iter++ {
-		best, bestGain, bestE := -1, math.Inf(-1), 0.0
+		best, bestGain := -1, math.Inf(-1)
+		var bestE []float64
 		for k, ind := range inputs {
 			room := hi[k] - to[k]
 			if room <= 0 {
 				continue
 			}
-			step := min(room, (hi[k]-from[k])/steps)
-			trial := slices.Clone(to)
-			trial[k] += step
+			copy(trial, to)
+			trial[k] += min(room, (hi[k]-from[k])/steps)
 			e, err := egdiOf(trial)
 			if err != nil {
 				return nil, err
 			}
-			gain := (e - cur) / (max(costs[ind].PerUnit, 1e-9) * step)
+			gain := (e[i] - cur[i]) / (max(costs[ind].PerUnit, 1e-9) * (trial[k] - to[k]))
 			if gain > bestGain {
 				best, bestGain, bestE = k, gain, e
 			}
@@ -667,30 +704,33 @@ func (b *Base) planGreedy(i int, t Target, inputs []Indicator, from, hi []float6
 		if best < 0 {
 			return nil, nil
 		}
-		prev := slices.Clone(to)
+		prev := to[best]
 		to[best] += min(hi[best]-to[best], (hi[best]-from[best])/steps)
 		cur = bestE
-		ev, err := b.evaluate(i, inputs, from, to, costs)
+		ok, err := met(to, cur)
 		if err != nil {
 			return nil, err
 		}
-		if !b.met(ev.scores, i, t) {
+		if !ok {
 			continue
 		}
-		// Bisect the last step, then round up and verify.
-		lo, up := prev[best], to[best]
+		// Bisect the last step, then round up and verify in full.
+		lo, up := prev, to[best]
 		for range 12 {
-			mid := (lo + up) / 2
-			trial := slices.Clone(to)
-			trial[best] = mid
-			ev, err := b.evaluate(i, inputs, from, trial, costs)
+			copy(trial, to)
+			trial[best] = (lo + up) / 2
+			e, err := egdiOf(trial)
 			if err != nil {
 				return nil, err
 			}
-			if b.met(ev.scores, i, t) {
-				up = mid
+			ok, err := met(trial, e)
+			if err != nil {
+				return nil, err
+			}
+			if ok {
+				up = trial[best]
 			} else {
-				lo = mid
+				lo = trial[best]
 			}
 		}
 		to[best] = up
@@ -699,12 +739,15 @@ func (b *Base) planGreedy(i int, t Target, inputs []Indicator, from, hi []float6
 				to[k] = b.roundUp(ind, to[k], hi[k])
 			}
 		}
-		ev, err = b.evaluate(i, inputs, from, to, costs)
+		ev, err := b.evaluate(i, inputs, from, to, costs)
 		if err != nil {
 			return nil, err
 		}
 		if b.met(ev.scores, i, t) {
 			return to, nil
+		}
+		if cur, err = egdiOf(to); err != nil {
+			return nil, err
 		}
 	}
 	return nil, nil

@@ -309,19 +309,34 @@ func (b *Base) components(in *Inputs) (osi, tii, hci, epi, egdi []float64, err e
 		dst   []float64
 	}{{TII, &m.TII, tii}, {HCI, &m.HCI, hci}} {
 		if b.Level == RawLevel && b.Raw[c.index] {
-			sub := in.Subset(func(i int) bool { return complete(in, c.comp.Inputs, i) })
-			val := make([]float64, 2*sub.Len())
-			if err := m.composite(sub, val[:sub.Len()], fromRaw, c.index, c.comp, val[sub.Len():], false); err != nil {
-				return nil, nil, nil, nil, nil, err
-			}
-			j := 0
+			// The countries with every raw input, and only those columns.
+			idx := make([]int, 0, n)
 			for i := range n {
 				if complete(in, c.comp.Inputs, i) {
-					c.dst[i] = val[j]
-					j++
+					idx = append(idx, i)
 				} else {
 					c.dst[i] = in.Get(c.index, i)
 				}
+			}
+			r := len(idx)
+			sub := &Inputs{Countries: make([]ISO3, r)}
+			for j, i := range idx {
+				sub.Countries[j] = in.Countries[i]
+			}
+			cols := make([]float64, (len(c.comp.Inputs)+2)*r)
+			for k, ind := range c.comp.Inputs {
+				col := cols[k*r : (k+1)*r : (k+1)*r]
+				for j, i := range idx {
+					col[j] = in.Values[ind][i]
+				}
+				sub.Values[ind] = col
+			}
+			val, tmp := cols[len(c.comp.Inputs)*r:][:r:r], cols[(len(c.comp.Inputs)+1)*r:]
+			if err := m.composite(sub, val, fromRaw, c.index, c.comp, tmp, false); err != nil {
+				return nil, nil, nil, nil, nil, err
+			}
+			for j, i := range idx {
+				c.dst[i] = val[j]
 			}
 		} else {
 			copy(c.dst, in.Values[c.index])
