@@ -3,148 +3,129 @@ package server
 import (
 	"context"
 	"encoding/json"
-	"math"
-	"math/rand/v2"
 	"net/http"
 	"slices"
 	"strings"
 
 	"github.com/egdi-project/egdi"
+	"github.com/egdi-project/egdi/internal/montecarlo"
 )
 
 // uncertaintyRequest is the body of POST /api/v1/uncertainty: the ranks of
-// an edition's countries (those of a peer group, or all) under Monte Carlo
-// perturbation of the method.
+// an edition's countries under Monte Carlo perturbation of the method (the
+// engine's egdi.Model, run by internal/montecarlo on every core). The
+// result lists the countries of a peer group or region, or all.
 type uncertaintyRequest struct {
-	Edition    int    `json:"edition"`
-	Group      string `json:"group"`  // ldc, lldc, sids, gcc, arab or an income group
-	Region     string `json:"region"` // or an M49 region
-	Replicates int    `json:"replicates"`
-	Seed       uint64 `json:"seed"`
+	Edition      int    `json:"edition"`
+	Group        string `json:"group"`  // ldc, lldc, sids, gcc, arab or an income group
+	Region       string `json:"region"` // or an M49 region
+	Replications int    `json:"replications"`
+	Seed         uint64 `json:"seed"`
+	// Vary lists what each replication draws, as `egdi uncertainty
+	// --vary`: "weights,normalisation,noise=0.05,aggregation" (the
+	// default: everything that applies to published components).
+	Vary string `json:"vary"`
 }
 
-// Limits of an uncertainty request.
+// Limits of an uncertainty request: a server answers many people, so one
+// request is kept under a second of work (about 5 µs a replication per core).
 const (
-	defaultReplicates = 1000
-	maxReplicates     = 20000
+	defaultReplications = 10_000
+	maxReplications     = 200_000
 )
 
-func (q *uncertaintyRequest) check(cs *egdi.Countries) error {
+func (q *uncertaintyRequest) check(cs *egdi.Countries) (egdi.Vary, error) {
 	if q.Edition == 0 {
 		q.Edition = egdi.LatestEdition
 	}
 	if !slices.Contains(egdi.Editions, q.Edition) {
-		return egdi.Errorf(egdi.EINVALID, "Unknown edition %d: choose one of %s.", q.Edition, editionList())
+		return egdi.Vary{}, egdi.Errorf(egdi.EINVALID, "Unknown edition %d: choose one of %s.", q.Edition, editionList())
 	}
-	if q.Replicates == 0 {
-		q.Replicates = defaultReplicates
+	if q.Replications == 0 {
+		q.Replications = defaultReplications
 	}
-	if q.Replicates < 10 || q.Replicates > maxReplicates {
-		return egdi.Errorf(egdi.EINVALID, "replicates must be from 10 to %d, not %d.", maxReplicates, q.Replicates)
+	if q.Replications < 100 || q.Replications > maxReplications {
+		return egdi.Vary{}, egdi.Errorf(egdi.EINVALID, "replications must be from 100 to %d, not %d.", maxReplications, q.Replications)
+	}
+	vary := egdi.DefaultVary
+	if q.Vary != "" {
+		v, err := egdi.ParseVary(q.Vary)
+		if err != nil {
+			return egdi.Vary{}, err
+		}
+		vary = v
 	}
 	q.Group = strings.ToLower(q.Group)
-	return egdi.Filter{Group: q.Group, Region: q.Region}.Validate(cs)
+	return vary, egdi.Filter{Group: q.Group, Region: q.Region}.Validate(cs)
 }
 
 // intervalRow is one country's rank interval.
 type intervalRow struct {
-	ISO3   egdi.ISO3 `json:"iso3"`
-	Name   string    `json:"name"`
-	NameAR string    `json:"name_ar"`
-	Rank   int       `json:"rank"` // published rank
-	P05    float64   `json:"p05"`
-	Median float64   `json:"median"`
-	P95    float64   `json:"p95"`
+	ISO3       egdi.ISO3 `json:"iso3"`
+	Name       string    `json:"name"`
+	NameAR     string    `json:"name_ar"`
+	Rank       int       `json:"rank"` // published rank
+	RankP05    int       `json:"rank_p05"`
+	RankMedian int       `json:"rank_median"`
+	RankP95    int       `json:"rank_p95"`
+	PVeryHigh  float64   `json:"p_very_high"`
+	PTop10     float64   `json:"p_top10"`
 }
 
 // uncertaintyResult is the result of a finished uncertainty job.
 type uncertaintyResult struct {
-	Edition    int           `json:"edition"`
-	Group      string        `json:"group,omitempty"`
-	Region     string        `json:"region,omitempty"`
-	Replicates int           `json:"replicates"`
-	Seed       uint64        `json:"seed"`
-	Method     string        `json:"method"`
-	Rows       []intervalRow `json:"rows"`
+	Edition      int           `json:"edition"`
+	Group        string        `json:"group,omitempty"`
+	Region       string        `json:"region,omitempty"`
+	Replications int           `json:"replications"`
+	Seed         uint64        `json:"seed"`
+	Vary         egdi.Vary     `json:"vary"`
+	Notes        []string      `json:"notes,omitempty"`
+	Rows         []intervalRow `json:"rows"`
 }
 
-// uncertaintyMethod describes the perturbation, for the result and the page.
-//
-// NOTE: the analysis issue provides uncertainty.go and internal/montecarlo;
-// this minimal engine is to be replaced by it once it lands.
-const uncertaintyMethod = "weights w_k·exp(N(0, 0.1²)) renormalised to sum 1; each component index jittered " +
-	"uniformly within its publication rounding error; global competition ranks; replicate i uses PCG(seed, i)"
-
-// runUncertainty computes rank intervals. progress is called now and then
-// with the share done; its error (a cancellation) stops the run.
-func runUncertainty(ctx context.Context, d *egdi.Dataset, scores []egdi.Score, req uncertaintyRequest,
+// runUncertainty runs the analysis. progress is called as work completes
+// with the share done; its error (a cancellation seen in the job store)
+// stops the run.
+func runUncertainty(ctx context.Context, d *egdi.Dataset, b *egdi.Base, req uncertaintyRequest, vary egdi.Vary,
 	progress func(float64) error) (*uncertaintyResult, error) {
-	m, err := egdi.MethodFor(req.Edition)
+	md, err := egdi.NewModel(b, egdi.UncertaintyOptions{Replications: req.Replications, Seed: req.Seed, Vary: vary})
 	if err != nil {
 		return nil, err
 	}
-	n := len(scores)
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var perr error
+	last := -1.0
+	res, err := montecarlo.Run(ctx, md, montecarlo.Options{Progress: func(done, total int64) {
+		p := float64(done) / float64(max(total, 1))
+		if perr != nil || p-last < 0.05 && done < total {
+			return // at most one store write per 5 %
+		}
+		last = p
+		if perr = progress(p); perr != nil {
+			cancel()
+		}
+	}})
+	if perr != nil {
+		return nil, perr
+	}
+	if err != nil {
+		return nil, err
+	}
 	f := egdi.Filter{Group: req.Group, Region: req.Region}
-	var keep []int
-	for i, s := range scores {
-		if f.Keep(d.Countries.Get(s.ISO3)) {
-			keep = append(keep, i)
+	out := &uncertaintyResult{Edition: req.Edition, Group: req.Group, Region: req.Region, Replications: res.Replications,
+		Seed: res.Seed, Vary: res.Vary, Notes: res.Notes, Rows: []intervalRow{}}
+	for _, u := range res.Countries {
+		c := d.Countries.Get(u.ISO3)
+		if !f.Keep(c) {
+			continue
 		}
+		out.Rows = append(out.Rows, intervalRow{ISO3: u.ISO3, Name: c.NameEN, NameAR: c.NameAR, Rank: u.Rank,
+			RankP05: u.RankP05, RankMedian: u.RankMedian, RankP95: u.RankP95, PVeryHigh: u.PVeryHigh, PTop10: u.PTop10})
 	}
-	ranks := make([][]float64, len(keep))
-	for k := range ranks {
-		ranks[k] = make([]float64, req.Replicates)
-	}
-	egdiV := make([]float64, n)
-	rk := make([]int, n)
-	idx := make([]int, n)
-	eo, et, eh := m.OSIPrecision.MaxError(), m.TIIPrecision.MaxError(), m.HCIPrecision.MaxError()
-	for i := 0; i < req.Replicates; i++ {
-		if i%100 == 0 {
-			if err := ctx.Err(); err != nil {
-				return nil, egdi.Errorf(egdi.ECANCELED, "Canceled.")
-			}
-			if err := progress(float64(i) / float64(req.Replicates)); err != nil {
-				return nil, err
-			}
-		}
-		rng := rand.New(rand.NewPCG(req.Seed, uint64(i)))
-		wo := m.Weights.OSI * math.Exp(0.1*rng.NormFloat64())
-		wt := m.Weights.TII * math.Exp(0.1*rng.NormFloat64())
-		wh := m.Weights.HCI * math.Exp(0.1*rng.NormFloat64())
-		sum := wo + wt + wh
-		wo, wt, wh = wo/sum, wt/sum, wh/sum
-		for j, s := range scores {
-			o := s.OSI + eo*(2*rng.Float64()-1)
-			t := s.TII + et*(2*rng.Float64()-1)
-			h := s.HCI + eh*(2*rng.Float64()-1)
-			egdiV[j] = wo*o + wt*t + wh*h
-		}
-		egdi.CompetitionRanks(egdiV, rk, idx)
-		for k, j := range keep {
-			ranks[k][i] = float64(rk[j])
-		}
-	}
-	out := &uncertaintyResult{Edition: req.Edition, Group: req.Group, Region: req.Region, Replicates: req.Replicates,
-		Seed: req.Seed, Method: uncertaintyMethod, Rows: []intervalRow{}}
-	for k, j := range keep {
-		r := ranks[k]
-		slices.Sort(r)
-		c := d.Countries.Get(scores[j].ISO3)
-		row := intervalRow{ISO3: scores[j].ISO3, Rank: scores[j].EGDIRank,
-			P05: quantile(r, 0.05), Median: quantile(r, 0.5), P95: quantile(r, 0.95)}
-		if c != nil {
-			row.Name, row.NameAR = c.NameEN, c.NameAR
-		}
-		out.Rows = append(out.Rows, row)
-	}
+	slices.SortStableFunc(out.Rows, func(x, y intervalRow) int { return x.Rank - y.Rank })
 	return out, nil
-}
-
-// quantile is the empirical quantile of sorted x: x[ceil(p·n) − 1].
-func quantile(x []float64, p float64) float64 {
-	i := int(math.Ceil(p*float64(len(x)))) - 1
-	return x[max(0, min(i, len(x)-1))]
 }
 
 // jobResponse is what the job endpoints answer: the job and its URL.
@@ -167,11 +148,12 @@ func (s *Server) handleUncertaintyStart(w http.ResponseWriter, r *http.Request) 
 		s.writeError(w, r, err)
 		return
 	}
-	if err := req.check(d.Countries); err != nil {
+	vary, err := req.check(d.Countries)
+	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	scores, err := v.scores(req.Edition)
+	base, err := v.base(req.Edition)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -182,17 +164,21 @@ func (s *Server) handleUncertaintyStart(w http.ResponseWriter, r *http.Request) 
 		s.writeError(w, r, err)
 		return
 	}
-	go s.runJob(context.WithoutCancel(r.Context()), job.ID, d, scores, req)
+	go s.runJob(context.WithoutCancel(r.Context()), job.ID, d, base, req, vary)
 	url := "/api/v1/uncertainty/" + job.ID
 	w.Header().Set("Location", url)
 	w.Header().Set("Cache-Control", "no-store")
 	writeJSON(w, http.StatusAccepted, jobResponse{Job: job, URL: url})
 }
 
-func (s *Server) runJob(ctx context.Context, id string, d *egdi.Dataset, scores []egdi.Score, req uncertaintyRequest) {
+func (s *Server) runJob(ctx context.Context, id string, d *egdi.Dataset, b *egdi.Base, req uncertaintyRequest, vary egdi.Vary) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	res, err := runUncertainty(ctx, d, scores, req, func(p float64) error { return s.deps.Jobs.Progress(ctx, id, p) })
+	if err := s.deps.Jobs.Progress(ctx, id, 0); err != nil { // running, unless canceled already
+		_ = s.deps.Jobs.FinishJob(ctx, id, nil, err)
+		return
+	}
+	res, err := runUncertainty(ctx, d, b, req, vary, func(p float64) error { return s.deps.Jobs.Progress(ctx, id, p) })
 	var body []byte
 	if err == nil {
 		body, err = json.Marshal(res)

@@ -16,6 +16,25 @@ type derived struct {
 
 	mu       sync.Mutex
 	editions map[int]editionView
+	bases    map[int]baseView
+}
+
+type baseView struct {
+	b   *egdi.Base
+	err error
+}
+
+// base returns the component-level analysis base of an edition (built
+// once; a Base serves concurrent callers).
+func (v *derived) base(year int) (*egdi.Base, error) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if e, ok := v.bases[year]; ok {
+		return e.b, e.err
+	}
+	b, err := egdi.NewBase(v.d, year, egdi.ComponentLevel)
+	v.bases[year] = baseView{b, err}
+	return b, err
 }
 
 type editionView struct {
@@ -24,7 +43,7 @@ type editionView struct {
 }
 
 func newDerived(d *egdi.Dataset) *derived {
-	return &derived{d: d, editions: map[int]editionView{}}
+	return &derived{d: d, editions: map[int]editionView{}, bases: map[int]baseView{}}
 }
 
 // scores returns the published scores of an edition (see egdi.Dataset.Edition).

@@ -30,7 +30,7 @@ func FuzzServer(f *testing.F) {
 		{"GET", "/api/v1/explain", "iso3=SSD&edition=2012", ""},
 		{"POST", "/api/v1/whatif", "", `{"iso3":"BHR","osi":0.5}`},
 		{"POST", "/api/v1/target", "", `{"iso3":"SSD","edition":2014,"rank":1}`},
-		{"POST", "/api/v1/uncertainty", "", `{"replicates":10}`},
+		{"POST", "/api/v1/uncertainty", "", `{"replications":100}`},
 		{"GET", "/en/countries/bhr", "osi=0.3&target=1", ""},
 		{"GET", "/ar/rankings", "subregion=Western%20Asia", ""},
 		{"GET", "/en/compare", "c=BHR&c=SSD&edition=2003", ""},

@@ -13,27 +13,31 @@ import (
 
 type countryPage struct {
 	base
-	C         *egdi.Country
-	Region    string
-	Subregion string
-	Groups    []option // Value = href, Label = group name
-	Edition   int
-	Editions  []option
-	Method    *egdi.Method
-	Score     *egdi.Score
-	History   []historyRow
-	EGDIChart template.HTML
-	RankChart template.HTML
-	CompChart template.HTML
-	Comps     []compRow
-	Peers     []peerBlock
-	Explain   *explanation
-	ExplainEN []explainRow
-	WhatIf    *whatIfResponse
-	Sliders   []slider
-	Target    *targetResponse
-	TargetIn  int
-	Assessed  int
+	C           *egdi.Country
+	Region      string
+	Subregion   string
+	Groups      []option // Value = href, Label = group name
+	Edition     int
+	Editions    []option
+	Method      *egdi.Method
+	Score       *egdi.Score
+	History     []historyRow
+	EGDIChart   template.HTML
+	RankChart   template.HTML
+	CompChart   template.HTML
+	Comps       []compRow
+	Peers       []peerBlock
+	Explain     *egdi.Explanation
+	ExplainRows []explainRow
+	ExplainMain string
+	WhatIf      *whatIfResponse
+	Sliders     []slider
+	Target      *egdi.TargetResult
+	Plans       []planRow
+	// TargetReachedNow is true when the country already meets the target.
+	TargetReachedNow bool
+	TargetIn         int
+	Assessed         int
 	// GroupLabels name the groups for the what-if script (Value = key).
 	GroupLabels []option
 }
@@ -63,7 +67,15 @@ type peerBlock struct {
 
 type explainRow struct {
 	Label, From, To, Contribution string
-	Up                            bool
+	Up, Down                      bool
+}
+
+// planRow is one plan of the target planner, in words.
+type planRow struct {
+	Name, EGDI, Group, Cost string
+	Reached                 bool
+	Rank                    int
+	Changes                 []string
 }
 
 // slider is one what-if control: a component index in [0, 1].
@@ -217,22 +229,61 @@ func (s *Server) pageCountry(w http.ResponseWriter, r *http.Request) {
 			Rows: rk.Rows})
 	}
 
-	if e, err := explainOf(v, c.ISO3, edition); err == nil {
+	if e, err := explainOf(v, c.ISO3, 0, edition); err == nil {
 		p.Explain = e
 		mf, _ := egdi.MethodFor(e.From)
-		for _, ct := range e.Contributions {
-			prec := m.Precision(indicatorOf(ct.Component))
-			p.ExplainEN = append(p.ExplainEN, explainRow{Label: i18n.T(b.Lang, ct.Component),
-				From: mf.Precision(indicatorOf(ct.Component)).Format(ct.From), To: prec.Format(ct.To),
-				Contribution: signedFloat(ct.Contribution, m.EGDIPrecision.Digits), Up: ct.Contribution > 0})
+		var prev, cur *egdi.HistoryEntry
+		for i := range hist {
+			switch hist[i].Edition {
+			case e.From:
+				prev = &hist[i]
+			case e.To:
+				cur = &hist[i]
+			}
+		}
+		ct := e.Contributions
+		for _, k := range []struct {
+			key          string
+			from, to, by float64
+		}{{"osi", prev.OSI, cur.OSI, ct.OSI}, {"tii", prev.TII, cur.TII, ct.TII}, {"hci", prev.HCI, cur.HCI, ct.HCI}} {
+			p.ExplainRows = append(p.ExplainRows, explainRow{Label: i18n.T(b.Lang, k.key),
+				From: mf.Precision(indicatorOf(k.key)).Format(k.from), To: m.Precision(indicatorOf(k.key)).Format(k.to),
+				Contribution: signedFloat(k.by, 6), Up: k.by > 0, Down: k.by < 0})
+		}
+		for _, k := range []struct {
+			key string
+			by  float64
+		}{{"weights", ct.Weights}, {"zero_rule", ct.ZeroRule}, {"rounding", ct.Rounding}} {
+			if k.by != 0 || k.key == "rounding" {
+				p.ExplainRows = append(p.ExplainRows, explainRow{Label: b.T("contrib_" + k.key),
+					Contribution: signedFloat(k.by, 6), Up: k.by > 0, Down: k.by < 0})
+			}
+		}
+		best := 0.0
+		for _, k := range []struct {
+			key string
+			by  float64
+		}{{"osi", ct.OSI}, {"tii", ct.TII}, {"hci", ct.HCI}} {
+			if math.Abs(k.by) > math.Abs(best) {
+				best, p.ExplainMain = k.by, i18n.T(b.Lang, k.key)
+			}
 		}
 	}
 
 	for _, g := range egdi.Groups {
 		p.GroupLabels = append(p.GroupLabels, option{Value: string(g), Label: i18n.T(b.Lang, string(g))})
 	}
-	res := whatIfOf(m, scores, sc, wi)
-	p.WhatIf = &res
+	base, err := v.base(edition)
+	if err != nil {
+		s.pageError(w, r, err)
+		return
+	}
+	res, err := whatIfOf(base, c.ISO3, wi)
+	if err != nil {
+		s.pageError(w, r, err)
+		return
+	}
+	p.WhatIf = res
 	for _, k := range []struct {
 		key string
 		cur *float64
@@ -246,12 +297,28 @@ func (s *Server) pageCountry(w http.ResponseWriter, r *http.Request) {
 			Value: strconv.FormatFloat(math.Min(val, 1), 'f', 4, 64), Orig: strconv.FormatFloat(math.Min(k.v, 1), 'f', 4, 64)})
 	}
 	if targetRank > 0 {
-		t, err := targetOf(m, scores, sc, targetRequest{Rank: targetRank})
+		t, err := base.Plan(c.ISO3, egdi.Target{Rank: targetRank}, egdi.DefaultCosts(base))
 		if err != nil {
 			s.pageError(w, r, err)
 			return
 		}
 		p.Target = t
+		p.TargetReachedNow = t.Rank <= targetRank
+		for _, pl := range t.Plans {
+			row := planRow{Name: b.T("plan_" + pl.Name), Reached: pl.Reached, EGDI: m.EGDIPrecision.Format(pl.EGDI),
+				Rank: pl.Rank, Group: i18n.T(b.Lang, string(pl.Group)), Cost: strconv.FormatFloat(pl.Cost, 'f', 2, 64)}
+			for _, ch := range pl.Changes {
+				ind, _ := egdi.ParseIndicator(ch.Indicator)
+				prec := m.Precision(ind)
+				label := i18n.T(b.Lang, ch.Indicator)
+				if ind.IsIndex() {
+					row.Changes = append(row.Changes, label+" "+prec.Format(ch.From)+" → "+prec.Format(ch.To))
+				} else {
+					row.Changes = append(row.Changes, label+" "+strconv.FormatFloat(ch.From, 'f', 2, 64)+" → "+strconv.FormatFloat(ch.To, 'f', 2, 64))
+				}
+			}
+			p.Plans = append(p.Plans, row)
+		}
 	}
 	s.render(w, r, http.StatusOK, "country", p)
 }

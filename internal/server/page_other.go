@@ -175,7 +175,7 @@ func (s *Server) pageUncertainty(w http.ResponseWriter, r *http.Request) {
 		s.pageError(w, r, err)
 		return
 	}
-	p := &uncertaintyPage{base: b, Edition: edition, Editions: editionOptions(edition), Method: uncertaintyMethod}
+	p := &uncertaintyPage{base: b, Edition: edition, Editions: editionOptions(edition)}
 	p.Groups = []option{{"", b.T("all"), group == ""}}
 	for _, x := range egdi.GroupNames {
 		p.Groups = append(p.Groups, option{x, i18n.T(b.Lang, x), x == group})
@@ -186,11 +186,12 @@ func (s *Server) pageUncertainty(w http.ResponseWriter, r *http.Request) {
 	}
 	if run {
 		req := uncertaintyRequest{Edition: edition, Group: group, Region: region, Seed: 1}
-		if err := req.check(d.Countries); err != nil {
+		vary, err := req.check(d.Countries)
+		if err != nil {
 			s.pageError(w, r, err)
 			return
 		}
-		scores, err := v.scores(edition)
+		base, err := v.base(edition)
 		if err != nil {
 			s.pageError(w, r, err)
 			return
@@ -201,7 +202,7 @@ func (s *Server) pageUncertainty(w http.ResponseWriter, r *http.Request) {
 			s.pageError(w, r, err)
 			return
 		}
-		go s.runJob(contextWithoutCancel(r), job.ID, d, scores, req)
+		go s.runJob(contextWithoutCancel(r), job.ID, d, base, req, vary)
 		http.Redirect(w, r, b.URL(withQuery("/uncertainty", "edition", strconv.Itoa(edition), "group", group,
 			"region", region, "job", job.ID)), http.StatusSeeOther)
 		return
@@ -231,7 +232,8 @@ func (s *Server) pageUncertainty(w http.ResponseWriter, r *http.Request) {
 				if b.Lang == "ar" && row.NameAR != "" {
 					name = row.NameAR
 				}
-				rows = append(rows, chart.IntervalRow{Label: name, Lo: row.P05, Mid: row.Median, Hi: row.P95})
+				rows = append(rows, chart.IntervalRow{Label: name, Lo: float64(row.RankP05), Mid: float64(row.RankMedian),
+					Hi: float64(row.RankP95)})
 			}
 			title := b.T("intervals_title") + ", " + strconv.Itoa(res.Edition)
 			if res.Group != "" {

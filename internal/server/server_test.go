@@ -310,6 +310,15 @@ func TestAPI(t *testing.T) {
 			}
 		}},
 		{name: "whatif out of bounds", method: "POST", target: "/api/v1/whatif", body: `{"iso3":"BHR","osi":1.2}`, status: 400, code: egdi.EINVALID},
+		{name: "whatif negative", method: "POST", target: "/api/v1/whatif", body: `{"iso3":"BHR","hci":-0.1}`, status: 400, code: egdi.EINVALID},
+		{name: "whatif others move", method: "POST", target: "/api/v1/whatif", body: `{"iso3":"AFG","edition":2022,"osi":1,"tii":1,"hci":1}`, status: 200,
+			check: func(t *testing.T, b []byte) {
+				var v whatIfResponse
+				mustJSON(t, b, &v)
+				if v.WhatIf.EGDIRank != 1 || len(v.Moved) == 0 {
+					t.Errorf("AFG at 1/1/1: rank %d, %d others moved", v.WhatIf.EGDIRank, len(v.Moved))
+				}
+			}},
 		{name: "whatif unknown country", method: "POST", target: "/api/v1/whatif", body: `{"iso3":"ZZZ","osi":0.5}`, status: 404, code: egdi.ENOTFOUND},
 		{name: "whatif no country", method: "POST", target: "/api/v1/whatif", body: `{"osi":0.5}`, status: 400, code: egdi.EINVALID},
 		{name: "whatif not assessed", method: "POST", target: "/api/v1/whatif", body: `{"iso3":"SSD","edition":2010}`, status: 404, code: egdi.ENOTFOUND},
@@ -322,40 +331,42 @@ func TestAPI(t *testing.T) {
 		{name: "whatif wrong method", method: "GET", target: "/api/v1/whatif", status: 405, code: egdi.EINVALID},
 		{name: "target rank", method: "POST", target: "/api/v1/target", body: `{"iso3":"BHR","edition":2024,"rank":5}`, status: 200,
 			check: func(t *testing.T, b []byte) {
-				var v targetResponse
+				var v egdi.TargetResult
 				mustJSON(t, b, &v)
-				if v.TargetRank != 5 || v.Gap <= 0 || len(v.Paths) != 4 {
-					t.Errorf("target = %+v", v)
+				if v.Target.Rank != 5 || v.Rank != 18 || !v.Reachable || len(v.Plans) == 0 {
+					t.Fatalf("target = %+v", v)
+				}
+				for _, p := range v.Plans {
+					if p.Reached && p.Rank > 5 {
+						t.Errorf("plan %s says reached at rank %d > 5", p.Name, p.Rank)
+					}
 				}
 			}},
-		{name: "target egdi", method: "POST", target: "/api/v1/target", body: `{"iso3":"BHR","egdi":0.5}`, status: 200, check: func(t *testing.T, b []byte) {
-			var v targetResponse
-			mustJSON(t, b, &v)
-			if !v.Reached {
-				t.Errorf("a lower EGDI should be reached: %+v", v)
-			}
-		}},
+		{name: "target group", method: "POST", target: "/api/v1/target", body: `{"iso3":"AFG","group":"middle"}`, status: 200},
+		{name: "target beat", method: "POST", target: "/api/v1/target", body: `{"iso3":"BHR","beat":"SAU"}`, status: 200},
+		{name: "target class", method: "POST", target: "/api/v1/target", body: `{"iso3":"OMN","class":"VH"}`, status: 200},
 		{name: "target neither", method: "POST", target: "/api/v1/target", body: `{"iso3":"BHR"}`, status: 400, code: egdi.EINVALID},
-		{name: "target both", method: "POST", target: "/api/v1/target", body: `{"iso3":"BHR","rank":3,"egdi":0.9}`, status: 400, code: egdi.EINVALID},
+		{name: "target both", method: "POST", target: "/api/v1/target", body: `{"iso3":"BHR","rank":3,"group":"high"}`, status: 400, code: egdi.EINVALID},
 		{name: "target rank too big", method: "POST", target: "/api/v1/target", body: `{"iso3":"BHR","rank":500}`, status: 400, code: egdi.EINVALID},
 		{name: "target empty body", method: "POST", target: "/api/v1/target", status: 400, code: egdi.EINVALID},
 		{name: "explain", method: "GET", target: "/api/v1/explain?iso3=BHR&edition=2024", status: 200, check: func(t *testing.T, b []byte) {
-			var v explanation
+			var v egdi.Explanation
 			mustJSON(t, b, &v)
-			sum := v.Residual
-			for _, c := range v.Contributions {
-				sum += c.Contribution
-			}
-			// The contributions and the residual add up to the change (to 1e-9).
-			if v.From != 2022 || abs(sum-v.EGDIChange) > 1e-9 {
-				t.Errorf("explain from %d: Σ = %g, change %g", v.From, sum, v.EGDIChange)
+			// The contributions add up to the change (to 1e-9), and the rank
+			// change to its own and others' parts exactly.
+			if v.From != 2022 || abs(v.Contributions.Sum()-v.EGDIChange) > 1e-9 || v.OwnEffect+v.OthersEffect != v.RankChange {
+				t.Errorf("explain from %d: Σ = %g, change %g, rank %d = %d + %d", v.From, v.Contributions.Sum(), v.EGDIChange,
+					v.RankChange, v.OwnEffect, v.OthersEffect)
 			}
 		}},
+		{name: "explain from", method: "GET", target: "/api/v1/explain?iso3=BHR&edition=2024&from=2010", status: 200},
+		{name: "explain bad from", method: "GET", target: "/api/v1/explain?iso3=BHR&from=2011", status: 400, code: egdi.EINVALID},
 		{name: "explain first edition", method: "GET", target: "/api/v1/explain?iso3=BHR&edition=2003", status: 404, code: egdi.ENOTFOUND},
 		{name: "explain no country", method: "GET", target: "/api/v1/explain", status: 400, code: egdi.EINVALID},
 		{name: "explain unknown", method: "GET", target: "/api/v1/explain?iso3=QQQ", status: 404, code: egdi.ENOTFOUND},
 		{name: "uncertainty bad edition", method: "POST", target: "/api/v1/uncertainty", body: `{"edition":1990}`, status: 400, code: egdi.EINVALID},
-		{name: "uncertainty bad replicates", method: "POST", target: "/api/v1/uncertainty", body: `{"replicates":5}`, status: 400, code: egdi.EINVALID},
+		{name: "uncertainty bad replications", method: "POST", target: "/api/v1/uncertainty", body: `{"replications":5}`, status: 400, code: egdi.EINVALID},
+		{name: "uncertainty bad vary", method: "POST", target: "/api/v1/uncertainty", body: `{"vary":"everything"}`, status: 400, code: egdi.EINVALID},
 		{name: "uncertainty bad group", method: "POST", target: "/api/v1/uncertainty", body: `{"group":"eu"}`, status: 400, code: egdi.EINVALID},
 		{name: "uncertainty text body", method: "POST", target: "/api/v1/uncertainty", body: `edition=2024`, status: 400, code: egdi.EINVALID},
 		{name: "job unknown", method: "GET", target: "/api/v1/uncertainty/nope", status: 404, code: egdi.ENOTFOUND},
@@ -457,7 +468,7 @@ func testUncertaintyJob(t *testing.T, jobs Jobs) {
 	}
 	h := s.handler()
 	sp := loadSpec(t)
-	body := `{"edition":2024,"group":"gcc","replicates":200,"seed":7}`
+	body := `{"edition":2024,"group":"gcc","replications":2000,"seed":7}`
 	req := httptest.NewRequest("POST", "/api/v1/uncertainty", strings.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
 	rec := httptest.NewRecorder()
@@ -493,13 +504,13 @@ func testUncertaintyJob(t *testing.T, jobs Jobs) {
 		t.Fatalf("rows = %d, want %d", len(res.Rows), len(egdi.GCC))
 	}
 	for _, r := range res.Rows {
-		if !(r.P05 <= r.Median && r.Median <= r.P95) || r.P05 < 1 || r.P95 > 193 {
-			t.Errorf("%s: interval %g–%g–%g out of order or range", r.ISO3, r.P05, r.Median, r.P95)
+		if !(r.RankP05 <= r.RankMedian && r.RankMedian <= r.RankP95) || r.RankP05 < 1 || r.RankP95 > 193 {
+			t.Errorf("%s: interval %d–%d–%d out of order or range", r.ISO3, r.RankP05, r.RankMedian, r.RankP95)
 		}
 	}
 
 	// Cancel a long job at once.
-	rec = do(h, "POST", "/api/v1/uncertainty", `{"replicates":20000}`)
+	rec = do(h, "POST", "/api/v1/uncertainty", `{"replications":200000}`)
 	mustJSON(t, rec.Body.Bytes(), &j)
 	rec = do(h, "DELETE", j.URL, "")
 	if rec.Code != 200 {
@@ -518,26 +529,40 @@ func testUncertaintyJob(t *testing.T, jobs Jobs) {
 }
 
 // TestUncertaintySeed pins reproducibility: the same seed gives the same
-// intervals, whatever runs concurrently.
+// intervals, another seed other ones.
 func TestUncertaintySeed(t *testing.T) {
 	d := builtin.MustDataset()
-	scores, err := d.Edition(2024)
+	b, err := egdi.NewBase(d, 2024, egdi.ComponentLevel)
 	if err != nil {
 		t.Fatal(err)
 	}
-	req := uncertaintyRequest{Edition: 2024, Group: "arab", Replicates: 300, Seed: 42}
-	a, err := runUncertainty(t.Context(), d, scores, req, func(float64) error { return nil })
+	req := uncertaintyRequest{Edition: 2024, Group: "arab", Replications: 2000, Seed: 42}
+	vary, err := req.check(d.Countries)
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, _ := runUncertainty(t.Context(), d, scores, req, func(float64) error { return nil })
-	if !slices.Equal(a.Rows, b.Rows) {
+	none := func(float64) error { return nil }
+	x, err := runUncertainty(t.Context(), d, b, req, vary, none)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(x.Rows) != len(egdi.Arab) {
+		t.Fatalf("rows = %d, want the %d Arab States", len(x.Rows), len(egdi.Arab))
+	}
+	y, _ := runUncertainty(t.Context(), d, b, req, vary, none)
+	if !slices.Equal(x.Rows, y.Rows) {
 		t.Error("same seed, different intervals")
 	}
 	req.Seed = 43
-	c, _ := runUncertainty(t.Context(), d, scores, req, func(float64) error { return nil })
-	if slices.Equal(a.Rows, c.Rows) {
-		t.Error("different seeds, identical intervals: the seed is not used")
+	z, _ := runUncertainty(t.Context(), d, b, req, vary, none)
+	if slices.Equal(x.Rows, z.Rows) {
+		t.Error("different seeds, identical results: the seed is not used")
+	}
+	// A cancellation seen in the job store stops the run with ECANCELED.
+	req.Replications = maxReplications
+	_, err = runUncertainty(t.Context(), d, b, req, vary, func(float64) error { return egdi.Errorf(egdi.ECANCELED, "Canceled.") })
+	if egdi.ErrorCode(err) != egdi.ECANCELED {
+		t.Errorf("canceled run: %v, want ECANCELED", err)
 	}
 }
 
