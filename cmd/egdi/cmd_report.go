@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -148,14 +150,57 @@ func (a *app) runReport(cmd *cobra.Command, args []string, f reportFlags) error 
 	if err := os.MkdirAll(f.out, 0o755); err != nil {
 		return egdi.Errorf(egdi.EINVALID, "Cannot create the directory %s: %v.", f.out, err)
 	}
-	for i, q := range qs {
-		path := filepath.Join(f.out, r.Slug(d, q)+"."+f.format)
-		if err := writeReportFile(ctx, r, d, q, f.format, path); err != nil {
-			return err
-		}
-		fmt.Fprintf(a.stderr, "egdi: [%d/%d] %s\n", i+1, len(qs), path)
+	return a.batch(ctx, r, d, qs, f)
+}
+
+// batch writes several reports into the directory f.out, with as many
+// reports in flight as there are cores (at most 4): Chromium prints one page
+// per tab, so a second tab keeps a second core busy. The first error stops
+// the batch.
+func (a *app) batch(ctx context.Context, r *report.Renderer, d *egdi.Dataset, qs []report.Request, f reportFlags) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	jobs := make(chan report.Request)
+	var (
+		mu       sync.Mutex
+		firstErr error
+		done     int
+		wg       sync.WaitGroup
+	)
+	for range min(runtime.GOMAXPROCS(0), 4, len(qs)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for q := range jobs {
+				path := filepath.Join(f.out, r.Slug(d, q)+"."+f.format)
+				err := writeReportFile(ctx, r, d, q, f.format, path)
+				mu.Lock()
+				if err != nil && firstErr == nil {
+					firstErr = err
+					cancel()
+				}
+				if err == nil {
+					done++
+					fmt.Fprintf(a.stderr, "egdi: [%d/%d] %s\n", done, len(qs), path)
+				}
+				mu.Unlock()
+			}
+		}()
 	}
-	return nil
+feed:
+	for _, q := range qs {
+		select {
+		case jobs <- q:
+		case <-ctx.Done():
+			break feed
+		}
+	}
+	close(jobs)
+	wg.Wait()
+	if firstErr != nil {
+		return firstErr
+	}
+	return ctx.Err()
 }
 
 // writeReportFile writes one report to path through a temporary file, so that

@@ -103,15 +103,23 @@ func (p *process) wait() (string, int) {
 	return p.errs.String(), code
 }
 
-// TestImportKilled kills an import with SIGKILL in the middle of its
-// transaction (after its first 500 rows are written): the store must be
-// exactly as before, and usable.
-func TestImportKilled(t *testing.T) {
+// TestStoreProcesses runs egdi as separate processes writing to one
+// store (one build of the binary for all).
+func TestStoreProcesses(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the binary")
 	}
-	wdi := sharedFile(t, "components/wdi/WDI_IT.NET.USER.ZS_2021-09-15.xls")
+	sharedFile(t, "components")
 	bin := buildBinary(t)
+	t.Run("ImportKilled", func(t *testing.T) { testImportKilled(t, bin) })
+	t.Run("ConcurrentImports", func(t *testing.T) { testConcurrentImports(t, bin) })
+}
+
+// testImportKilled kills an import with SIGKILL in the middle of its
+// transaction (after its first 500 rows are written): the store must be
+// exactly as before, and usable.
+func testImportKilled(t *testing.T, bin string) {
+	wdi := sharedFile(t, "components/wdi/WDI_IT.NET.USER.ZS_2021-09-15.xls")
 	path := filepath.Join(t.TempDir(), "egdi.db")
 	env := []string{"EGDI_DB=sqlite:" + path}
 	hdr := sharedFile(t, "components/undp_hdr/HDR23-24_Composite_indices_complete_time_series.csv")
@@ -143,19 +151,15 @@ func TestImportKilled(t *testing.T) {
 	}
 }
 
-// TestConcurrentImports runs two writers at once. Two imports started
+// testConcurrentImports runs two writers at once. Two imports started
 // together both succeed (the second waits for the first) and everything
 // is stored; a writer that waits longer than the busy timeout (5 s)
 // fails with exit status 3 and a "busy" message, and changes nothing.
-func TestConcurrentImports(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds and runs the binary")
-	}
+func testConcurrentImports(t *testing.T, bin string) {
 	files := []string{
 		sharedFile(t, "components/wdi/WDI_IT.CEL.SETS.P2_2024-02-21.csv"),
 		sharedFile(t, "components/wdi/WDI_IT.MLT.MAIN.P2_2024-02-21.csv"),
 	}
-	bin := buildBinary(t)
 	t.Run("BothSucceed", func(t *testing.T) {
 		path := filepath.Join(t.TempDir(), "egdi.db")
 		env := []string{"EGDI_DB=sqlite:" + path}
