@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"path"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -119,10 +120,12 @@ func openParts(zr *zip.Reader) (*workbook, error) {
 			return nil, err
 		}
 		defer rc.Close()
-		b, err := io.ReadAll(io.LimitReader(rc, maxUnzipped+1))
-		if err != nil {
+		// The zip's size is a hint (it may lie): the limit still applies.
+		buf := bytes.NewBuffer(make([]byte, 0, min(f.UncompressedSize64, maxUnzipped)+bytes.MinRead))
+		if _, err := buf.ReadFrom(io.LimitReader(rc, maxUnzipped+1)); err != nil {
 			return nil, fmt.Errorf("part %s: %v", p, err)
 		}
+		b := buf.Bytes()
 		if len(b) > maxUnzipped {
 			return nil, fmt.Errorf("part %s unzips to more than %d MiB", p, maxUnzipped>>20)
 		}
@@ -307,8 +310,11 @@ func readSheetXML(b []byte, sst []string) ([][]string, map[cellRef]bool, error) 
 				return fmt.Errorf("the sheet spans more than %d cells, the import limit", maxSheetCells)
 			}
 		}
-		for len(r) <= col {
-			r = append(r, "")
+		if len(r) <= col {
+			r = slices.Grow(r, col+1-len(r))
+			for len(r) <= col {
+				r = append(r, "")
+			}
 		}
 		r[col] = v
 		rows[row-1] = r
@@ -466,13 +472,23 @@ func xmlText(b []byte) string {
 	return sb.String()
 }
 
+// attrKeys are the search keys of the attributes the sheet reader looks
+// up, built once: attr runs for every cell of a sheet.
+var attrKeys = map[string][2][]byte{
+	"r": {[]byte(` r="`), []byte(` r='`)},
+	"t": {[]byte(` t="`), []byte(` t='`)},
+}
+
 // attr returns the value of attribute name in the text of a start tag.
 func attr(attrs []byte, name string) string {
-	for _, q := range []string{`"`, `'`} {
-		key := []byte(" " + name + "=" + q)
+	keys, ok := attrKeys[name]
+	if !ok {
+		keys = [2][]byte{[]byte(" " + name + `="`), []byte(" " + name + `='`)}
+	}
+	for _, key := range keys {
 		if k := bytes.Index(attrs, key); k >= 0 {
 			v := attrs[k+len(key):]
-			if e := bytes.IndexByte(v, q[0]); e >= 0 {
+			if e := bytes.IndexByte(v, key[len(key)-1]); e >= 0 {
 				return string(v[:e])
 			}
 		}
