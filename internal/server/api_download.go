@@ -2,14 +2,13 @@ package server
 
 import (
 	"bytes"
-	"encoding/csv"
 	"fmt"
 	"net/http"
 	"strconv"
 
-	"github.com/xuri/excelize/v2"
-
+	"github.com/egdi-project/egdi"
 	"github.com/egdi-project/egdi/api"
+	"github.com/egdi-project/egdi/internal/tabular"
 )
 
 // handleSpec serves the OpenAPI document.
@@ -17,36 +16,6 @@ func (s *Server) handleSpec(w http.ResponseWriter, r *http.Request) {
 	s.serveCached(w, r, "spec", func() ([]byte, string, string, error) {
 		return api.Spec, "application/yaml; charset=utf-8", "", nil
 	})
-}
-
-// downloadHead are the columns of a downloaded ranking: the field names of
-// the JSON rows (and of `egdi rank --format csv`).
-var downloadHead = []string{"iso3", "name", "edition", "egdi", "egdi_rank", "osi", "osi_rank", "tii", "tii_rank",
-	"hci", "hci_rank", "epi", "epi_rank", "group", "rating_class", "region", "subregion", "rank_within"}
-
-func itoa0(i int) string {
-	if i == 0 {
-		return ""
-	}
-	return strconv.Itoa(i)
-}
-
-// downloadRows lays out a ranking as text cells, each index at its
-// edition's published precision.
-func downloadRows(rk *ranking) [][]string {
-	m := rk.method
-	out := make([][]string, len(rk.Rows))
-	for i, r := range rk.Rows {
-		epi := ""
-		if r.EPI != nil {
-			epi = m.EPIPrecision.Format(*r.EPI)
-		}
-		out[i] = []string{string(r.ISO3), r.Name, strconv.Itoa(r.Edition), m.EGDIPrecision.Format(r.EGDI), itoa0(r.EGDIRank),
-			m.OSIPrecision.Format(r.OSI), itoa0(r.OSIRank), m.TIIPrecision.Format(r.TII), itoa0(r.TIIRank),
-			m.HCIPrecision.Format(r.HCI), itoa0(r.HCIRank), epi, itoa0(r.EPIRank), string(r.Group), r.RatingClass,
-			r.Region, r.Subregion, itoa0(r.RankWithin)}
-	}
-	return out
 }
 
 // downloadName is the file name of a ranking view, e.g. egdi-2024-gcc-by-osi.csv.
@@ -82,60 +51,37 @@ func slug(s string) string {
 	return string(bytes.Trim(b, "_"))
 }
 
-// renderDownload writes a ranking in a download format.
-func renderDownload(rk *ranking, format string) ([]byte, string, error) {
-	switch format {
-	case "json":
-		b, err := marshal(rk)
-		return b, "application/json; charset=utf-8", err
-	case "xlsx":
-		f := excelize.NewFile()
-		defer f.Close()
-		sheet := "EGDI " + strconv.Itoa(rk.Edition)
-		if err := f.SetSheetName("Sheet1", sheet); err != nil {
+// renderDownload writes a ranking view with the project's exporters
+// (package tabular): CSV and XLSX in the UN E-Government Data Center layout
+// plus iso3, region and subregion (XLSX with an Arabic sheet), holding the
+// view's countries in EGDI order; JSON as `egdi rank --format json` prints
+// the same view (rows with rank_within, in the view's order and language).
+func renderDownload(d *egdi.Dataset, rk *ranking, format string) ([]byte, string, error) {
+	var buf bytes.Buffer
+	if format == "json" {
+		if err := tabular.EncodeJSON(&buf, rk.Rows); err != nil {
 			return nil, "", err
 		}
-		if rk.Lang == "ar" {
-			rtl := true
-			if err := f.SetSheetView(sheet, 0, &excelize.ViewOptions{RightToLeft: &rtl}); err != nil {
-				return nil, "", err
-			}
-		}
-		head := make([]any, len(downloadHead))
-		for i, h := range downloadHead {
-			head[i] = h
-		}
-		if err := f.SetSheetRow(sheet, "A1", &head); err != nil {
-			return nil, "", err
-		}
-		for i, r := range downloadRows(rk) {
-			cells := make([]any, len(r))
-			for j, c := range r {
-				// Figures as numbers, so that a spreadsheet can sort and sum them.
-				if v, err := strconv.ParseFloat(c, 64); err == nil && j != 1 {
-					cells[j] = v
-				} else {
-					cells[j] = c
-				}
-			}
-			cell, _ := excelize.CoordinatesToCellName(1, i+2)
-			if err := f.SetSheetRow(sheet, cell, &cells); err != nil {
-				return nil, "", err
-			}
-		}
-		var buf bytes.Buffer
-		if err := f.Write(&buf); err != nil {
-			return nil, "", err
-		}
-		return buf.Bytes(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", nil
-	default:
-		var buf bytes.Buffer
-		buf.WriteString("\ufeff") // a BOM, so that spreadsheets read Arabic names as UTF-8
-		cw := csv.NewWriter(&buf)
-		_ = cw.Write(downloadHead)
-		_ = cw.WriteAll(downloadRows(rk))
-		return buf.Bytes(), "text/csv; charset=utf-8", cw.Error()
+		return buf.Bytes(), "application/json; charset=utf-8", nil
 	}
+	in := make(map[egdi.ISO3]bool, len(rk.Rows))
+	t := &tabular.Table{Edition: strconv.Itoa(rk.Edition), Method: rk.method, Countries: d.Countries}
+	for _, r := range rk.Rows {
+		t.Scores = append(t.Scores, r.Score)
+		in[r.ISO3] = true
+	}
+	for _, rec := range d.Published[rk.Edition] {
+		if in[rec.ISO3] {
+			t.Records = append(t.Records, rec)
+		}
+	}
+	if err := t.Write(&buf, format); err != nil {
+		return nil, "", err
+	}
+	if format == "xlsx" {
+		return buf.Bytes(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", nil
+	}
+	return buf.Bytes(), "text/csv; charset=utf-8", nil
 }
 
 // handleRankingsDownload answers GET /api/v1/rankings/download: the same
@@ -158,7 +104,15 @@ func (s *Server) handleRankingsDownload(w http.ResponseWriter, r *http.Request) 
 		if err != nil {
 			return nil, "", "", err
 		}
-		b, ct, err := renderDownload(rk, format)
+		b, ct, err := renderDownload(d, rk, format)
 		return b, ct, `attachment; filename="` + downloadName(p, format) + `"`, err
 	})
+}
+
+// itoa0 writes n, or nothing for 0 (an absent rank or limit).
+func itoa0(n int) string {
+	if n == 0 {
+		return ""
+	}
+	return strconv.Itoa(n)
 }

@@ -176,7 +176,7 @@ func TestBrowser(t *testing.T) {
 		t.Fatal(err)
 	}
 	lines := strings.Split(strings.TrimSpace(strings.TrimPrefix(string(csvBytes), "\ufeff")), "\n")
-	if len(lines) != 7 || !strings.HasPrefix(lines[0], "iso3,name,edition,egdi") || !strings.Contains(string(csvBytes), "BHR,Bahrain,2024") {
+	if len(lines) != 7 || !strings.HasPrefix(lines[0], "Survey Year,Country Name,") || !strings.Contains(string(csvBytes), "Bahrain") {
 		t.Errorf("downloaded CSV (%d lines):\n%s", len(lines), csvBytes)
 	}
 	_ = os.WriteFile(filepath.Join(t.ArtifactDir(), "05_download_gcc.csv"), csvBytes, 0o644)

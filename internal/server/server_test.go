@@ -264,7 +264,7 @@ func TestAPI(t *testing.T) {
 		{name: "rankings bad escape", method: "GET", target: "/api/v1/rankings?edition=%zz", status: 400, code: egdi.EINVALID},
 		{name: "download csv", method: "GET", target: "/api/v1/rankings/download?group=gcc&format=csv", status: 200, check: func(t *testing.T, b []byte) {
 			lines := strings.Split(strings.TrimSpace(string(b)), "\n")
-			if len(lines) != 1+len(egdi.GCC) || !strings.HasPrefix(lines[0], "\ufeffiso3,name,") {
+			if len(lines) != 1+len(egdi.GCC) || !strings.HasPrefix(lines[0], "\ufeffSurvey Year,Country Name,") {
 				t.Errorf("csv has %d lines, header %q", len(lines), lines[0])
 			}
 		}},
@@ -273,7 +273,13 @@ func TestAPI(t *testing.T) {
 				t.Error("xlsx is not a zip file")
 			}
 		}},
-		{name: "download json", method: "GET", target: "/api/v1/rankings/download?format=json&top=5", status: 200},
+		{name: "download json", method: "GET", target: "/api/v1/rankings/download?format=json&top=5", status: 200, check: func(t *testing.T, b []byte) {
+			var rows []rankingRow
+			mustJSON(t, b, &rows)
+			if len(rows) != 5 || rows[4].RankWithin != 5 {
+				t.Errorf("json rows = %d", len(rows))
+			}
+		}},
 		{name: "download bad format", method: "GET", target: "/api/v1/rankings/download?format=pdf", status: 400, code: egdi.EINVALID},
 		{name: "compare", method: "GET", target: "/api/v1/compare?countries=BHR,ARE,SAU&edition=2018", status: 200, check: func(t *testing.T, b []byte) {
 			var v comparison
