@@ -2,6 +2,7 @@ package report_test
 
 import (
 	"bytes"
+	"context"
 	"io"
 	"testing"
 
@@ -57,4 +58,26 @@ func BenchmarkCountryPDFBatch(b *testing.B) {
 		}
 		i++
 	}
+}
+
+// BenchmarkCountryPDFBatchParallel measures the wall time per report when a
+// batch prints on every core (one tab per goroutine), as `egdi report --all`
+// does.
+func BenchmarkCountryPDFBatchParallel(b *testing.B) {
+	needPDFTools(b)
+	r, d := newRenderer(b), dataset(b)
+	var buf bytes.Buffer
+	if err := r.PDF(b.Context(), &buf, d, report.Request{Country: "BHR", Lang: "en"}); err != nil {
+		b.Fatal(err)
+	}
+	b.RunParallel(func(pb *testing.PB) {
+		var buf bytes.Buffer
+		for pb.Next() {
+			buf.Reset()
+			if err := r.PDF(context.Background(), &buf, d, report.Request{Country: "KEN", Lang: "ar"}); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
 }
