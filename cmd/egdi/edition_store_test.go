@@ -12,6 +12,7 @@ import (
 
 	"github.com/egdi-project/egdi"
 	"github.com/egdi-project/egdi/internal/builtin"
+	"github.com/egdi-project/egdi/internal/storetest"
 )
 
 // sharedData is the project's source data, a sibling of the repository.
@@ -228,5 +229,35 @@ func TestDatabaseFlag(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestImportPublishedFilesUnchanged imports every file in shared/data/egdi
+// into a new store: each row equals the built-in record, so nothing is
+// stored, and the store still holds exactly the built-in record.
+func TestImportPublishedFilesUnchanged(t *testing.T) {
+	root := sharedFile(t, "egdi")
+	var files []string
+	err := filepath.WalkDir(root, func(p string, e os.DirEntry, err error) error {
+		if err == nil && !e.IsDir() && (strings.HasSuffix(p, ".csv") || strings.HasSuffix(p, ".xlsx")) {
+			files = append(files, p)
+		}
+		return err
+	})
+	if err != nil || len(files) < 19 {
+		t.Fatalf("%d files under %s (%v), want the 19 published ones", len(files), root, err)
+	}
+	env := storeEnv(t)
+	for _, f := range files {
+		t.Run(filepath.Base(f), func(t *testing.T) {
+			_, errs, code := egdiIn(t, env, "import", f)
+			if code != 0 || !strings.Contains(errs, " 0 stored, ") || !strings.Contains(errs, "0 skipped") {
+				t.Fatalf("exit %d: %s", code, errs)
+			}
+		})
+	}
+	path := strings.TrimPrefix(env["EGDI_DB"], "sqlite:")
+	if diff := storetest.EqualDatasets(openDataset(t, path), builtin.MustDataset()); diff != "" {
+		t.Fatalf("after importing every published file the store differs from the built-in record: %s", diff)
 	}
 }
