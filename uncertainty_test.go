@@ -312,3 +312,18 @@ func FuzzParseVary(f *testing.F) {
 		}
 	})
 }
+
+// TestKernelAllocatesNothing: a replication and a Saltelli row allocate
+// nothing, whatever is varied.
+func TestKernelAllocatesNothing(t *testing.T) {
+	md := mustModel(t, 2022, egdi.RawLevel, egdi.UncertaintyOptions{Replications: 100, Seed: 1, Vary: egdi.DefaultVary,
+		Sensitivity: true, SensitivityRows: 100, Countries: []egdi.ISO3{"BHR"}})
+	k := md.NewKernel()
+	i := uint64(0)
+	if a := testing.AllocsPerRun(200, func() { k.Replicate(i); i++ }); a != 0 {
+		t.Errorf("Replicate allocates %v times", a)
+	}
+	if a := testing.AllocsPerRun(50, func() { k.SensitivityRow(i); i++ }); a != 0 {
+		t.Errorf("SensitivityRow allocates %v times", a)
+	}
+}
