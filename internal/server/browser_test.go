@@ -8,10 +8,13 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/chromedp/cdproto/browser"
+	"github.com/chromedp/cdproto/cdp"
+	cdplog "github.com/chromedp/cdproto/log"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 )
@@ -88,6 +91,35 @@ func screenshot(t *testing.T, ctx context.Context, name string) {
 	t.Logf("screenshot: %s", file)
 }
 
+// securityLog collects the browser's log entries about security (CSP
+// violations) from now on; the returned func reports them.
+func securityLog(t *testing.T, ctx context.Context) func() []string {
+	t.Helper()
+	var mu sync.Mutex
+	var got []string
+	events := chromedp.Events(ctx, cdplog.EntryAdded) // subscribed from here on
+	if _, err := chromedp.Call(ctx, cdplog.Enable, cdp.Empty{}); err != nil {
+		t.Fatalf("log domain: %v", err)
+	}
+	go func() {
+		for ev, err := range events {
+			if err != nil {
+				return
+			}
+			if e := ev.Entry; e != nil && (e.Source == cdplog.EntrySourceSecurity || strings.Contains(e.Text, "Content Security Policy")) {
+				mu.Lock()
+				got = append(got, e.Text+" ("+e.URL+")")
+				mu.Unlock()
+			}
+		}
+	}()
+	return func() []string {
+		mu.Lock()
+		defer mu.Unlock()
+		return append([]string(nil), got...)
+	}
+}
+
 // TestBrowser walks the dashboard as a person would, in headless Chromium:
 // open /en/, switch to Arabic, open Bahrain from the rankings, move a
 // what-if control and see the rank change, download a CSV.
@@ -95,6 +127,13 @@ func TestBrowser(t *testing.T) {
 	ctx := newBrowser(t)
 	srv := httptest.NewServer(newTestServer(t).handler())
 	defer srv.Close()
+
+	violations := securityLog(t, ctx)
+	defer func() {
+		for _, v := range violations() {
+			t.Errorf("security log: %s", v)
+		}
+	}()
 
 	// 1. The English home page, with the map.
 	step(t, ctx, "open /en/", chromedp.Navigate(srv.URL+"/en/"), chromedp.WaitVisible(chromedp.CSS("svg.worldmap")))
@@ -192,6 +231,16 @@ func TestBrowserPages(t *testing.T) {
 	ctx := newBrowser(t)
 	srv := httptest.NewServer(newTestServer(t).handler())
 	defer srv.Close()
+	for _, lang := range []string{"en", "ar"} {
+		// An uncertainty run: the form starts a job, the page refreshes
+		// itself until the intervals are drawn.
+		step(t, ctx, "uncertainty run/"+lang, chromedp.Navigate(srv.URL+"/"+lang+"/uncertainty?run=1&edition=2024&group=gcc"),
+			chromedp.WaitVisible(chromedp.CSS("figure.chart svg")))
+		if n := eval[int](t, ctx, `document.querySelectorAll("table.data tbody tr").length`); n != 6 {
+			t.Errorf("uncertainty table rows = %d, want the 6 GCC states", n)
+		}
+		screenshot(t, ctx, "uncertainty_result_"+lang)
+	}
 	for _, p := range []struct{ name, path string }{
 		{"rankings", "/rankings?edition=2024&region=Asia"},
 		{"country", "/countries/BHR?target=10"},

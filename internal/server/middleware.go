@@ -20,8 +20,11 @@ import (
 
 // csp is the Content-Security-Policy of every response: scripts, styles,
 // fonts and images from this origin only (no inline script, no CDN), no
-// framing by other sites, forms and links back to this origin.
-const csp = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; " +
+// framing by other sites, forms and links back to this origin. The one
+// inline style allowed, by its hash, is the attribute every SVG chart of
+// internal/chart carries: style="max-width:100%;height:auto".
+const csp = "default-src 'self'; script-src 'self'; " +
+	"style-src 'self' 'unsafe-hashes' 'sha256-OFZH/KmE1spbRSh4CjNax9vyG1iEwWYtQyOeXApqoN4='; img-src 'self' data:; font-src 'self'; " +
 	"connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
 
 // securityHeaders sets the headers every response carries.
