@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"time"
 	"slices"
 	"strings"
 
@@ -171,9 +172,18 @@ func (s *Server) handleUncertaintyStart(w http.ResponseWriter, r *http.Request) 
 	writeJSON(w, http.StatusAccepted, jobResponse{Job: job, URL: url})
 }
 
+// staleJob is how long a queued or running job may go without an update
+// before it is reported failed: the process running it has stopped (a
+// run reports progress every 5 % and takes about a second).
+const staleJob = 5 * time.Minute
+
+// runJob runs one uncertainty job in this process, one at a time (a run
+// already uses every core), and records its result in the job store.
 func (s *Server) runJob(ctx context.Context, id string, d *egdi.Dataset, b *egdi.Base, req uncertaintyRequest, vary egdi.Vary) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	s.jobSlot <- struct{}{} // queued until the previous run ends
+	defer func() { <-s.jobSlot }()
 	if err := s.deps.Jobs.Progress(ctx, id, 0); err != nil { // running, unless canceled already
 		_ = s.deps.Jobs.FinishJob(ctx, id, nil, err)
 		return
@@ -188,9 +198,26 @@ func (s *Server) runJob(ctx context.Context, id string, d *egdi.Dataset, b *egdi
 	}
 }
 
+// job returns a job from the store; one left queued or running by a
+// process that stopped (no update for staleJob) is recorded as failed.
+func (s *Server) job(ctx context.Context, id string) (*Job, error) {
+	job, err := s.deps.Jobs.Job(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if (job.Status == JobQueued || job.Status == JobRunning) && s.deps.Now().Sub(job.Updated) > staleJob {
+		stopped := egdi.Errorf(egdi.EUNAVAILABLE, "The server process running this analysis stopped: start it again.")
+		if err := s.deps.Jobs.FinishJob(ctx, id, nil, stopped); err != nil {
+			return nil, err
+		}
+		return s.deps.Jobs.Job(ctx, id)
+	}
+	return job, nil
+}
+
 func (s *Server) handleUncertaintyGet(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
-	job, err := s.deps.Jobs.Job(r.Context(), id)
+	job, err := s.job(r.Context(), id)
 	if err != nil {
 		s.writeError(w, r, err)
 		return

@@ -208,7 +208,7 @@ func (s *Server) pageUncertainty(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if jobID != "" {
-		job, err := s.deps.Jobs.Job(r.Context(), jobID)
+		job, err := s.job(r.Context(), jobID)
 		if err != nil {
 			s.pageError(w, r, err)
 			return

@@ -57,6 +57,9 @@ type Server struct {
 	derived   *derived // views computed once per dataset (editions, averages)
 
 	reports reports // the report renderer, built on the first report (api_reports.go)
+
+	// jobSlot lets one uncertainty run at a time use the cores.
+	jobSlot chan struct{}
 }
 
 // NewServer returns the handler of the whole site: API, pages, assets and
@@ -80,7 +83,8 @@ func newServer(logger *slog.Logger, deps Deps) *Server {
 	if deps.Jobs == nil {
 		deps.Jobs = NewMemJobs(deps.Now)
 	}
-	s := &Server{log: logger, deps: deps, mux: http.NewServeMux(), cache: newRespCache(512), pageCache: newRespCache(64)}
+	s := &Server{log: logger, deps: deps, mux: http.NewServeMux(), cache: newRespCache(512), pageCache: newRespCache(64),
+		jobSlot: make(chan struct{}, 1)}
 	s.pages = mustParsePages()
 	s.addRoutes()
 	return s

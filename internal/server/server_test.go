@@ -813,3 +813,27 @@ func TestDatasetUnavailable(t *testing.T) {
 		t.Errorf("healthz: %d, want 503", rec.Code)
 	}
 }
+
+// TestStaleJob: a job left queued or running by a process that stopped is
+// reported failed once it has gone staleJob without an update.
+func TestStaleJob(t *testing.T) {
+	now := time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
+	s := newServer(slog.New(slog.DiscardHandler), Deps{Now: func() time.Time { return now },
+		Dataset: func(context.Context) (*egdi.Dataset, error) { return builtin.Dataset() }})
+	h := s.handler()
+	j, err := s.deps.Jobs.CreateJob(t.Context(), "uncertainty", []byte(`{}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got jobResponse
+	mustJSON(t, do(h, "GET", "/api/v1/uncertainty/"+j.ID, "").Body.Bytes(), &got)
+	if got.Status != JobQueued {
+		t.Fatalf("fresh job: %s, want queued", got.Status)
+	}
+	now = now.Add(staleJob + time.Second)
+	got = jobResponse{}
+	mustJSON(t, do(h, "GET", "/api/v1/uncertainty/"+j.ID, "").Body.Bytes(), &got)
+	if got.Status != JobFailed || got.Error == nil || got.Error.Code != egdi.EUNAVAILABLE {
+		t.Errorf("stale job: %s %+v, want failed with %s", got.Status, got.Error, egdi.EUNAVAILABLE)
+	}
+}
