@@ -4,9 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
-	"time"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/egdi-project/egdi"
 	"github.com/egdi-project/egdi/internal/montecarlo"
