@@ -1137,10 +1137,10 @@ type Tally struct {
 	N    int64
 	n    int
 	Hist []uint64 // Hist[i*n + rank−1], complete after Flush
-	// hist is the working histogram: 32-bit counters take half the cache
-	// of Hist; they are added into Hist every 2^31 replications and at
-	// Flush, so they never overflow.
-	hist  []uint32
+	// hist is the working histogram: 16-bit counters take a quarter of the
+	// cache of Hist (74 KB for 193 countries); they are added into Hist
+	// every 65535 replications and at Flush, so they never overflow.
+	hist  []uint16
 	since int64
 	VH    []uint64 // replications with the country in the very high group
 	Top10 []uint64 // … ranked 10th or better
@@ -1152,7 +1152,7 @@ func (md *Model) NewTally() *Tally {
 	n := md.n
 	c := make([]uint64, n*n+3*n)
 	return &Tally{n: n, Hist: c[:n*n], VH: c[n*n : n*n+n], Top10: c[n*n+n : n*n+2*n], Ahead: c[n*n+2*n:],
-		hist: make([]uint32, n*n)}
+		hist: make([]uint16, n*n)}
 }
 
 // Flush adds the working histogram into Hist.
@@ -1166,7 +1166,7 @@ func (t *Tally) Flush() {
 
 func (t *Tally) add(md *Model, rank []int32, vh []bool) {
 	t.N++
-	if t.since++; t.since == 1<<31 {
+	if t.since++; t.since == 1<<16-1 {
 		t.Flush()
 	}
 	n := t.n

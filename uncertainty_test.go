@@ -327,3 +327,29 @@ func TestKernelAllocatesNothing(t *testing.T) {
 		t.Errorf("SensitivityRow allocates %v times", a)
 	}
 }
+
+// TestTallyPastFlush: the 16-bit working counters are flushed before they
+// overflow: 70,000 replications on one kernel count exactly.
+func TestTallyPastFlush(t *testing.T) {
+	if testing.Short() {
+		t.Skip("70,000 replications")
+	}
+	md := mustModel(t, 2016, egdi.ComponentLevel, egdi.UncertaintyOptions{Replications: 70000, Seed: 1})
+	k := md.NewKernel()
+	for i := range uint64(70000) {
+		k.Replicate(i)
+	}
+	res := md.Result(k.Tally, nil)
+	for _, c := range res.Countries {
+		if c.RankMedian != c.Rank || c.RankP05 != c.Rank || c.RankP95 != c.Rank || (c.Next != "" && c.PAheadNext != 1 && c.PAheadNext != 0) {
+			t.Fatalf("%s: %+v", c.ISO3, c)
+		}
+	}
+	var sum uint64
+	for _, x := range k.Tally.Hist {
+		sum += x
+	}
+	if want := uint64(70000 * len(res.Countries)); sum != want || res.Replications != 70000 {
+		t.Errorf("histogram holds %d counts, want %d", sum, want)
+	}
+}
