@@ -303,3 +303,87 @@ func BenchmarkWhatIf(b *testing.B) {
 		})
 	}
 }
+
+// scenario is a made-up edition of five countries with every raw input
+// (not UN data): what a scenario edition from the store looks like.
+func scenario() *egdi.Inputs {
+	in := egdi.NewInputs([]egdi.ISO3{"AAA", "BBB", "CCC", "DDD", "EEE"})
+	rows := [][9]float64{
+		// internet, mobile, active mobile BB, fixed BB, literacy, GER, EYS, MYS, OSI
+		{95, 130, 110, 40, 99, 100, 18, 13, 0.95},
+		{70, 115, 80, 20, 95, 90, 15, 10, 0.70},
+		{30, 80, 35, 2, 70, 60, 10, 5, 0.40},
+		{10, 45, 12, 0.1, 30, 35, 6, 2, 0.10},
+		{55, 100, 60, 9, 88, 75, 13, 8, 0.55},
+	}
+	inds := []egdi.Indicator{egdi.InternetUsers, egdi.MobileSubscriptions, egdi.ActiveMobileBroadband, egdi.FixedBroadband,
+		egdi.AdultLiteracy, egdi.GrossEnrolment, egdi.ExpectedSchooling, egdi.MeanSchooling, egdi.OSI}
+	for i, r := range rows {
+		for k, ind := range inds {
+			in.Set(ind, i, r[k])
+		}
+	}
+	return in
+}
+
+// TestScenarioBase: a scenario edition (a method and raw inputs of one's
+// own) plugs into the what-if: its base is Method.Compute's result, and a
+// raw HCI change equals computing again with the changed input.
+func TestScenarioBase(t *testing.T) {
+	m, err := egdi.MethodFor(2022)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := scenario()
+	b, err := egdi.RawBase(m, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !b.Raw[egdi.TII] || !b.Raw[egdi.HCI] || len(b.Carried) != 0 {
+		t.Fatalf("raw %v, carried %v", b.Raw, b.Carried)
+	}
+	r, err := m.Compute(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmpScores(b.Scores, r.Scores); diff != "" {
+		t.Errorf("base differs from Compute: %s", diff)
+	}
+	sets := mustSets(t, "EEE.adult_literacy=99", "EEE.mean_schooling=12")
+	after, _, err := b.Apply(sets)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in2 := in.Clone()
+	in2.Set(egdi.AdultLiteracy, 4, 99)
+	in2.Set(egdi.MeanSchooling, 4, 12)
+	r2, err := m.Compute(in2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmpScores(after, r2.Scores); diff != "" {
+		t.Errorf("what-if differs from Compute: %s", diff)
+	}
+	if _, err := b.WhatIf(mustSets(t, "EEE.hci=0.5")); egdi.ErrorCode(err) != egdi.EINVALID {
+		t.Errorf("setting hci where it is recomputed: %v", err)
+	}
+}
+
+// ExampleBase_WhatIf raises Bahrain's OSI of 2024 to 1 at component level:
+// it passes six countries, each of which moves down one place.
+func ExampleBase_WhatIf() {
+	b, _ := egdi.NewBase(builtin.MustDataset(), 2024, egdi.ComponentLevel)
+	s, _ := egdi.ParseSet("BHR.osi=1")
+	res, _ := b.WhatIf([]egdi.Set{s})
+	for _, c := range res.Countries {
+		fmt.Printf("%s %d → %d\n", c.ISO3, c.RankBefore, c.RankAfter)
+	}
+	// Output:
+	// BHR 18 → 12
+	// DEU 12 → 13
+	// JPN 13 → 14
+	// SWE 14 → 15
+	// NOR 15 → 16
+	// NZL 16 → 17
+	// ESP 17 → 18
+}
