@@ -146,22 +146,29 @@ func (r *Renderer) start() error {
 	r.cfg.Logger.Info("browser started", "path", path, "took", time.Since(t0))
 	p.browser = bctx
 	p.tabs = make(chan tab, maxIdleTabs)
-	p.stop = []func(){
-		func() {
-			cctx, cancel := context.WithTimeout(bctx, 5*time.Second)
-			defer cancel()
-			_ = chromedp.Cancel(cctx)
-		},
-		bcancel, acancel, func() { _ = srv.Close() },
-	}
+	// The tab the start opened is the first idle tab: opening another
+	// costs a few hundred milliseconds. Closing it is the browser's job.
+	p.tabs <- tab{ctx: bctx, close: func() {}}
+	// Stopping cancels the allocator, which kills Chromium and removes its
+	// temporary profile: a graceful close would only save a profile that
+	// is thrown away, and takes half a second more.
+	p.stop = []func(){bcancel, acancel, func() { _ = srv.Close() }}
 	return nil
 }
 
 // PDF writes the report as an A4, tagged PDF printed by Chromium. The
 // browser starts on the first call and serves every later one.
 func (r *Renderer) PDF(ctx context.Context, w io.Writer, d *egdi.Dataset, q Request) error {
+	// The browser starts (once) while the page is built: both take
+	// hundreds of milliseconds on a first report.
+	started := make(chan error, 1)
+	go func() { started <- r.start() }()
 	var page bytes.Buffer
-	if err := r.html(&page, d, q, "/fonts/"); err != nil {
+	err := r.html(&page, d, q, "/fonts/")
+	if serr := <-started; err == nil && serr != nil {
+		err = serr
+	}
+	if err != nil {
 		return err
 	}
 	b, err := r.Print(ctx, page.Bytes())
