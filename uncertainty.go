@@ -428,7 +428,7 @@ func (md *Model) precompute() {
 				case Normalisation(norm) == NormMinMax:
 					MinMax(val)
 				case Normalisation(norm) == NormRank:
-					rankShare(val, val, k.keys, k.tmpk, k.cnt)
+					rankShare(val, val, k.order, k.bk, k.cnt)
 				}
 				mc.pres[norm][c] = val
 			}
@@ -490,13 +490,13 @@ type Kernel struct {
 	nleft int       // uniforms left in nbuf
 	nf    []float64 // the noise factors 1 + σ√3·(2u − 1), u on a grid of 4096
 	cnt   []int32   // bucket counts of the sorts
-	tmpk  []uint64  // scatter space of the sorts
+	bk    []uint8   // bucket of each value, in the sorts
+	order []int32   // sorted indices
 
 	u    []float64
 	val  [3][]float64 // component values per country
 	v    []float64    // one raw input, per row
 	s    []float64    // composite sum, per row
-	keys []uint64
 	egdi []float64
 	pub  []float64
 	rank []int32
@@ -544,8 +544,8 @@ func (md *Model) newScratch() *Kernel {
 		rmax = max(rmax, len(c.rows))
 	}
 	k := &Kernel{md: md, u: make([]float64, 2*md.dims+1),
-		v: make([]float64, max(rmax, n)), s: make([]float64, max(rmax, n)), keys: make([]uint64, max(rmax, n)),
-		tmpk: make([]uint64, max(rmax, n)), cnt: make([]int32, sortBuckets+1),
+		v: make([]float64, max(rmax, n)), s: make([]float64, max(rmax, n)), order: make([]int32, max(rmax, n)),
+		bk: make([]uint8, max(rmax, n)), cnt: make([]int32, sortBuckets+1),
 		egdi: make([]float64, n), pub: make([]float64, n), rank: make([]int32, n), vh: make([]bool, n)}
 	for c := range k.val {
 		k.val[c] = make([]float64, n)
@@ -692,6 +692,26 @@ func (k *Kernel) noisy(dst, src []float64, hi float64) {
 	}
 }
 
+// noisyMoments is noisy that also returns Σ dst and Σ dst².
+func (k *Kernel) noisyMoments(dst, src []float64, hi float64) (sum, sq float64) {
+	nf := k.nf[:noiseGrid]
+	var b uint64
+	for j, x := range src {
+		if j%5 == 0 {
+			b = k.noise.Uint64()
+		}
+		y := x * nf[b&(noiseGrid-1)]
+		b >>= 12
+		if y > hi {
+			y = hi
+		}
+		dst[j] = y
+		sum += y
+		sq += y * y
+	}
+	return sum, sq
+}
+
 // noisyAt is noisy for the countries listed in idx only.
 func (k *Kernel) noisyAt(dst, src []float64, idx []int32, hi float64) {
 	var b uint64
@@ -802,7 +822,7 @@ func (k *Kernel) Eval(d *Draw) {
 		case NormMinMax:
 			MinMax(val)
 		case NormRank:
-			rankShare(val, val, k.keys, k.tmpk, k.cnt)
+			rankShare(val, val, k.order, k.bk, k.cnt)
 		}
 	}
 	osi, tii, hci := cur[0], cur[1], cur[2]
@@ -906,7 +926,7 @@ func (k *Kernel) composite(mc *composite, norm Normalisation, cp float64, noise 
 				}
 			}
 		case NormRank:
-			rankShare(v, v, k.keys, k.tmpk, k.cnt)
+			rankShare(v, v, k.order, k.bk, k.cnt)
 			for j, xj := range v {
 				s[j] += wk * xj
 			}
@@ -931,27 +951,21 @@ func (k *Kernel) compositeNoisy(mc *composite, norm Normalisation, cp float64, v
 	s, v := k.s[:r], k.v[:r]
 	fr := float64(r)
 	for in, wk := range mc.w {
-		k.noisy(v, mc.x[in*r:(in+1)*r], mc.hi[in])
-		if cp > 0 {
-			for j, xj := range v {
-				if xj > cp {
-					v[j] = cp
-				}
-			}
+		// Noise, then the cap: one clamp at the lower of the bound and the cap.
+		bound := mc.hi[in]
+		if cp > 0 && cp < bound {
+			bound = cp
 		}
 		f := 0.0
 		switch norm {
 		case NormZMinMax:
-			var sum, sq float64
-			for _, xj := range v {
-				sum += xj
-				sq += xj * xj
-			}
+			sum, sq := k.noisyMoments(v, mc.x[in*r:(in+1)*r], bound)
 			mean := sum / fr
 			if vr := sq/fr - mean*mean; vr > 0 {
 				f = wk / math.Sqrt(vr)
 			}
 		case NormMinMax:
+			k.noisy(v, mc.x[in*r:(in+1)*r], bound)
 			lo, top := v[0], v[0]
 			for _, xj := range v {
 				if xj < lo {
@@ -965,7 +979,8 @@ func (k *Kernel) compositeNoisy(mc *composite, norm Normalisation, cp float64, v
 				f = wk / (top - lo)
 			}
 		case NormRank:
-			rankShare(v, v, k.keys, k.tmpk, k.cnt)
+			k.noisy(v, mc.x[in*r:(in+1)*r], bound)
+			rankShare(v, v, k.order, k.bk, k.cnt)
 			f = wk
 		}
 		if in == 0 {
@@ -1008,7 +1023,7 @@ func floor01(x float64) float64 {
 // other values strictly below it: (#{l: v_l < v_j})/(n − 1), so ties share
 // a value, the best is 1 (when alone) and the worst 0. dst may be v; keys,
 // tmp and cnt are scratch space (len(v), len(v), sortBuckets+1).
-func rankShare(v, dst []float64, keys, tmp []uint64, cnt []int32) {
+func rankShare(v, dst []float64, order []int32, bk []uint8, cnt []int32) {
 	n := len(v)
 	if n < 2 {
 		for j := range dst {
@@ -1016,90 +1031,83 @@ func rankShare(v, dst []float64, keys, tmp []uint64, cnt []int32) {
 		}
 		return
 	}
-	keys = keys[:n]
-	sh := uint(bits.Len(uint(n)))
-	mask := uint64(1)<<sh - 1
 	lo, hi := v[0], v[0]
-	for j, x := range v {
-		keys[j] = math.Float64bits(x)&^mask | uint64(j)
-		lo, hi = min(lo, x), max(hi, x)
-	}
-	bucketSort(keys, v, lo, hi, false, tmp, cnt)
-	// Two values tie when their keys agree above the index bits: values
-	// within 2^-44 relative count as equal.
-	f := 1 / float64(n-1)
-	prev, share := uint64(math.MaxUint64), 0.0
-	for p, key := range keys {
-		if key&^mask != prev {
-			prev, share = key&^mask, float64(p)*f
+	for _, x := range v {
+		if x < lo {
+			lo = x
 		}
-		dst[key&mask] = share
+		if x > hi {
+			hi = x
+		}
+	}
+	order = order[:n]
+	sortOrder(v, lo, hi, false, order, bk, cnt)
+	f := 1 / float64(n-1)
+	prev, share := math.Inf(-1), 0.0
+	for p, j := range order {
+		x := v[j] // read before dst[j] (which may be v[j]) is written
+		if x != prev {
+			prev, share = x, float64(p)*f
+		}
+		dst[j] = share
 	}
 }
 
 // sortBuckets is the number of buckets of the kernel's sort.
 const sortBuckets = 256
 
-// bucketSort sorts keys ascending, where keys[j] was made from vals[j],
-// a value in [lo, hi] whose order the key follows (ascending, or
-// descending when desc); tmp and cnt are scratch space. A pass of bucket sort
-// on the value (256 equal-width buckets between lo and hi; keys keep their
-// order within a bucket) leaves every key within its bucket, and an
-// insertion sort finishes: O(n) for values spread like EGDI values or
-// indicators, against O(n log n) for a comparison sort.
-func bucketSort(keys []uint64, vals []float64, lo, hi float64, desc bool, tmp []uint64, cnt []int32) {
-	n := len(keys)
+// sortOrder writes into order the indices of vals (values in [lo, hi])
+// sorted by value, ascending (descending when desc), equal values by
+// index: a pass of bucket sort on the value (256 equal-width buckets,
+// indices kept in order within a bucket), then an insertion sort, which
+// only moves indices within their bucket. O(n) for values spread like
+// EGDI values or indicators, against O(n log n) for a comparison sort.
+// bk (len(vals)) and cnt (sortBuckets+1) are scratch space.
+func sortOrder(vals []float64, lo, hi float64, desc bool, order []int32, bk []uint8, cnt []int32) {
+	n := len(vals)
 	cnt = cnt[:sortBuckets+1]
 	clear(cnt)
+	bk = bk[:n]
 	f := 0.0
 	if hi > lo {
 		f = (sortBuckets - 1e-9) / (hi - lo)
 	}
-	// The bucket of each key, kept in the low byte of tmp for the scatter
-	// (tmp is free until then).
-	tmp = tmp[:n]
-	vals = vals[:n]
-	if desc {
-		for j, x := range vals {
-			b := sortBuckets - 1 - uint8(int32((x-lo)*f))
-			tmp[j] = uint64(b)
-			cnt[int(b)+1]++
+	for j, x := range vals {
+		b := uint8(int32((x - lo) * f))
+		if desc {
+			b = sortBuckets - 1 - b
 		}
-	} else {
-		for j, x := range vals {
-			b := uint8(int32((x - lo) * f))
-			tmp[j] = uint64(b)
-			cnt[int(b)+1]++
-		}
+		bk[j] = b
+		cnt[int(b)+1]++
 	}
 	for b := 1; b <= sortBuckets; b++ {
 		cnt[b] += cnt[b-1]
 	}
-	// Scatter into keys' order through a second buffer: read every bucket
-	// first, since tmp is overwritten by the scatter.
-	var bk [512]uint8
-	bb := bk[:n:n]
-	if n > len(bk) {
-		bb = make([]uint8, n)
-	}
-	for j := range n {
-		bb[j] = uint8(tmp[j])
-	}
-	for j, key := range keys {
-		b := bb[j]
-		tmp[cnt[b]] = key
+	order = order[:n]
+	for j, b := range bk {
+		order[cnt[b]] = int32(j)
 		cnt[b]++
 	}
 	for p := 1; p < n; p++ {
-		x := tmp[p]
+		x := order[p]
+		vx := vals[x]
 		q := p - 1
-		for q >= 0 && tmp[q] > x {
-			tmp[q+1] = tmp[q]
-			q--
+		if desc {
+			// Descending (EGDI): values within 1e-12 are float noise of a
+			// weighted mean, not a difference, and keep the index order
+			// (as OrdinalRanks treats them).
+			for q >= 0 && vals[order[q]] < vx-1e-12 {
+				order[q+1] = order[q]
+				q--
+			}
+		} else {
+			for q >= 0 && vals[order[q]] > vx {
+				order[q+1] = order[q]
+				q--
+			}
 		}
-		tmp[q+1] = x
+		order[q+1] = x
 	}
-	copy(keys, tmp)
 }
 
 // rankEGDI ranks k.egdi: by unrounded value, highest first, ties by the
@@ -1108,18 +1116,20 @@ func bucketSort(keys []uint64, vals []float64, lo, hi float64, desc bool, tmp []
 func (k *Kernel) rankEGDI() {
 	md := k.md
 	n := md.n
-	keys := k.keys[:n]
-	mask := uint64(1)<<md.posBits - 1
-	lo, hi := k.egdi[0], k.egdi[0]
-	for i, e := range k.egdi {
-		// Complemented bits sort a non-negative float descending.
-		keys[i] = (^math.Float64bits(e))&^mask | uint64(i)
-		lo, hi = min(lo, e), max(hi, e)
+	e := k.egdi[:n]
+	lo, hi := e[0], e[0]
+	for _, x := range e {
+		if x < lo {
+			lo = x
+		}
+		if x > hi {
+			hi = x
+		}
 	}
-	bucketSort(keys, k.egdi, lo, hi, true, k.tmpk, k.cnt)
+	order := k.order[:n]
+	sortOrder(e, lo, hi, true, order, k.bk, k.cnt)
 	var prev int32 = -1
-	for p, key := range keys {
-		i := int32(key & mask)
+	for p, i := range order {
 		r := int32(p + 1)
 		if !md.ordinal && prev >= 0 && k.pub[i] == k.pub[prev] {
 			r = k.rank[prev]
