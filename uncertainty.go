@@ -177,7 +177,7 @@ func (o *UncertaintyOptions) Validate() error {
 	case o.Replications <= 0:
 		return Errorf(EINVALID, "--replications must be at least 1, not %d.", o.Replications)
 	case o.Replications > MaxReplications && !o.Force:
-		return Errorf(EINVALID, "--replications %d is more than %d: pass --force if you mean it (about 5 µs each per core).",
+		return Errorf(EINVALID, "--replications %d is more than %d: pass --force if you mean it (each costs about 10–20 µs of one core).",
 			o.Replications, MaxReplications)
 	case o.SensitivityRows < 0 || o.SensitivityRows > MaxReplications:
 		return Errorf(EINVALID, "--sensitivity-rows must be between 0 and %d.", MaxReplications)
@@ -1252,6 +1252,16 @@ type UncertaintyResult struct {
 	Notes        []string             `json:"notes,omitempty"`
 }
 
+func countZeros(v []float64) int {
+	n := 0
+	for _, x := range v {
+		if x == 0 {
+			n++
+		}
+	}
+	return n
+}
+
 // quantile returns the smallest rank whose cumulative count reaches p·N
 // (the inverse of the empirical distribution function).
 func quantile(h []uint64, total int64, p float64) int {
@@ -1283,6 +1293,9 @@ func (md *Model) Result(t *Tally, sobol []SobolSums[int64]) *UncertaintyResult {
 	}
 	if len(md.factors) == 0 {
 		res.Notes = append(res.Notes, "nothing varied: every replication is the baseline")
+	}
+	if k := len(md.offset) - countZeros(md.offset); k > 0 {
+		res.Notes = append(res.Notes, strconv.Itoa(k)+" countries' published EGDI is not the cut of their published components' mean: they keep the difference as an offset")
 	}
 	N := float64(t.N)
 	for p, i := range md.order {
