@@ -486,12 +486,16 @@ type Kernel struct {
 	pcg   *rand.PCG
 	rng   *rand.Rand
 	noise rand.PCG
-	nbuf  uint64    // unused noise bits
-	nleft int       // uniforms left in nbuf
-	nf    []float64 // the noise factors 1 + σ√3·(2u − 1), u on a grid of 4096
-	cnt   []int32   // bucket counts of the sorts
-	bk    []uint8   // bucket of each value, in the sorts
-	order []int32   // sorted indices
+	nbuf  uint64 // unused noise bits
+	nleft int    // uniforms left in nbuf
+	// The noise factor of a 12-bit draw q is 1 + σ√3·(2u − 1) with u =
+	// (q + ½)/4096, computed as nf0 + nf1·q (arithmetic is cheaper than a
+	// 32 KB table, which would fill the L1 cache).
+	nf0, nf1 float64
+	noiseOn  bool
+	cnt      []int32 // bucket counts of the sorts
+	bk       []uint8 // bucket of each value, in the sorts
+	order    []int32 // sorted indices
 
 	u    []float64
 	val  [3][]float64 // component values per country
@@ -515,11 +519,8 @@ func (md *Model) NewKernel() *Kernel {
 	k.pcg = rand.NewPCG(0, 0)
 	k.rng = rand.New(k.pcg)
 	if a := md.Options.Vary.Noise * math.Sqrt(3); a > 0 {
-		k.nf = make([]float64, noiseGrid)
-		for q := range k.nf {
-			u := (float64(q) + 0.5) / noiseGrid
-			k.nf[q] = 1 + a*(2*u-1)
-		}
+		k.noiseOn = true
+		k.nf0, k.nf1 = 1-a+a/noiseGrid, 2*a/noiseGrid
 	}
 	if md.sobol != nil {
 		nf := len(md.factors)
@@ -656,8 +657,7 @@ func (k *Kernel) Ranks() []int {
 }
 
 // noiseGrid is the number of levels of the noise's uniform u: 12 bits, so
-// that five draws come from one 64-bit number and the factors fit a 32 KB
-// table. The grid's step, 2σ√3/4096 (8.5e-5 of x at σ = 0.05), is far
+// that five draws come from one 64-bit number. The grid's step, 2σ√3/4096 (8.5e-5 of x at σ = 0.05), is far
 // below any difference that matters to a rank.
 const noiseGrid = 1 << 12
 
@@ -665,7 +665,7 @@ const noiseGrid = 1 << 12
 // multiplicative noise, clamped to [0, hi]; five draws come from each
 // 64-bit number of the noise stream. dst may be src.
 func (k *Kernel) noisy(dst, src []float64, hi float64) {
-	nf := k.nf[:noiseGrid]
+	f0, f1 := k.nf0, k.nf1
 	// x ≥ 0 and every factor is above 0 (σ ≤ 0.5, so σ√3 < 1): only the
 	// upper bound can be passed.
 	clamp := func(x float64) float64 {
@@ -678,29 +678,29 @@ func (k *Kernel) noisy(dst, src []float64, hi float64) {
 	for ; j+5 <= len(src); j += 5 {
 		b := k.noise.Uint64()
 		d, x := dst[j:j+5:j+5], src[j:j+5:j+5]
-		d[0] = clamp(x[0] * nf[b&(noiseGrid-1)])
-		d[1] = clamp(x[1] * nf[(b>>12)&(noiseGrid-1)])
-		d[2] = clamp(x[2] * nf[(b>>24)&(noiseGrid-1)])
-		d[3] = clamp(x[3] * nf[(b>>36)&(noiseGrid-1)])
-		d[4] = clamp(x[4] * nf[(b>>48)&(noiseGrid-1)])
+		d[0] = clamp(x[0] * (f0 + f1*float64(b&(noiseGrid-1))))
+		d[1] = clamp(x[1] * (f0 + f1*float64((b>>12)&(noiseGrid-1))))
+		d[2] = clamp(x[2] * (f0 + f1*float64((b>>24)&(noiseGrid-1))))
+		d[3] = clamp(x[3] * (f0 + f1*float64((b>>36)&(noiseGrid-1))))
+		d[4] = clamp(x[4] * (f0 + f1*float64((b>>48)&(noiseGrid-1))))
 	}
 	if j < len(src) {
 		b := k.noise.Uint64()
 		for ; j < len(src); j, b = j+1, b>>12 {
-			dst[j] = clamp(src[j] * nf[b&(noiseGrid-1)])
+			dst[j] = clamp(src[j] * (f0 + f1*float64(b&(noiseGrid-1))))
 		}
 	}
 }
 
 // noisyMoments is noisy that also returns Σ dst and Σ dst².
 func (k *Kernel) noisyMoments(dst, src []float64, hi float64) (sum, sq float64) {
-	nf := k.nf[:noiseGrid]
+	f0, f1 := k.nf0, k.nf1
 	var b uint64
 	for j, x := range src {
 		if j%5 == 0 {
 			b = k.noise.Uint64()
 		}
-		y := x * nf[b&(noiseGrid-1)]
+		y := x * (f0 + f1*float64(b&(noiseGrid-1)))
 		b >>= 12
 		if y > hi {
 			y = hi
@@ -719,7 +719,7 @@ func (k *Kernel) noisyAt(dst, src []float64, idx []int32, hi float64) {
 		if x%5 == 0 {
 			b = k.noise.Uint64()
 		}
-		y := src[i] * k.nf[b&(noiseGrid-1)]
+		y := src[i] * (k.nf0 + k.nf1*float64(b&(noiseGrid-1)))
 		if y > hi {
 			y = hi
 		}
@@ -778,7 +778,7 @@ func (t *logExp) exp(x float64) float64 {
 // precomputed vectors; with noise they are rebuilt.
 func (k *Kernel) Eval(d *Draw) {
 	md := k.md
-	noise := d.NoiseSeed != 0 && k.nf != nil
+	noise := d.NoiseSeed != 0 && k.noiseOn
 	if noise {
 		k.noise.Seed(d.NoiseSeed, 0x6e6f697365) // "noise"
 		k.nleft = 0
