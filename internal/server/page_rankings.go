@@ -21,6 +21,7 @@ type rankingsPage struct {
 	Sort       []sortLink // column headers that re-rank the view
 	Downloads  []option   // Value = URL, Label = format
 	Filtered   bool
+	Report     string // the peer-group report of this view, when it has one filter
 }
 
 type sortLink struct {
@@ -76,6 +77,15 @@ func (s *Server) pageRankings(w http.ResponseWriter, r *http.Request) {
 	for _, f := range []string{"csv", "xlsx", "json"} {
 		pg.Downloads = append(pg.Downloads, option{Value: withQuery("/api/v1/rankings/download",
 			append(view(p.By), "lang", b.Lang, "format", f)...), Label: f})
+	}
+	// A peer-group report covers one group, region or sub-region.
+	switch {
+	case p.Group != "" && p.Region == "" && p.Subregion == "":
+		pg.Report = withQuery("/api/v1/reports/groups", "group", p.Group, "edition", strconv.Itoa(p.Edition), "lang", b.Lang)
+	case p.Region != "" && p.Group == "" && p.Subregion == "":
+		pg.Report = withQuery("/api/v1/reports/groups", "region", p.Region, "edition", strconv.Itoa(p.Edition), "lang", b.Lang)
+	case p.Subregion != "" && p.Group == "" && p.Region == "":
+		pg.Report = withQuery("/api/v1/reports/groups", "subregion", p.Subregion, "edition", strconv.Itoa(p.Edition), "lang", b.Lang)
 	}
 	s.render(w, r, http.StatusOK, "rankings", pg)
 }

@@ -12,6 +12,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -750,6 +751,26 @@ func TestPageGolden(t *testing.T) {
 					t.Errorf("%s differs from %s (run go test -update and review the diff)", "/"+lang+tt.path, file)
 				}
 			})
+		}
+	}
+}
+
+// TestReportLinks follows the report links of the country and rankings
+// pages: each answers (the HTML report; PDFs need the browser and are the
+// report package's tests).
+func TestReportLinks(t *testing.T) {
+	h := newTestServer(t).handler()
+	link := regexp.MustCompile(`href="(/api/v1/reports/[^"]+)" data-format="(?:html|report-html)"`)
+	for _, page := range []string{"/en/countries/BHR", "/ar/rankings?group=gcc"} {
+		body := do(h, "GET", page, "").Body.String()
+		m := link.FindStringSubmatch(body)
+		if m == nil {
+			t.Errorf("%s has no report link", page)
+			continue
+		}
+		u := strings.ReplaceAll(m[1], "&amp;", "&")
+		if rec := do(h, "GET", u, ""); rec.Code != 200 || !strings.HasPrefix(rec.Header().Get("Content-Type"), "text/html") {
+			t.Errorf("%s → %s: %d %s", page, u, rec.Code, rec.Header().Get("Content-Type"))
 		}
 	}
 }
