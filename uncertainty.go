@@ -19,10 +19,12 @@ import (
 //     band = 0.1 by default: each weight in [0.233, 0.533];
 //   - normalisation of each indicator: z-score then min–max of the
 //     composite (the UN's), min–max, or rank (the share of countries with a
-//     lower value), one of three with equal chance. Indices given as
-//     published (OSI, HCI, and TII at component level) stay as published
-//     under the UN's choice, are min–max rescaled under min–max and
-//     replaced by their rank share under rank;
+//     lower value), one of three with equal chance. At raw level it acts on
+//     the raw inputs of the composites rebuilt (the TII's), and the indices
+//     given as published (OSI, HCI) keep the UN's normalisation, which
+//     made them. At component level, where every index is given, an index
+//     stays as published under the UN's choice, is min–max rescaled under
+//     min–max and replaced by its rank share under rank;
 //   - TII cap: none, 100, 120 or 150 per 100 inhabitants, equal chance
 //     (raw level only: it acts on raw subscriptions);
 //   - noise: every input value x (raw input or given index) becomes
@@ -257,6 +259,7 @@ type Model struct {
 
 	n         int
 	comp      [3]composite // OSI, TII, HCI
+	normGiven bool         // the normalisation also acts on given indices (component level only)
 	weights   [3]float64   // the edition's EGDI weights
 	zero      []bool       // the edition's zero rule applies to the country
 	offset    []float64    // published EGDI − recomputed, where they disagree (component level)
@@ -287,7 +290,7 @@ func NewModel(b *Base, o UncertaintyOptions) (*Model, error) {
 	}
 	m := b.Method
 	n := len(b.Scores)
-	md := &Model{Base: b, Options: o, factors: o.factors(), n: n, logExp: newLogExp(),
+	md := &Model{Base: b, Options: o, factors: o.factors(), n: n, logExp: newLogExp(), normGiven: b.Level == ComponentLevel,
 		weights: [3]float64{m.Weights.OSI, m.Weights.TII, m.Weights.HCI}, zero: make([]bool, n),
 		egdiMode: m.EGDIPrecision.Mode, egdiPow: math.Pow10(m.EGDIPrecision.Digits),
 		ordinal: m.Ties == Ordinal, posBits: uint(bits.Len(uint(n))), baseRank: make([]int32, n)}
@@ -425,6 +428,7 @@ func (md *Model) precompute() {
 				switch {
 				case mc.raw:
 					k.composite(mc, Normalisation(norm), cp, false, val)
+				case !md.normGiven:
 				case Normalisation(norm) == NormMinMax:
 					MinMax(val)
 				case Normalisation(norm) == NormRank:
@@ -818,11 +822,13 @@ func (k *Kernel) Eval(d *Draw) {
 		} else {
 			copy(val, mc.given)
 		}
-		switch d.Norm {
-		case NormMinMax:
-			MinMax(val)
-		case NormRank:
-			rankShare(val, val, k.order, k.bk, k.cnt)
+		if md.normGiven {
+			switch d.Norm {
+			case NormMinMax:
+				MinMax(val)
+			case NormRank:
+				rankShare(val, val, k.order, k.bk, k.cnt)
+			}
 		}
 	}
 	osi, tii, hci := cur[0], cur[1], cur[2]
