@@ -31,7 +31,8 @@ func (a *app) uncertaintyCmd() *cobra.Command {
 		Short: "Rank intervals under the method's choices (weights, normalisation, cap, noise, aggregation), with Sobol indices",
 		Long: `uncertainty recomputes the whole edition N times, each time under choices drawn at random:
 EGDI weights (uniform on the simplex, each weight at least 1/3 − band, band 0.1 by default),
-normalisation (z-scores then min–max, min–max, or rank), TII cap (none, 100, 120, 150),
+normalisation (z-scores then min–max, min–max, or rank) of the raw inputs (at component
+level, of the indices), TII cap (none, 100, 120, 150; raw level),
 multiplicative noise on every input (σ 0.05 by default), arithmetic or geometric aggregation.
 It works at raw level where raw inputs exist (the TII from ITU data, 2018–2024) and at
 component level otherwise (--level to choose). Per country it gives the median rank, the
