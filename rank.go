@@ -113,55 +113,87 @@ type Score struct {
 func (m *Method) Score(countries []ISO3, osi, tii, hci, epi, egdi, pubEGDI []float64) []Score {
 	n := len(countries)
 	out := make([]Score, n)
-	vals := make([]float64, 6*n)
-	epiBuf := vals[5*n:]
-	po, pt, ph, pe, pg := vals[:n], vals[n:2*n], vals[2*n:3*n], vals[3*n:4*n], vals[4*n:5*n]
-	for i := range n {
-		h := hci[i]
-		if math.IsNaN(h) {
-			h = 0 // shown as 0 when missing (2008–2010)
-		}
-		po[i] = m.OSIPrecision.Apply(osi[i])
-		pt[i] = m.TIIPrecision.Apply(tii[i])
-		ph[i] = m.HCIPrecision.Apply(h)
-		pe[i] = m.EPIPrecision.Apply(epi[i])
-		if pubEGDI != nil {
-			pg[i] = pubEGDI[i]
-		} else {
-			pg[i] = m.EGDIPrecision.Apply(egdi[i])
-		}
-		out[i] = Score{ISO3: countries[i], Edition: m.Edition, EGDI: pg[i], OSI: po[i], TII: pt[i], HCI: ph[i],
-			Group: m.GroupOf(pg[i])}
-		if !math.IsNaN(pe[i]) {
-			epiBuf[i] = pe[i]
-			out[i].EPI = &epiBuf[i]
-		}
-	}
-	idx := make([]int, n)
+	// Published values (and the backing array of the EPI pointers), their
+	// integer forms v·10^digits, and scratch space for the rankings.
+	pub := make([]float64, 5*n)
+	ints := make([]int64, 5*n)
 	ranks := make([]int, n)
 	keys := make([]uint64, n)
-	set := func(vals []float64, p Precision, f func(s *Score, r int)) {
-		roundedRanks(vals, p.Digits, ranks, keys)
-		for i := range out {
-			f(&out[i], ranks[i])
+	precs := [5]Precision{m.OSIPrecision, m.TIIPrecision, m.HCIPrecision, m.EPIPrecision, m.EGDIPrecision}
+	src := [5][]float64{osi, tii, hci, epi, egdi}
+	var inexact [5]bool
+	for c, p := range precs {
+		scale := math.Pow10(p.Digits)
+		dst, is := pub[c*n:(c+1)*n], ints[c*n:(c+1)*n]
+		for i := range n {
+			v := src[c][i]
+			switch {
+			case c == 4 && pubEGDI != nil:
+				// Published values are used as they are; ranking by
+				// integers needs them to sit on the precision's grid.
+				v = pubEGDI[i]
+				x := math.Round(v * scale)
+				if math.Abs(x-v*scale) > 1e-6 || x < 0 || x >= 1<<40 {
+					inexact[c] = true
+				}
+				dst[i], is[i] = v, int64(x)
+				continue
+			case c == 2 && v != v:
+				v = 0 // HCI shown as 0 when missing (2008–2010)
+			case v != v:
+				dst[i], is[i] = v, -1
+				continue
+			}
+			var x float64
+			if p.Mode == Truncate {
+				// The 1e-9 guard keeps an exact k/10^d, computed as
+				// k/10^d − ε, from dropping a digit (see Precision.Apply).
+				x = math.Floor(v*scale + 1e-9)
+			} else {
+				x = math.Round(v * scale)
+			}
+			if x < 0 || x >= 1<<40 {
+				inexact[c] = true
+			}
+			dst[i], is[i] = x/scale, int64(x)
 		}
 	}
-	if m.Ties == Ordinal {
-		OrdinalRanks(pg, egdi, countries, ranks, idx, m.TieBreaks)
-		for i := range out {
-			out[i].EGDIRank = ranks[i]
+	po, pt, ph, pe, pg := pub[:n], pub[n:2*n], pub[2*n:3*n], pub[3*n:4*n], pub[4*n:]
+	for i := range n {
+		s := &out[i]
+		s.ISO3, s.Edition, s.EGDI, s.OSI, s.TII, s.HCI = countries[i], m.Edition, pg[i], po[i], pt[i], ph[i]
+		s.Group = m.GroupOf(pg[i])
+		if pe[i] == pe[i] {
+			s.EPI = &pe[i]
 		}
-	} else {
-		set(pg, m.EGDIPrecision, func(s *Score, r int) { s.EGDIRank = r })
 	}
-	set(po, m.OSIPrecision, func(s *Score, r int) { s.OSIRank = r })
-	set(pt, m.TIIPrecision, func(s *Score, r int) { s.TIIRank = r })
-	set(ph, m.HCIPrecision, func(s *Score, r int) { s.HCIRank = r })
-	set(pe, m.EPIPrecision, func(s *Score, r int) {
-		if s.EPI != nil {
-			s.EPIRank = r
+	for c := range precs {
+		vals := pub[c*n : (c+1)*n]
+		if c == 4 && m.Ties == Ordinal {
+			OrdinalRanks(vals, egdi, countries, ranks, make([]int, n), m.TieBreaks)
+		} else if inexact[c] {
+			competitionRanks(vals, ranks, keys)
+		} else {
+			intRanks(ints[c*n:(c+1)*n], ranks, keys)
 		}
-	})
+		for i := range out {
+			s := &out[i]
+			switch c {
+			case 0:
+				s.OSIRank = ranks[i]
+			case 1:
+				s.TIIRank = ranks[i]
+			case 2:
+				s.HCIRank = ranks[i]
+			case 3:
+				if s.EPI != nil {
+					s.EPIRank = ranks[i]
+				}
+			case 4:
+				s.EGDIRank = ranks[i]
+			}
+		}
+	}
 	if m.RatingClasses {
 		AssignClasses(out)
 	}
@@ -254,30 +286,17 @@ func competitionRanks(vals []float64, ranks []int, keys []uint64) {
 	}
 }
 
-// roundedRanks is competitionRanks for values published with the given
-// number of decimals: each value becomes the integer v·10^digits, packed
-// with its position into one key, so one sort of plain integers orders
-// them and a walk from the top assigns the ranks. Values that are not
-// exact multiples of 10^−digits (published values with more decimals than
-// the method says, e.g. the 2003 HCI) fall back to competitionRanks.
-func roundedRanks(vals []float64, digits int, ranks []int, keys []uint64) {
-	n := len(vals)
-	s := math.Pow10(digits)
-	if n >= 1<<20 || digits > 9 {
-		competitionRanks(vals, ranks, keys)
-		return
+// intRanks is competitionRanks for values on a precision's grid, given as
+// the integers v·10^digits (−1 for a missing value, which ranks last): each
+// integer is packed with its position into one key, so one sort of plain
+// integers orders them and a walk from the top assigns the ranks.
+func intRanks(ints []int64, ranks []int, keys []uint64) {
+	n := len(ints)
+	if n >= 1<<20 {
+		panic("egdi: intRanks: too many values")
 	}
-	for i, v := range vals {
-		var k uint64 // NaN sorts first, so it ranks last
-		if v == v {
-			x := math.Round(v * s)
-			if x < 0 || x >= 1<<40 || math.Abs(x-v*s) > 1e-6 {
-				competitionRanks(vals, ranks, keys)
-				return
-			}
-			k = uint64(x) + 1
-		}
-		keys[i] = k<<20 | uint64(i)
+	for i, x := range ints {
+		keys[i] = uint64(x+1)<<20 | uint64(i)
 	}
 	slices.Sort(keys)
 	rank, prev := 0, ^uint64(0)
