@@ -1,10 +1,14 @@
 package builtin_test
 
 import (
+	"bytes"
+	"os"
+	"reflect"
 	"testing"
 
 	"github.com/egdi-project/egdi"
 	"github.com/egdi-project/egdi/internal/builtin"
+	"github.com/egdi-project/egdi/internal/builtin/csvdata"
 )
 
 func TestDataset(t *testing.T) {
@@ -53,5 +57,54 @@ func BenchmarkLoad(b *testing.B) {
 		if _, err := builtin.Load(); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// TestTablesMatchCSV: the compiled tables (tables.go) hold exactly what the
+// reviewable CSV files hold; run `go generate ./internal/builtin` after
+// changing the CSV files.
+func TestTablesMatchCSV(t *testing.T) {
+	cs, pub, obs, err := csvdata.Read(os.DirFS("data"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := builtin.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(cs, d.Countries.All()) {
+		t.Error("countries differ from data/countries.csv: run go generate ./internal/builtin")
+	}
+	var all []egdi.Record
+	for _, y := range d.Years() {
+		all = append(all, d.Published[y]...)
+	}
+	if !reflect.DeepEqual(pub, all) {
+		t.Error("published records differ from data/published.csv: run go generate ./internal/builtin")
+	}
+	if !reflect.DeepEqual(obs, d.Observations) {
+		t.Error("observations differ from data/itu.csv: run go generate ./internal/builtin")
+	}
+	src, err := csvdata.GoSource(cs, pub, obs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	disk, err := os.ReadFile("tables.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(src, disk) {
+		t.Error("tables.go is not what gencode writes from data/: run go generate ./internal/builtin")
+	}
+}
+
+// TestAppendDoesNotLeak: appending to one edition's records must not
+// overwrite the next edition's (the tables are shared).
+func TestAppendDoesNotLeak(t *testing.T) {
+	d, _ := builtin.Load()
+	next := d.Published[2004][0]
+	_ = append(d.Published[2003], egdi.Record{Edition: 2003, ISO3: "XXX"})
+	if d2, _ := builtin.Load(); d2.Published[2004][0] != next {
+		t.Fatal("appending to 2003 changed 2004")
 	}
 }
