@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"math"
 	"slices"
+	"sync"
 )
 
 // Group is one of the four EGDI levels.
@@ -113,12 +114,13 @@ type Score struct {
 func (m *Method) Score(countries []ISO3, osi, tii, hci, epi, egdi, pubEGDI []float64) []Score {
 	n := len(countries)
 	out := make([]Score, n)
-	// Published values (and the backing array of the EPI pointers), their
-	// integer forms v·10^digits, and scratch space for the rankings.
+	// Published values (the EPI part backs the EPI pointers, so the array
+	// is kept), their integer forms v·10^digits, and scratch space for the
+	// rankings, reused across calls.
 	pub := make([]float64, 5*n)
-	ints := make([]int64, 5*n)
-	ranks := make([]int, n)
-	keys := make([]uint64, n)
+	sc := getScratch(n)
+	defer scratchPool.Put(sc)
+	ints, ranks, keys := sc.ints[:5*n], sc.ranks[:n], sc.keys[:2*n]
 	precs := [5]Precision{m.OSIPrecision, m.TIIPrecision, m.HCIPrecision, m.EPIPrecision, m.EGDIPrecision}
 	src := [5][]float64{osi, tii, hci, epi, egdi}
 	var inexact [5]bool
@@ -172,7 +174,7 @@ func (m *Method) Score(countries []ISO3, osi, tii, hci, epi, egdi, pubEGDI []flo
 		if c == 4 && m.Ties == Ordinal {
 			OrdinalRanks(vals, egdi, countries, ranks, make([]int, n), m.TieBreaks)
 		} else if inexact[c] {
-			competitionRanks(vals, ranks, keys)
+			competitionRanks(vals, ranks, keys[:n])
 		} else {
 			intRanks(ints[c*n:(c+1)*n], ranks, keys)
 		}
@@ -198,6 +200,27 @@ func (m *Method) Score(countries []ISO3, osi, tii, hci, epi, egdi, pubEGDI []flo
 		AssignClasses(out)
 	}
 	return out
+}
+
+// scratch is working memory of Score, pooled: a Monte Carlo or target
+// search calls Score many times, and fresh buffers made the garbage
+// collector a quarter of the cost.
+type scratch struct {
+	ints  []int64
+	ranks []int
+	keys  []uint64
+}
+
+var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
+
+func getScratch(n int) *scratch {
+	sc := scratchPool.Get().(*scratch)
+	if cap(sc.ranks) < n {
+		sc.ints = make([]int64, 5*n)
+		sc.ranks = make([]int, n)
+		sc.keys = make([]uint64, 2*n)
+	}
+	return sc
 }
 
 // AssignClasses sets the rating class of each score from its group and its
@@ -288,17 +311,37 @@ func competitionRanks(vals []float64, ranks []int, keys []uint64) {
 
 // intRanks is competitionRanks for values on a precision's grid, given as
 // the integers v·10^digits (−1 for a missing value, which ranks last): each
-// integer is packed with its position into one key, so one sort of plain
-// integers orders them and a walk from the top assigns the ranks.
+// integer is packed with its position into one key, the keys are sorted by
+// value with a byte-wise radix sort (published values need two or three
+// passes), and a walk from the top assigns the ranks. keys holds 2n.
 func intRanks(ints []int64, ranks []int, keys []uint64) {
 	n := len(ints)
 	if n >= 1<<20 {
 		panic("egdi: intRanks: too many values")
 	}
+	a, b := keys[:n], keys[n:2*n]
+	var top uint64
 	for i, x := range ints {
-		keys[i] = uint64(x+1)<<20 | uint64(i)
+		v := uint64(x + 1)
+		top |= v
+		a[i] = v<<20 | uint64(i)
 	}
-	slices.Sort(keys)
+	for shift := uint(20); top>>(shift-20) != 0; shift += 8 {
+		var count [257]int
+		for _, k := range a {
+			count[(k>>shift)&0xff+1]++
+		}
+		for d := 1; d < 257; d++ {
+			count[d] += count[d-1]
+		}
+		for _, k := range a {
+			d := (k >> shift) & 0xff
+			b[count[d]] = k
+			count[d]++
+		}
+		a, b = b, a
+	}
+	keys = a
 	rank, prev := 0, ^uint64(0)
 	for p := n - 1; p >= 0; p-- {
 		k := keys[p]
