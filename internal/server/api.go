@@ -259,10 +259,7 @@ func editionList() string {
 func parseISO3(d *egdi.Dataset, s string) (*egdi.Country, error) {
 	c := egdi.ISO3(strings.ToUpper(s))
 	if !c.Valid() {
-		if len(s) > 20 {
-			s = s[:20] + "…"
-		}
-		return nil, egdi.Errorf(egdi.EINVALID, "%q is not an ISO3 code: give three letters, e.g. BHR.", s)
+		return nil, egdi.Errorf(egdi.EINVALID, "%q is not an ISO3 code: give three letters, e.g. BHR.", trunc(s))
 	}
 	ct := d.Countries.Get(c)
 	if ct == nil {

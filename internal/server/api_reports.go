@@ -46,7 +46,7 @@ func (s *Server) reportRoutes() []route {
 // (html, the default, or pdf).
 func (s *Server) handleCountryReport(w http.ResponseWriter, r *http.Request) {
 	q := newQuery(r)
-	rq := report.Request{Edition: q.edition("edition"), Lang: q.oneOf("lang", "en", []string{"en", "ar"})}
+	rq := report.Request{Edition: q.edition("edition"), Lang: q.lang()}
 	format := q.oneOf("format", report.HTML, []string{report.HTML, report.PDF})
 	if q.err != nil {
 		s.writeError(w, r, q.err)
@@ -71,7 +71,7 @@ func (s *Server) handleCountryReport(w http.ResponseWriter, r *http.Request) {
 func (s *Server) handleGroupReport(w http.ResponseWriter, r *http.Request) {
 	q := newQuery(r)
 	rq := report.Request{Group: q.str("group"), Region: q.str("region"), Subregion: q.str("subregion"),
-		Edition: q.edition("edition"), Lang: q.oneOf("lang", "en", []string{"en", "ar"})}
+		Edition: q.edition("edition"), Lang: q.lang()}
 	format := q.oneOf("format", report.HTML, []string{report.HTML, report.PDF})
 	if q.err == nil && rq.Group == "" && rq.Region == "" && rq.Subregion == "" {
 		q.err = egdi.Errorf(egdi.EINVALID, "Give one of group, region or subregion.")

@@ -58,6 +58,12 @@ type Jobs interface {
 	CancelJob(ctx context.Context, id string) error
 }
 
+// errNoJob is the answer for a job id no store knows (ENOTFOUND, 404):
+// the same words from [MemJobs] and the database-backed store.
+func errNoJob(id string) error {
+	return egdi.Errorf(egdi.ENOTFOUND, "No uncertainty job %q: it may have expired.", trunc(id))
+}
+
 // MemJobs is an in-process [Jobs]: enough for one `egdi serve` process,
 // and for tests.
 type MemJobs struct {
@@ -107,7 +113,7 @@ func (m *MemJobs) Job(_ context.Context, id string) (*Job, error) {
 	defer m.mu.Unlock()
 	j, ok := m.jobs[id]
 	if !ok {
-		return nil, egdi.Errorf(egdi.ENOTFOUND, "No uncertainty job %q: it may have expired.", trunc(id))
+		return nil, errNoJob(id)
 	}
 	c := *j
 	return &c, nil
@@ -155,7 +161,7 @@ func (m *MemJobs) CancelJob(_ context.Context, id string) error {
 	defer m.mu.Unlock()
 	j, ok := m.jobs[id]
 	if !ok {
-		return egdi.Errorf(egdi.ENOTFOUND, "No uncertainty job %q: it may have expired.", trunc(id))
+		return errNoJob(id)
 	}
 	if j.Status == JobQueued || j.Status == JobRunning {
 		j.Status, j.Updated = JobCanceled, m.now()

@@ -19,7 +19,7 @@ type storeJobs struct{ st egdi.JobStore }
 func parseJobID(id string) (int64, error) {
 	n, err := strconv.ParseInt(id, 10, 64)
 	if err != nil || n <= 0 {
-		return 0, egdi.Errorf(egdi.ENOTFOUND, "No uncertainty job %q: it may have expired.", trunc(id))
+		return 0, errNoJob(id)
 	}
 	return n, nil
 }
@@ -55,7 +55,7 @@ func (s storeJobs) Job(ctx context.Context, id string) (*Job, error) {
 	j, err := s.st.Job(ctx, n)
 	if err != nil {
 		if egdi.ErrorCode(err) == egdi.ENOTFOUND {
-			return nil, egdi.Errorf(egdi.ENOTFOUND, "No uncertainty job %q: it may have expired.", trunc(id))
+			return nil, errNoJob(id)
 		}
 		return nil, err
 	}
@@ -114,7 +114,7 @@ func (s storeJobs) CancelJob(ctx context.Context, id string) error {
 		case egdi.ECONFLICT:
 			return nil // already finished: it stays as it is
 		case egdi.ENOTFOUND:
-			return egdi.Errorf(egdi.ENOTFOUND, "No uncertainty job %q: it may have expired.", trunc(id))
+			return errNoJob(id)
 		}
 		return err
 	}

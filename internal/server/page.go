@@ -122,12 +122,7 @@ func assetURLIn(files map[string]*staticFile, name string) string {
 
 // assetURL returns the URL of a static file with its content hash, so that
 // it can be cached for a year: a changed file gets a new URL.
-func assetURL(name string) string {
-	if f, ok := staticFiles()[name]; ok {
-		return "/static/" + name + "?v=" + f.hash
-	}
-	return "/static/" + name
-}
+func assetURL(name string) string { return assetURLIn(staticFiles(), name) }
 
 // handleStatic serves embedded CSS, JavaScript and fonts, pre-compressed,
 // with an ETag; a URL carrying the current hash is cached as immutable.
@@ -308,10 +303,7 @@ func (s *Server) pageNotFound(w http.ResponseWriter, r *http.Request) {
 // Arabic when the first language it names with a positive weight is Arabic.
 func (s *Server) handleRoot(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Vary", "Accept-Language")
-	target := "/" + preferredLang(r.Header.Get("Accept-Language")) + "/"
-	if r.URL.RawQuery != "" {
-		target += "?" + r.URL.RawQuery
-	}
+	target := "/" + preferredLang(r.Header.Get("Accept-Language")) + "/" + queryTail(r)
 	http.Redirect(w, r, target, http.StatusFound)
 }
 

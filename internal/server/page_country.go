@@ -147,10 +147,7 @@ func (s *Server) pageCountry(w http.ResponseWriter, r *http.Request) {
 		}
 		if e.Change != nil {
 			row.RankChange = signedInt(e.Change.RankChange)
-			row.EGDIChange = strconv.FormatFloat(e.Change.EGDIChange, 'f', m.EGDIPrecision.Digits, 64)
-			if e.Change.EGDIChange >= 0 {
-				row.EGDIChange = "+" + row.EGDIChange
-			}
+			row.EGDIChange = signedFloat(e.Change.EGDIChange, m.EGDIPrecision.Digits)
 			row.Up, row.Down = e.Change.RankChange > 0, e.Change.RankChange < 0
 		}
 		p.History = append(p.History, row)
