@@ -96,13 +96,29 @@ func marshal(v any) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// jsonType is the content type of every JSON answer.
+const jsonType = "application/json; charset=utf-8"
+
+// serveCachedJSON is serveCached for a JSON answer: render returns the
+// value, encoded with marshal; an error from either is answered as JSON.
+func (s *Server) serveCachedJSON(w http.ResponseWriter, r *http.Request, key string, render func() (any, error)) {
+	s.serveCached(w, r, key, func() ([]byte, string, string, error) {
+		v, err := render()
+		if err != nil {
+			return nil, "", "", err
+		}
+		b, err := marshal(v)
+		return b, jsonType, "", err
+	})
+}
+
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	b, err := marshal(v)
 	if err != nil {
 		status = http.StatusInternalServerError
 		b = []byte(`{"error":{"code":"internal","message":"Internal error."}}` + "\n")
 	}
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Content-Type", jsonType)
 	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
 	w.WriteHeader(status)
 	_, _ = w.Write(b)

@@ -226,12 +226,7 @@ func (s *Server) handleExplain(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	s.serveCached(w, r, cacheKey(r, ""), func() ([]byte, string, string, error) {
-		e, err := explainOf(v, c.ISO3, from, edition)
-		if err != nil {
-			return nil, "", "", err
-		}
-		b, err := marshal(e)
-		return b, "application/json; charset=utf-8", "", err
+	s.serveCachedJSON(w, r, cacheKey(r, ""), func() (any, error) {
+		return explainOf(v, c.ISO3, from, edition)
 	})
 }

@@ -36,16 +36,15 @@ func (s *Server) handleEditions(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	s.serveCached(w, r, cacheKey(r, ""), func() ([]byte, string, string, error) {
+	s.serveCachedJSON(w, r, cacheKey(r, ""), func() (any, error) {
 		es, err := editionsOf(v)
 		if err != nil {
-			return nil, "", "", err
+			return nil, err
 		}
-		b, err := marshal(struct {
+		return struct {
 			Latest   int           `json:"latest"`
 			Editions []editionJSON `json:"editions"`
-		}{egdi.LatestEdition, es})
-		return b, "application/json; charset=utf-8", "", err
+		}{egdi.LatestEdition, es}, nil
 	})
 }
 
@@ -73,16 +72,15 @@ func (s *Server) handleEdition(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	s.serveCached(w, r, cacheKey(r, ""), func() ([]byte, string, string, error) {
+	s.serveCachedJSON(w, r, cacheKey(r, ""), func() (any, error) {
 		sum, err := v.summary(y, leaders)
 		if err != nil {
-			return nil, "", "", err
+			return nil, err
 		}
-		b, err := marshal(struct {
+		return struct {
 			editionJSON
 			Summary *summary `json:"summary"`
-		}{editionJSON{Method: *m, Assessed: sum.Assessed}, sum})
-		return b, "application/json; charset=utf-8", "", err
+		}{editionJSON{Method: *m, Assessed: sum.Assessed}, sum}, nil
 	})
 }
 
@@ -113,10 +111,10 @@ func (s *Server) handleCountries(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	s.serveCached(w, r, cacheKey(r, ""), func() ([]byte, string, string, error) {
+	s.serveCachedJSON(w, r, cacheKey(r, ""), func() (any, error) {
 		f := egdi.Filter{Region: region, Subregion: subregion, Group: group}
 		if err := f.Validate(d.Countries); err != nil {
-			return nil, "", "", err
+			return nil, err
 		}
 		out := []countryJSON{}
 		for i := range d.Countries.All() {
@@ -125,11 +123,10 @@ func (s *Server) handleCountries(w http.ResponseWriter, r *http.Request) {
 				out = append(out, newCountryJSON(c))
 			}
 		}
-		b, err := marshal(struct {
+		return struct {
 			Count     int           `json:"count"`
 			Countries []countryJSON `json:"countries"`
-		}{len(out), out})
-		return b, "application/json; charset=utf-8", "", err
+		}{len(out), out}, nil
 	})
 }
 
@@ -151,19 +148,18 @@ func (s *Server) handleCountry(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	s.serveCached(w, r, "country:"+string(c.ISO3), func() ([]byte, string, string, error) {
+	s.serveCachedJSON(w, r, "country:"+string(c.ISO3), func() (any, error) {
 		h, err := v.history(c.ISO3)
 		if err != nil {
-			return nil, "", "", err
+			return nil, err
 		}
 		if h == nil {
 			h = []egdi.HistoryEntry{}
 		}
-		b, err := marshal(struct {
+		return struct {
 			countryJSON
 			History []egdi.HistoryEntry `json:"history"`
-		}{newCountryJSON(c), h})
-		return b, "application/json; charset=utf-8", "", err
+		}{newCountryJSON(c), h}, nil
 	})
 }
 
@@ -284,13 +280,8 @@ func (s *Server) handleCompare(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	s.serveCached(w, r, cacheKey(r, ""), func() ([]byte, string, string, error) {
-		c, err := compareOf(d, v, cs, edition, by, lang)
-		if err != nil {
-			return nil, "", "", err
-		}
-		b, err := marshal(c)
-		return b, "application/json; charset=utf-8", "", err
+	s.serveCachedJSON(w, r, cacheKey(r, ""), func() (any, error) {
+		return compareOf(d, v, cs, edition, by, lang)
 	})
 }
 

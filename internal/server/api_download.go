@@ -62,7 +62,7 @@ func renderDownload(d *egdi.Dataset, rk *ranking, format string) ([]byte, string
 		if err := tabular.EncodeJSON(&buf, rk.Rows); err != nil {
 			return nil, "", err
 		}
-		return buf.Bytes(), "application/json; charset=utf-8", nil
+		return buf.Bytes(), jsonType, nil
 	}
 	in := make(map[egdi.ISO3]bool, len(rk.Rows))
 	t := &tabular.Table{Edition: strconv.Itoa(rk.Edition), Method: rk.method, Countries: d.Countries}

@@ -90,12 +90,7 @@ func (s *Server) handleRankings(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	s.serveCached(w, r, cacheKey(r, ""), func() ([]byte, string, string, error) {
-		rk, err := rankingOf(d, v, p)
-		if err != nil {
-			return nil, "", "", err
-		}
-		b, err := marshal(rk)
-		return b, "application/json; charset=utf-8", "", err
+	s.serveCachedJSON(w, r, cacheKey(r, ""), func() (any, error) {
+		return rankingOf(d, v, p)
 	})
 }
