@@ -1,0 +1,41 @@
+package egdi_test
+
+import (
+	"os/exec"
+	"strings"
+	"testing"
+)
+
+// TestLayering enforces the package layout of STYLE §6: the root (the
+// domain) imports no adapter; only the command wires storage in; nothing
+// imports the command.
+func TestLayering(t *testing.T) {
+	out, err := exec.Command("go", "list", "-f", `{{.ImportPath}}{{range .Imports}} {{.}}{{end}}`, "./...").Output()
+	if err != nil {
+		t.Skipf("go list unavailable: %v", err)
+	}
+	const mod = "github.com/egdi-project/egdi"
+	storage := map[string]bool{mod + "/internal/sqlite": true, mod + "/internal/postgres": true}
+	checked := 0
+	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		f := strings.Fields(line)
+		pkg, imports := f[0], f[1:]
+		for _, imp := range imports {
+			if !strings.HasPrefix(imp, mod) {
+				continue
+			}
+			checked++
+			switch {
+			case pkg == mod && strings.HasPrefix(imp, mod+"/"):
+				t.Errorf("the domain package imports %s: the root must not depend on adapters", imp)
+			case storage[imp] && pkg != mod+"/cmd/egdi":
+				t.Errorf("%s imports the storage adapter %s: only cmd/egdi wires storage in", pkg, imp)
+			case strings.HasPrefix(imp, mod+"/cmd/"):
+				t.Errorf("%s imports the command %s", pkg, imp)
+			}
+		}
+	}
+	if checked == 0 {
+		t.Fatal("no internal imports seen: the check did not run")
+	}
+}
