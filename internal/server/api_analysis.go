@@ -208,13 +208,8 @@ func (s *Server) handleExplain(w http.ResponseWriter, r *http.Request) {
 	if q.str("from") != "" {
 		from = q.edition("from")
 	}
-	if q.err != nil {
-		s.writeError(w, r, q.err)
-		return
-	}
-	d, v, err := s.dataset(r.Context())
-	if err != nil {
-		s.writeError(w, r, err)
+	d, v, ok := s.queryData(w, r, q, s.writeError)
+	if !ok {
 		return
 	}
 	if iso == "" {

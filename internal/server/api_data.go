@@ -102,13 +102,8 @@ func newCountryJSON(c *egdi.Country) countryJSON {
 func (s *Server) handleCountries(w http.ResponseWriter, r *http.Request) {
 	q := newQuery(r)
 	region, subregion, group := q.str("region"), q.str("subregion"), strings.ToLower(q.str("group"))
-	if q.err != nil {
-		s.writeError(w, r, q.err)
-		return
-	}
-	d, _, err := s.dataset(r.Context())
-	if err != nil {
-		s.writeError(w, r, err)
+	d, _, ok := s.queryData(w, r, q, s.writeError)
+	if !ok {
 		return
 	}
 	s.serveCachedJSON(w, r, cacheKey(r, ""), func() (any, error) {
@@ -134,13 +129,8 @@ func (s *Server) handleCountries(w http.ResponseWriter, r *http.Request) {
 // scores in every edition, oldest first.
 func (s *Server) handleCountry(w http.ResponseWriter, r *http.Request) {
 	q := newQuery(r)
-	if q.err != nil {
-		s.writeError(w, r, q.err)
-		return
-	}
-	d, v, err := s.dataset(r.Context())
-	if err != nil {
-		s.writeError(w, r, err)
+	d, v, ok := s.queryData(w, r, q, s.writeError)
+	if !ok {
 		return
 	}
 	c, err := parseISO3(d, r.PathValue("iso3"))
@@ -266,13 +256,8 @@ func (s *Server) handleCompare(w http.ResponseWriter, r *http.Request) {
 	edition := q.edition("edition")
 	by := q.oneOf("by", "egdi", egdi.Indices)
 	lang := q.lang()
-	if q.err != nil {
-		s.writeError(w, r, q.err)
-		return
-	}
-	d, v, err := s.dataset(r.Context())
-	if err != nil {
-		s.writeError(w, r, err)
+	d, v, ok := s.queryData(w, r, q, s.writeError)
+	if !ok {
 		return
 	}
 	cs, err := parseCountryList(d, list)

@@ -90,13 +90,8 @@ func (s *Server) handleRankingsDownload(w http.ResponseWriter, r *http.Request) 
 	q := newQuery(r)
 	p := parseRanking(q)
 	format := q.oneOf("format", "csv", []string{"csv", "xlsx", "json"})
-	if q.err != nil {
-		s.writeError(w, r, q.err)
-		return
-	}
-	d, v, err := s.dataset(r.Context())
-	if err != nil {
-		s.writeError(w, r, err)
+	d, v, ok := s.queryData(w, r, q, s.writeError)
+	if !ok {
 		return
 	}
 	s.serveCached(w, r, cacheKey(r, ""), func() ([]byte, string, string, error) {

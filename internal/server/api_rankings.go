@@ -81,13 +81,8 @@ func newRankingRow(cs *egdi.Countries, r egdi.Ranked, lang string) rankingRow {
 func (s *Server) handleRankings(w http.ResponseWriter, r *http.Request) {
 	q := newQuery(r)
 	p := parseRanking(q)
-	if q.err != nil {
-		s.writeError(w, r, q.err)
-		return
-	}
-	d, v, err := s.dataset(r.Context())
-	if err != nil {
-		s.writeError(w, r, err)
+	d, v, ok := s.queryData(w, r, q, s.writeError)
+	if !ok {
 		return
 	}
 	s.serveCachedJSON(w, r, cacheKey(r, ""), func() (any, error) {

@@ -48,13 +48,8 @@ func (s *Server) handleCountryReport(w http.ResponseWriter, r *http.Request) {
 	q := newQuery(r)
 	rq := report.Request{Edition: q.edition("edition"), Lang: q.lang()}
 	format := q.oneOf("format", report.HTML, []string{report.HTML, report.PDF})
-	if q.err != nil {
-		s.writeError(w, r, q.err)
-		return
-	}
-	d, _, err := s.dataset(r.Context())
-	if err != nil {
-		s.writeError(w, r, err)
+	d, _, ok := s.queryData(w, r, q, s.writeError)
+	if !ok {
 		return
 	}
 	c, err := parseISO3(d, r.PathValue("iso3"))
@@ -76,13 +71,8 @@ func (s *Server) handleGroupReport(w http.ResponseWriter, r *http.Request) {
 	if q.err == nil && rq.Group == "" && rq.Region == "" && rq.Subregion == "" {
 		q.err = egdi.Errorf(egdi.EINVALID, "Give one of group, region or subregion.")
 	}
-	if q.err != nil {
-		s.writeError(w, r, q.err)
-		return
-	}
-	d, _, err := s.dataset(r.Context())
-	if err != nil {
-		s.writeError(w, r, err)
+	d, _, ok := s.queryData(w, r, q, s.writeError)
+	if !ok {
 		return
 	}
 	s.serveReport(w, r, d, rq, format)

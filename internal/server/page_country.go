@@ -105,13 +105,8 @@ func (s *Server) pageCountry(w http.ResponseWriter, r *http.Request) {
 		wi.HCI = &v
 	}
 	targetRank := q.intRange("target", 0, 0, 1000)
-	if q.err != nil {
-		s.pageError(w, r, q.err)
-		return
-	}
-	d, v, err := s.dataset(r.Context())
-	if err != nil {
-		s.pageError(w, r, err)
+	d, v, ok := s.queryData(w, r, q, s.pageError)
+	if !ok {
 		return
 	}
 	c, err := parseISO3(d, r.PathValue("iso3"))

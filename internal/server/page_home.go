@@ -85,13 +85,8 @@ func (s *Server) pageHome(w http.ResponseWriter, r *http.Request) {
 	q := newQuery(r)
 	edition := q.edition("edition")
 	index := q.oneOf("index", "egdi", egdi.Indices)
-	if q.err != nil {
-		s.pageError(w, r, q.err)
-		return
-	}
-	d, v, err := s.dataset(r.Context())
-	if err != nil {
-		s.pageError(w, r, err)
+	d, v, ok := s.queryData(w, r, q, s.pageError)
+	if !ok {
 		return
 	}
 	m, _ := egdi.MethodFor(edition)

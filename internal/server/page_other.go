@@ -166,13 +166,8 @@ func (s *Server) pageUncertainty(w http.ResponseWriter, r *http.Request) {
 	region := q.str("region")
 	run := q.str("run") != ""
 	jobID := q.str("job")
-	if q.err != nil {
-		s.pageError(w, r, q.err)
-		return
-	}
-	d, v, err := s.dataset(r.Context())
-	if err != nil {
-		s.pageError(w, r, err)
+	d, v, ok := s.queryData(w, r, q, s.pageError)
+	if !ok {
 		return
 	}
 	p := &uncertaintyPage{base: b, Edition: edition, Editions: editionOptions(edition)}

@@ -39,13 +39,8 @@ func (s *Server) pageRankings(w http.ResponseWriter, r *http.Request) {
 	q := newQuery(r)
 	p := parseRanking(q)
 	p.Lang = b.Lang
-	if q.err != nil {
-		s.pageError(w, r, q.err)
-		return
-	}
-	d, v, err := s.dataset(r.Context())
-	if err != nil {
-		s.pageError(w, r, err)
+	d, v, ok := s.queryData(w, r, q, s.pageError)
+	if !ok {
 		return
 	}
 	rk, err := rankingOf(d, v, p)

@@ -99,6 +99,24 @@ func (s *Server) handler() http.Handler {
 	return h
 }
 
+// queryData is the common start of a handler that reads the query and the
+// data: a bad parameter (q.err) or data that cannot be read is answered with
+// fail (s.writeError in the API, s.pageError on pages) and ok is false;
+// otherwise it returns the current dataset and its derived views.
+func (s *Server) queryData(w http.ResponseWriter, r *http.Request, q *query,
+	fail func(http.ResponseWriter, *http.Request, error)) (*egdi.Dataset, *derived, bool) {
+	if q.err != nil {
+		fail(w, r, q.err)
+		return nil, nil, false
+	}
+	d, v, err := s.dataset(r.Context())
+	if err != nil {
+		fail(w, r, err)
+		return nil, nil, false
+	}
+	return d, v, true
+}
+
 // dataset returns the current dataset and the views derived from it,
 // dropping cached responses when the dataset changed.
 func (s *Server) dataset(ctx context.Context) (*egdi.Dataset, *derived, error) {
