@@ -259,6 +259,12 @@ func (q *query) float(name string, lo, hi float64) (v float64, ok bool) {
 	return f, true
 }
 
+// filter returns the view filter of the region, subregion and group
+// parameters, read in that order (group in lower case; Top left 0).
+func (q *query) filter() egdi.Filter {
+	return egdi.Filter{Region: q.str("region"), Subregion: q.str("subregion"), Group: strings.ToLower(q.str("group"))}
+}
+
 // lang returns the lang parameter: en (default) or ar.
 func (q *query) lang() string { return q.oneOf("lang", "en", []string{"en", "ar"}) }
 

@@ -101,13 +101,12 @@ func newCountryJSON(c *egdi.Country) countryJSON {
 // handleCountries answers GET /api/v1/countries.
 func (s *Server) handleCountries(w http.ResponseWriter, r *http.Request) {
 	q := newQuery(r)
-	region, subregion, group := q.str("region"), q.str("subregion"), strings.ToLower(q.str("group"))
+	f := q.filter()
 	d, _, ok := s.queryData(w, r, q, s.writeError)
 	if !ok {
 		return
 	}
 	s.serveCachedJSON(w, r, cacheKey(r, ""), func() (any, error) {
-		f := egdi.Filter{Region: region, Subregion: subregion, Group: group}
 		if err := f.Validate(d.Countries); err != nil {
 			return nil, err
 		}

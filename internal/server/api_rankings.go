@@ -2,7 +2,6 @@ package server
 
 import (
 	"net/http"
-	"strings"
 
 	"github.com/egdi-project/egdi"
 	"github.com/egdi-project/egdi/internal/tabular"
@@ -44,9 +43,7 @@ func parseRanking(q *query) rankingParams {
 	p.Edition = q.edition("edition")
 	p.By = q.oneOf("by", "egdi", egdi.Indices)
 	p.Lang = q.lang()
-	p.Region = q.str("region")
-	p.Subregion = q.str("subregion")
-	p.Group = strings.ToLower(q.str("group"))
+	p.Filter = q.filter()
 	p.Top = q.intRange("top", 0, 0, 1000)
 	return p
 }

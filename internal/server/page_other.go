@@ -171,14 +171,8 @@ func (s *Server) pageUncertainty(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := &uncertaintyPage{base: b, Edition: edition, Editions: editionOptions(edition)}
-	p.Groups = []option{{"", b.T("all"), group == ""}}
-	for _, x := range egdi.GroupNames {
-		p.Groups = append(p.Groups, option{x, i18n.T(b.Lang, x), x == group})
-	}
-	p.Regions = []option{{"", b.T("all"), region == ""}}
-	for _, x := range d.Countries.Regions() {
-		p.Regions = append(p.Regions, option{x, i18n.T(b.Lang, x), x == region})
-	}
+	p.Groups = filterOptions(b.Lang, egdi.GroupNames, group)
+	p.Regions = filterOptions(b.Lang, d.Countries.Regions(), region)
 	if run {
 		req := uncertaintyRequest{Edition: edition, Group: group, Region: region, Seed: 1}
 		vary, err := req.check(d.Countries)

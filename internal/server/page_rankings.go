@@ -24,6 +24,16 @@ type rankingsPage struct {
 	Report     string // the peer-group report of this view, when it has one filter
 }
 
+// filterOptions is the <select> of a filter: "all" (no value) first, then
+// names in lang; sel is the one selected ("" for all).
+func filterOptions(lang string, names []string, sel string) []option {
+	out := []option{{"", tr(lang, "all"), sel == ""}}
+	for _, x := range names {
+		out = append(out, option{x, i18n.T(lang, x), x == sel})
+	}
+	return out
+}
+
 type sortLink struct {
 	Index, Label, Href string
 	Active             bool
@@ -50,18 +60,9 @@ func (s *Server) pageRankings(w http.ResponseWriter, r *http.Request) {
 	}
 	pg := &rankingsPage{base: b, P: p, Method: rk.method, Rows: rk.Rows, Editions: editionOptions(p.Edition),
 		Indices: indexOptions(b.Lang, p.By), Filtered: p.Region != "" || p.Subregion != "" || p.Group != ""}
-	pg.Regions = []option{{"", b.T("all"), p.Region == ""}}
-	for _, x := range d.Countries.Regions() {
-		pg.Regions = append(pg.Regions, option{x, i18n.T(b.Lang, x), x == p.Region})
-	}
-	pg.Subregions = []option{{"", b.T("all"), p.Subregion == ""}}
-	for _, x := range d.Countries.Subregions() {
-		pg.Subregions = append(pg.Subregions, option{x, i18n.T(b.Lang, x), x == p.Subregion})
-	}
-	pg.Groups = []option{{"", b.T("all"), p.Group == ""}}
-	for _, x := range egdi.GroupNames {
-		pg.Groups = append(pg.Groups, option{x, i18n.T(b.Lang, x), x == p.Group})
-	}
+	pg.Regions = filterOptions(b.Lang, d.Countries.Regions(), p.Region)
+	pg.Subregions = filterOptions(b.Lang, d.Countries.Subregions(), p.Subregion)
+	pg.Groups = filterOptions(b.Lang, egdi.GroupNames, p.Group)
 	view := func(by string) []string {
 		return []string{"edition", strconv.Itoa(p.Edition), "by", by, "region", p.Region, "subregion", p.Subregion,
 			"group", p.Group, "top", itoa0(p.Top)}
