@@ -128,13 +128,8 @@ func (s *Server) handleCountries(w http.ResponseWriter, r *http.Request) {
 // scores in every edition, oldest first.
 func (s *Server) handleCountry(w http.ResponseWriter, r *http.Request) {
 	q := newQuery(r)
-	d, v, ok := s.queryData(w, r, q, s.writeError)
+	_, v, c, ok := s.queryCountry(w, r, q, s.writeError)
 	if !ok {
-		return
-	}
-	c, err := parseISO3(d, r.PathValue("iso3"))
-	if err != nil {
-		s.writeError(w, r, err)
 		return
 	}
 	s.serveCachedJSON(w, r, "country:"+string(c.ISO3), func() (any, error) {

@@ -48,13 +48,8 @@ func (s *Server) handleCountryReport(w http.ResponseWriter, r *http.Request) {
 	q := newQuery(r)
 	rq := report.Request{Edition: q.edition("edition"), Lang: q.lang()}
 	format := q.oneOf("format", report.HTML, []string{report.HTML, report.PDF})
-	d, _, ok := s.queryData(w, r, q, s.writeError)
+	d, _, c, ok := s.queryCountry(w, r, q, s.writeError)
 	if !ok {
-		return
-	}
-	c, err := parseISO3(d, r.PathValue("iso3"))
-	if err != nil {
-		s.writeError(w, r, err)
 		return
 	}
 	rq.Country = string(c.ISO3)

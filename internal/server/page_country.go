@@ -105,13 +105,8 @@ func (s *Server) pageCountry(w http.ResponseWriter, r *http.Request) {
 		wi.HCI = &v
 	}
 	targetRank := q.intRange("target", 0, 0, 1000)
-	d, v, ok := s.queryData(w, r, q, s.pageError)
+	d, v, c, ok := s.queryCountry(w, r, q, s.pageError)
 	if !ok {
-		return
-	}
-	c, err := parseISO3(d, r.PathValue("iso3"))
-	if err != nil {
-		s.pageError(w, r, err)
 		return
 	}
 	if string(c.ISO3) != r.PathValue("iso3") {

@@ -117,6 +117,22 @@ func (s *Server) queryData(w http.ResponseWriter, r *http.Request, q *query,
 	return d, v, true
 }
 
+// queryCountry is queryData for a route with a country in its path
+// ({iso3}): a malformed or unknown code is answered with fail too.
+func (s *Server) queryCountry(w http.ResponseWriter, r *http.Request, q *query,
+	fail func(http.ResponseWriter, *http.Request, error)) (*egdi.Dataset, *derived, *egdi.Country, bool) {
+	d, v, ok := s.queryData(w, r, q, fail)
+	if !ok {
+		return nil, nil, nil, false
+	}
+	c, err := parseISO3(d, r.PathValue("iso3"))
+	if err != nil {
+		fail(w, r, err)
+		return nil, nil, nil, false
+	}
+	return d, v, c, true
+}
+
 // dataset returns the current dataset and the views derived from it,
 // dropping cached responses when the dataset changed.
 func (s *Server) dataset(ctx context.Context) (*egdi.Dataset, *derived, error) {
