@@ -149,27 +149,40 @@ func (s *Server) handleUncertaintyStart(w http.ResponseWriter, r *http.Request) 
 		s.writeError(w, r, err)
 		return
 	}
-	vary, err := req.check(d.Countries)
+	job, err := s.startUncertainty(r, d, v, req, json.Marshal)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	base, err := v.base(req.Edition)
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	params, _ := json.Marshal(req)
-	job, err := s.deps.Jobs.CreateJob(r.Context(), "uncertainty", params)
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	go s.runJob(context.WithoutCancel(r.Context()), job.ID, d, base, req, vary)
 	url := "/api/v1/uncertainty/" + job.ID
 	w.Header().Set("Location", url)
 	w.Header().Set("Cache-Control", "no-store")
 	writeJSON(w, http.StatusAccepted, jobResponse{Job: job, URL: url})
+}
+
+// startUncertainty checks an uncertainty request against the data (check
+// fills in its defaults), records its job in the store with the checked
+// request as its params (encoded by encode) and runs it in this process,
+// detached from the request that started it. Both the API (POST
+// /api/v1/uncertainty, json.Marshal) and the page (?run=1, marshal) start
+// jobs here.
+func (s *Server) startUncertainty(r *http.Request, d *egdi.Dataset, v *derived, req uncertaintyRequest,
+	encode func(any) ([]byte, error)) (*Job, error) {
+	vary, err := req.check(d.Countries)
+	if err != nil {
+		return nil, err
+	}
+	base, err := v.base(req.Edition)
+	if err != nil {
+		return nil, err
+	}
+	params, _ := encode(req)
+	job, err := s.deps.Jobs.CreateJob(r.Context(), "uncertainty", params)
+	if err != nil {
+		return nil, err
+	}
+	go s.runJob(contextWithoutCancel(r), job.ID, d, base, req, vary)
+	return job, nil
 }
 
 // staleJob is how long a queued or running job may go without an update

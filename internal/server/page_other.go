@@ -175,23 +175,11 @@ func (s *Server) pageUncertainty(w http.ResponseWriter, r *http.Request) {
 	p.Regions = filterOptions(b.Lang, d.Countries.Regions(), region)
 	if run {
 		req := uncertaintyRequest{Edition: edition, Group: group, Region: region, Seed: 1}
-		vary, err := req.check(d.Countries)
+		job, err := s.startUncertainty(r, d, v, req, marshal)
 		if err != nil {
 			s.pageError(w, r, err)
 			return
 		}
-		base, err := v.base(edition)
-		if err != nil {
-			s.pageError(w, r, err)
-			return
-		}
-		params, _ := marshal(req)
-		job, err := s.deps.Jobs.CreateJob(r.Context(), "uncertainty", params)
-		if err != nil {
-			s.pageError(w, r, err)
-			return
-		}
-		go s.runJob(contextWithoutCancel(r), job.ID, d, base, req, vary)
 		http.Redirect(w, r, b.URL(withQuery("/uncertainty", "edition", strconv.Itoa(edition), "group", group,
 			"region", region, "job", job.ID)), http.StatusSeeOther)
 		return
