@@ -184,18 +184,15 @@ func (s *Server) pageCountry(w http.ResponseWriter, r *http.Request) {
 		Desc: b.T("components_desc"), Lang: b.Lang, YMin: 0, YMax: 1, Digits: m.EGDIPrecision.Digits}, bars)
 
 	// Peers: the sub-region, and the GCC and the Arab States where the country belongs.
-	peerSets := []struct {
+	type peerSet struct {
 		title string
 		f     egdi.Filter
 		param []string
-	}{{i18n.T(b.Lang, c.Subregion), egdi.Filter{Subregion: c.Subregion}, []string{"subregion", c.Subregion}}}
+	}
+	peerSets := []peerSet{{i18n.T(b.Lang, c.Subregion), egdi.Filter{Subregion: c.Subregion}, []string{"subregion", c.Subregion}}}
 	for _, g := range []string{"gcc", "arab"} {
 		if in, _ := c.In(g); in {
-			peerSets = append(peerSets, struct {
-				title string
-				f     egdi.Filter
-				param []string
-			}{i18n.T(b.Lang, g), egdi.Filter{Group: g}, []string{"group", g}})
+			peerSets = append(peerSets, peerSet{i18n.T(b.Lang, g), egdi.Filter{Group: g}, []string{"group", g}})
 		}
 	}
 	for _, ps := range peerSets {
