@@ -764,16 +764,24 @@ func (t *logExp) log(x float64) float64 {
 }
 
 // exp returns e^x for x in [−16, 1] to within 1e-12 relative: y =
-// 256·x·log₂e + 8192 = 256·(k + 32) + i + g, k and i integers, 0 ≤ i < 256,
-// 0 ≤ g < 1 (y > 0, so truncation is floor); e^x = 2^k·2^(i/256)·e^u with
-// u = g·ln 2/256 < 0.0028, e^u by its series to u⁴/24 (error below u⁵/120
-// < 2e-15). Small enough for the compiler to inline.
+// 256·x·log₂e = 256·k + i + g, k and i integers, 0 ≤ i < 256, |g| ≤ ½
+// (y rounded to the nearest integer N = 256·k + i by adding and
+// subtracting 1.5·2⁵², which leaves N in the low bits of the sum: no
+// conversion between float and integer); e^x = 2^k·2^(i/256)·e^u with
+// u = g·ln 2/256, |u| < 0.00136, e^u by its series to u³/6 (error below
+// u⁴/24 < 2e-13). Small enough for the compiler to inline.
 func (t *logExp) exp(x float64) float64 {
-	y := x*(256*math.Log2E) + 8192
-	n := int64(y)
-	u := (y - float64(n)) * (math.Ln2 / 256)
-	r := t.exp2[n&0xff] * (1 + u*(1+u*(0.5+u*(1.0/6+u*(1.0/24)))))
-	return math.Float64frombits(math.Float64bits(r) + uint64(n>>8-32)<<52)
+	const magic = 0x1.8p52
+	y := x * (256 * math.Log2E)
+	r := y + magic
+	// The bits of r are those of 1.5·2⁵² plus N, whose low 8 and top 12
+	// bits are 0: n&0xff is i and n>>8<<52 is k in the exponent, mod 2⁶⁴.
+	n := math.Float64bits(r)
+	g := y - (r - magic)
+	// e^u = 1 + u + u²/2 + u³/6 with u = c·g, c = ln 2/256.
+	const c = math.Ln2 / 256
+	p := t.exp2[n&0xff] * (1 + g*(c+g*(c*c/2+g*(c*c*c/6))))
+	return math.Float64frombits(math.Float64bits(p) + n>>8<<52)
 }
 
 // Eval recomputes the edition under d and writes the ranks and very-high
@@ -838,9 +846,21 @@ func (k *Kernel) Eval(d *Draw) {
 	pow := md.egdiPow
 	egdi := k.egdi[:n]
 	if d.Geometric {
+		// One short loop per step rather than one long chain per country:
+		// the iterations of each are independent, so many are in flight.
 		le := md.logExp
-		for i := range n {
-			egdi[i] = le.exp(w[0]*le.log(floor01(osi[i])) + w[1]*le.log(floor01(tii[i])) + w[2]*le.log(floor01(hci[i])))
+		w0, w1, w2 := w[0], w[1], w[2]
+		for i, x := range osi {
+			egdi[i] = w0 * le.log(floor01(x))
+		}
+		for i, x := range tii {
+			egdi[i] += w1 * le.log(floor01(x))
+		}
+		for i, x := range hci {
+			egdi[i] += w2 * le.log(floor01(x))
+		}
+		for i, x := range egdi {
+			egdi[i] = le.exp(x)
 		}
 	} else {
 		for i := range n {
