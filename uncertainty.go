@@ -489,13 +489,14 @@ type Kernel struct {
 	md    *Model
 	pcg   *rand.PCG
 	rng   *rand.Rand
-	noise rand.PCG
-	nbuf  uint64 // unused noise bits
-	nleft int    // uniforms left in nbuf
+	noise wyrand // the noise stream of the current Eval
 	// The noise factor of a 12-bit draw q is 1 + σ√3·(2u − 1) with u =
-	// (q + ½)/4096, computed as nf0 + nf1·q (arithmetic is cheaper than a
-	// 32 KB table, which would fill the L1 cache).
+	// (q + ½)/4096, computed as nf0 + nf1·m with m = 1 + q/4096 made by
+	// putting q in the top of a float's mantissa (no conversion from
+	// integer; arithmetic is cheaper than a 32 KB table, which would fill
+	// the L1 cache).
 	nf0, nf1 float64
+	fac      []float64 // noise factors of one input
 	noiseOn  bool
 	cnt      []int32 // bucket counts of the sorts
 	bk       []uint8 // bucket of each value, in the sorts
@@ -524,7 +525,9 @@ func (md *Model) NewKernel() *Kernel {
 	k.rng = rand.New(k.pcg)
 	if a := md.Options.Vary.Noise * math.Sqrt(3); a > 0 {
 		k.noiseOn = true
-		k.nf0, k.nf1 = 1-a+a/noiseGrid, 2*a/noiseGrid
+		// 1 − a + a/4096 + (2a/4096)·q = nf0 + nf1·(1 + q/4096).
+		k.nf1 = 2 * a
+		k.nf0 = 1 - a + a/noiseGrid - k.nf1
 	}
 	if md.sobol != nil {
 		nf := len(md.factors)
@@ -550,7 +553,7 @@ func (md *Model) newScratch() *Kernel {
 	}
 	k := &Kernel{md: md, u: make([]float64, 2*md.dims+1),
 		v: make([]float64, max(rmax, n)), s: make([]float64, max(rmax, n)), order: make([]int32, max(rmax, n)),
-		bk: make([]uint8, max(rmax, n)), cnt: make([]int32, sortBuckets+1),
+		bk: make([]uint8, max(rmax, n)), cnt: make([]int32, sortBuckets+1), fac: make([]float64, max(rmax, n)),
 		egdi: make([]float64, n), pub: make([]float64, n), rank: make([]int32, n), vh: make([]bool, n)}
 	for c := range k.val {
 		k.val[c] = make([]float64, n)
@@ -665,50 +668,64 @@ func (k *Kernel) Ranks() []int {
 // below any difference that matters to a rank.
 const noiseGrid = 1 << 12
 
-// noisy writes into dst each value of src times one draw of the
-// multiplicative noise, clamped to [0, hi]; five draws come from each
-// 64-bit number of the noise stream. dst may be src.
-func (k *Kernel) noisy(dst, src []float64, hi float64) {
+// wyrand is the noise stream: Wang Yi's wyrand, a Weyl sequence mixed by
+// one 64×64→128-bit multiplication (it passes BigCrush and PractRand).
+// Its state advances by an addition, so successive draws do not wait on
+// each other, and one costs about a third of a PCG-DXSM draw.
+type wyrand uint64
+
+func (s *wyrand) next() uint64 {
+	*s += 0xa0761d6478bd642f
+	hi, lo := bits.Mul64(uint64(*s), uint64(*s^0xe7037ed1a0b428db))
+	return hi ^ lo
+}
+
+// factors fills f with draws of the multiplicative noise factor, five
+// from each 64-bit number of the noise stream (12 bits each).
+func (k *Kernel) factors(f []float64) {
 	f0, f1 := k.nf0, k.nf1
-	// x ≥ 0 and every factor is above 0 (σ ≤ 0.5, so σ√3 < 1): only the
-	// upper bound can be passed.
-	clamp := func(x float64) float64 {
-		if x > hi {
-			return hi
-		}
-		return x
-	}
+	st := k.noise
+	// m(q) = 1 + q/4096: q in the top 12 bits of the mantissa of 1.
+	const one = 1023 << 52
 	j := 0
-	for ; j+5 <= len(src); j += 5 {
-		b := k.noise.Uint64()
-		d, x := dst[j:j+5:j+5], src[j:j+5:j+5]
-		d[0] = clamp(x[0] * (f0 + f1*float64(b&(noiseGrid-1))))
-		d[1] = clamp(x[1] * (f0 + f1*float64((b>>12)&(noiseGrid-1))))
-		d[2] = clamp(x[2] * (f0 + f1*float64((b>>24)&(noiseGrid-1))))
-		d[3] = clamp(x[3] * (f0 + f1*float64((b>>36)&(noiseGrid-1))))
-		d[4] = clamp(x[4] * (f0 + f1*float64((b>>48)&(noiseGrid-1))))
+	for ; j+5 <= len(f); j += 5 {
+		b := st.next()
+		d := f[j : j+5 : j+5]
+		d[0] = f0 + f1*math.Float64frombits(one|(b&(noiseGrid-1))<<40)
+		d[1] = f0 + f1*math.Float64frombits(one|(b>>12&(noiseGrid-1))<<40)
+		d[2] = f0 + f1*math.Float64frombits(one|(b>>24&(noiseGrid-1))<<40)
+		d[3] = f0 + f1*math.Float64frombits(one|(b>>36&(noiseGrid-1))<<40)
+		d[4] = f0 + f1*math.Float64frombits(one|(b>>48&(noiseGrid-1))<<40)
 	}
-	if j < len(src) {
-		b := k.noise.Uint64()
-		for ; j < len(src); j, b = j+1, b>>12 {
-			dst[j] = clamp(src[j] * (f0 + f1*float64(b&(noiseGrid-1))))
+	if j < len(f) {
+		b := st.next()
+		for ; j < len(f); j, b = j+1, b>>12 {
+			f[j] = f0 + f1*math.Float64frombits(one|(b&(noiseGrid-1))<<40)
 		}
+	}
+	k.noise = st
+}
+
+// noisy writes into dst each value of src times one draw of the
+// multiplicative noise, clamped to [0, hi]. dst may be src. x ≥ 0 and
+// every factor is above 0 (σ ≤ 0.5, so σ√3 < 1): only the upper bound can
+// be passed, and min clamps without a branch.
+func (k *Kernel) noisy(dst, src []float64, hi float64) {
+	f := k.fac[:len(src)]
+	k.factors(f)
+	dst = dst[:len(src)]
+	for j, x := range src {
+		dst[j] = min(x*f[j], hi)
 	}
 }
 
 // noisyMoments is noisy that also returns Σ dst and Σ dst².
 func (k *Kernel) noisyMoments(dst, src []float64, hi float64) (sum, sq float64) {
-	f0, f1 := k.nf0, k.nf1
-	var b uint64
+	f := k.fac[:len(src)]
+	k.factors(f)
+	dst = dst[:len(src)]
 	for j, x := range src {
-		if j%5 == 0 {
-			b = k.noise.Uint64()
-		}
-		y := x * (f0 + f1*float64(b&(noiseGrid-1)))
-		b >>= 12
-		if y > hi {
-			y = hi
-		}
+		y := min(x*f[j], hi)
 		dst[j] = y
 		sum += y
 		sq += y * y
@@ -716,19 +733,32 @@ func (k *Kernel) noisyMoments(dst, src []float64, hi float64) (sum, sq float64) 
 	return sum, sq
 }
 
+// noisyRange is noisy that also returns the least and greatest of dst
+// (src not empty).
+func (k *Kernel) noisyRange(dst, src []float64, hi float64) (lo, top float64) {
+	f := k.fac[:len(src)]
+	k.factors(f)
+	dst = dst[:len(src)]
+	lo, top = math.Inf(1), math.Inf(-1)
+	for j, x := range src {
+		y := min(x*f[j], hi)
+		dst[j] = y
+		if y < lo {
+			lo = y
+		}
+		if y > top {
+			top = y
+		}
+	}
+	return lo, top
+}
+
 // noisyAt is noisy for the countries listed in idx only.
 func (k *Kernel) noisyAt(dst, src []float64, idx []int32, hi float64) {
-	var b uint64
+	f := k.fac[:len(idx)]
+	k.factors(f)
 	for x, i := range idx {
-		if x%5 == 0 {
-			b = k.noise.Uint64()
-		}
-		y := src[i] * (k.nf0 + k.nf1*float64(b&(noiseGrid-1)))
-		if y > hi {
-			y = hi
-		}
-		dst[i] = y
-		b >>= 12
+		dst[i] = min(src[i]*f[x], hi)
 	}
 }
 
@@ -792,8 +822,7 @@ func (k *Kernel) Eval(d *Draw) {
 	md := k.md
 	noise := d.NoiseSeed != 0 && k.noiseOn
 	if noise {
-		k.noise.Seed(d.NoiseSeed, 0x6e6f697365) // "noise"
-		k.nleft = 0
+		k.noise = wyrand(splitmix(d.NoiseSeed ^ 0x6e6f697365)) // "noise"
 	}
 	var cur [3][]float64
 	for ci := range md.comp {
@@ -991,16 +1020,7 @@ func (k *Kernel) compositeNoisy(mc *composite, norm Normalisation, cp float64, v
 				f = wk / math.Sqrt(vr)
 			}
 		case NormMinMax:
-			k.noisy(v, mc.x[in*r:(in+1)*r], bound)
-			lo, top := v[0], v[0]
-			for _, xj := range v {
-				if xj < lo {
-					lo = xj
-				}
-				if xj > top {
-					top = xj
-				}
-			}
+			lo, top := k.noisyRange(v, mc.x[in*r:(in+1)*r], bound)
 			if top > lo {
 				f = wk / (top - lo)
 			}
@@ -1037,13 +1057,9 @@ func (k *Kernel) compositeNoisy(mc *composite, norm Normalisation, cp float64, v
 	}
 }
 
-// floor01 returns max(x, 0.01) for x ≥ 0 (the geometric mean's floor).
-func floor01(x float64) float64 {
-	if x < 0.01 {
-		return 0.01
-	}
-	return x
-}
+// floor01 returns max(x, 0.01) for x ≥ 0 (the geometric mean's floor),
+// without a branch.
+func floor01(x float64) float64 { return max(x, 0.01) }
 
 // rankShare writes into dst, for each value of v (≥ 0), the share of the
 // other values strictly below it: (#{l: v_l < v_j})/(n − 1), so ties share
