@@ -1120,10 +1120,14 @@ func sortOrder(vals []float64, lo, hi float64, desc bool, order []int32, bk []ui
 			b = sortBuckets - 1 - b
 		}
 		bk[j] = b
-		cnt[int(b)+1]++
+		cnt[b]++
 	}
-	for b := 1; b <= sortBuckets; b++ {
-		cnt[b] += cnt[b-1]
+	// Exclusive prefix sums, the running total in a register (adding
+	// cnt[b-1] in place would wait on the store of the previous step).
+	sum := int32(0)
+	for b, c := range cnt[:sortBuckets] {
+		cnt[b] = sum
+		sum += c
 	}
 	order = order[:n]
 	for j, b := range bk {
@@ -1223,18 +1227,27 @@ func (t *Tally) add(md *Model, rank []int32, vh []bool) {
 	}
 	n := t.n
 	hist := t.hist[:n*n]
+	rank, vh = rank[:n], vh[:n]
+	top10, vhs, ahead := t.Top10[:n], t.VH[:n], t.Ahead[:n]
+	// Counters add 0 or 1 rather than branch: whether a country stays
+	// ahead of the next one is a coin toss the branch predictor loses.
 	for i, r := range rank {
 		hist[i*n+int(r)-1]++
-		if r <= 10 {
-			t.Top10[i]++
-		}
-		if vh[i] {
-			t.VH[i]++
-		}
-		if i+1 < n && r < rank[i+1] {
-			t.Ahead[i]++
-		}
+		top10[i] += b2u(r <= 10)
+		vhs[i] += b2u(vh[i])
 	}
+	for i, r := range rank[:n-1] {
+		ahead[i] += b2u(r < rank[i+1])
+	}
+}
+
+// b2u is 1 for true, 0 for false (compiled to a SETcc, no branch).
+func b2u(b bool) uint64 {
+	var x uint64
+	if b {
+		x = 1
+	}
+	return x
 }
 
 // Merge adds the counts of o (both flushed first).
