@@ -706,43 +706,74 @@ func (k *Kernel) factors(f []float64) {
 	k.noise = st
 }
 
+// nfac returns the noise factor of the low 12 bits of b.
+func nfac(f0, f1 float64, b uint64) float64 {
+	return f0 + f1*math.Float64frombits(1023<<52|(b&(noiseGrid-1))<<40)
+}
+
 // noisy writes into dst each value of src times one draw of the
-// multiplicative noise, clamped to [0, hi]. dst may be src. x ≥ 0 and
-// every factor is above 0 (σ ≤ 0.5, so σ√3 < 1): only the upper bound can
-// be passed, and min clamps without a branch.
+// multiplicative noise, clamped to [0, hi]; five draws come from each
+// 64-bit number of the noise stream, the same as factors. dst may be src.
+// x ≥ 0 and every factor is above 0 (σ ≤ 0.5, so σ√3 < 1): only the upper
+// bound can be passed, and min clamps without a branch.
 func (k *Kernel) noisy(dst, src []float64, hi float64) {
-	f := k.fac[:len(src)]
-	k.factors(f)
+	f0, f1, st := k.nf0, k.nf1, k.noise
 	dst = dst[:len(src)]
-	for j, x := range src {
-		dst[j] = min(x*f[j], hi)
+	j := 0
+	for ; j+5 <= len(src); j += 5 {
+		b := st.next()
+		d, x := dst[j:j+5:j+5], src[j:j+5:j+5]
+		d[0] = min(x[0]*nfac(f0, f1, b), hi)
+		d[1] = min(x[1]*nfac(f0, f1, b>>12), hi)
+		d[2] = min(x[2]*nfac(f0, f1, b>>24), hi)
+		d[3] = min(x[3]*nfac(f0, f1, b>>36), hi)
+		d[4] = min(x[4]*nfac(f0, f1, b>>48), hi)
 	}
+	if j < len(src) {
+		b := st.next()
+		for ; j < len(src); j, b = j+1, b>>12 {
+			dst[j] = min(src[j]*nfac(f0, f1, b), hi)
+		}
+	}
+	k.noise = st
 }
 
 // noisyMoments is noisy that also returns Σ dst and Σ dst².
 func (k *Kernel) noisyMoments(dst, src []float64, hi float64) (sum, sq float64) {
-	f := k.fac[:len(src)]
-	k.factors(f)
+	f0, f1, st := k.nf0, k.nf1, k.noise
 	dst = dst[:len(src)]
-	for j, x := range src {
-		y := min(x*f[j], hi)
-		dst[j] = y
-		sum += y
-		sq += y * y
+	j := 0
+	for ; j+5 <= len(src); j += 5 {
+		b := st.next()
+		d, x := dst[j:j+5:j+5], src[j:j+5:j+5]
+		y0 := min(x[0]*nfac(f0, f1, b), hi)
+		y1 := min(x[1]*nfac(f0, f1, b>>12), hi)
+		y2 := min(x[2]*nfac(f0, f1, b>>24), hi)
+		y3 := min(x[3]*nfac(f0, f1, b>>36), hi)
+		y4 := min(x[4]*nfac(f0, f1, b>>48), hi)
+		d[0], d[1], d[2], d[3], d[4] = y0, y1, y2, y3, y4
+		sum += (y0 + y1) + (y2 + y3) + y4
+		sq += (y0*y0 + y1*y1) + (y2*y2 + y3*y3) + y4*y4
 	}
+	if j < len(src) {
+		b := st.next()
+		for ; j < len(src); j, b = j+1, b>>12 {
+			y := min(src[j]*nfac(f0, f1, b), hi)
+			dst[j] = y
+			sum += y
+			sq += y * y
+		}
+	}
+	k.noise = st
 	return sum, sq
 }
 
 // noisyRange is noisy that also returns the least and greatest of dst
 // (src not empty).
 func (k *Kernel) noisyRange(dst, src []float64, hi float64) (lo, top float64) {
-	f := k.fac[:len(src)]
-	k.factors(f)
-	dst = dst[:len(src)]
-	lo, top = math.Inf(1), math.Inf(-1)
-	for j, x := range src {
-		y := min(x*f[j], hi)
-		dst[j] = y
+	k.noisy(dst, src, hi)
+	lo, top = dst[0], dst[0]
+	for _, y := range dst[:len(src)] {
 		if y < lo {
 			lo = y
 		}
@@ -1025,8 +1056,12 @@ func (k *Kernel) compositeNoisy(mc *composite, norm Normalisation, cp float64, v
 				f = wk / (top - lo)
 			}
 		case NormRank:
-			k.noisy(v, mc.x[in*r:(in+1)*r], bound)
-			rankShare(v, v, k.order, k.bk, k.cnt)
+			if r < 2 {
+				clear(v)
+			} else {
+				lo, top := k.noisyRange(v, mc.x[in*r:(in+1)*r], bound)
+				rankShareIn(v, v, lo, top, k.order, k.bk, k.cnt)
+			}
 			f = wk
 		}
 		if in == 0 {
@@ -1082,6 +1117,12 @@ func rankShare(v, dst []float64, order []int32, bk []uint8, cnt []int32) {
 			hi = x
 		}
 	}
+	rankShareIn(v, dst, lo, hi, order, bk, cnt)
+}
+
+// rankShareIn is rankShare for values known to lie in [lo, hi] (len(v) ≥ 2).
+func rankShareIn(v, dst []float64, lo, hi float64, order []int32, bk []uint8, cnt []int32) {
+	n := len(v)
 	order = order[:n]
 	sortOrder(v, lo, hi, false, order, bk, cnt)
 	f := 1 / float64(n-1)
