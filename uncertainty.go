@@ -772,16 +772,28 @@ func (k *Kernel) noisyMoments(dst, src []float64, hi float64) (sum, sq float64) 
 // (src not empty).
 func (k *Kernel) noisyRange(dst, src []float64, hi float64) (lo, top float64) {
 	k.noisy(dst, src, hi)
-	lo, top = dst[0], dst[0]
-	for _, y := range dst[:len(src)] {
-		if y < lo {
-			lo = y
-		}
-		if y > top {
-			top = y
-		}
+	return span(dst[:len(src)])
+}
+
+// span returns the least and greatest of v (not empty, no NaN) without a
+// branch: the values come in baseline rank order, so a branch on "new
+// minimum" is taken at random and mispredicted. Four running minima and
+// maxima keep the chains of dependent min/max instructions short.
+func span(v []float64) (lo, hi float64) {
+	l0, l1, l2, l3 := v[0], v[0], v[0], v[0]
+	h0, h1, h2, h3 := l0, l0, l0, l0
+	j := 0
+	for ; j+4 <= len(v); j += 4 {
+		x := v[j : j+4 : j+4]
+		l0, h0 = min(l0, x[0]), max(h0, x[0])
+		l1, h1 = min(l1, x[1]), max(h1, x[1])
+		l2, h2 = min(l2, x[2]), max(h2, x[2])
+		l3, h3 = min(l3, x[3]), max(h3, x[3])
 	}
-	return lo, top
+	for ; j < len(v); j++ {
+		l0, h0 = min(l0, v[j]), max(h0, v[j])
+	}
+	return min(l0, l1, l2, l3), max(h0, h1, h2, h3)
 }
 
 // noisyAt is noisy for the countries listed in idx only.
@@ -1074,15 +1086,7 @@ func (k *Kernel) compositeNoisy(mc *composite, norm Normalisation, cp float64, v
 			}
 		}
 	}
-	lo, top := s[0], s[0]
-	for _, x := range s {
-		if x < lo {
-			lo = x
-		}
-		if x > top {
-			top = x
-		}
-	}
+	lo, top := span(s)
 	scale := 0.0
 	if top > lo {
 		scale = 1 / (top - lo)
@@ -1204,15 +1208,7 @@ func (k *Kernel) rankEGDI() {
 	md := k.md
 	n := md.n
 	e := k.egdi[:n]
-	lo, hi := e[0], e[0]
-	for _, x := range e {
-		if x < lo {
-			lo = x
-		}
-		if x > hi {
-			hi = x
-		}
-	}
+	lo, hi := span(e)
 	order := k.order[:n]
 	sortOrder(e, lo, hi, true, order, k.bk, k.cnt)
 	var prev int32 = -1
