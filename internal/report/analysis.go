@@ -291,3 +291,11 @@ func pct(p float64) string { return strconv.Itoa(int(math.Round(p*100))) + "%" }
 
 // niceCeil rounds a rank up to a multiple of 10 (at least 10), for an axis.
 func niceCeil(n int) int { return max(10, (n+9)/10*10) }
+
+// MethodChangeText writes a change of method for a reader in lang: the
+// analysis engine's sentence in English; in Arabic the field's name with
+// its old and new values, each term translated through the glossary. The
+// dashboard uses it too, so both say the same thing.
+func MethodChangeText(mc egdi.MethodChange, lang string) template.HTML {
+	return methodChangeText(mc, words{lang: lang})
+}

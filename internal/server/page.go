@@ -19,6 +19,7 @@ import (
 	"github.com/egdi-project/egdi"
 	"github.com/egdi-project/egdi/internal/assets"
 	"github.com/egdi-project/egdi/internal/i18n"
+	"github.com/egdi-project/egdi/internal/report"
 )
 
 //go:embed assets
@@ -154,7 +155,9 @@ func mustParsePages() map[string]*template.Template {
 			return m.EPIPrecision.Format(*v)
 		},
 		"rankOf": func(r rankingRow, ix string) int { return r.RankBy(ix) },
-		"valOf":  func(r rankingRow, ix string) float64 { return r.ValueOf(ix) },
+		// methodChange words a change of method as the reports do.
+		"methodChange": report.MethodChangeText,
+		"valOf":        func(r rankingRow, ix string) float64 { return r.ValueOf(ix) },
 	}
 	out := map[string]*template.Template{}
 	for _, p := range pageFiles {
