@@ -1144,10 +1144,12 @@ func rankShareIn(v, dst []float64, lo, hi float64, order []int32, bk []uint8, cn
 const sortBuckets = 256
 
 // sortOrder writes into order the indices of vals (values in [lo, hi])
-// sorted by value, ascending (descending when desc), equal values by
-// index: a pass of bucket sort on the value (256 equal-width buckets,
-// indices kept in order within a bucket), then an insertion sort, which
-// only moves indices within their bucket. O(n) for values spread like
+// sorted by value, descending when desc with equal values by index,
+// else ascending with equal values by index from the highest (the order
+// rank shares need and the cheaper one: values come in baseline rank
+// order, roughly descending). A pass of bucket sort on the value (256
+// equal-width buckets, indices kept in that order within a bucket), then
+// an insertion sort, which only moves indices within their bucket. O(n) for values spread like
 // EGDI values or indicators, against O(n log n) for a comparison sort.
 // bk (len(vals)) and cnt (sortBuckets+1) are scratch space.
 func sortOrder(vals []float64, lo, hi float64, desc bool, order []int32, bk []uint8, cnt []int32) {
@@ -1175,9 +1177,17 @@ func sortOrder(vals []float64, lo, hi float64, desc bool, order []int32, bk []ui
 		sum += c
 	}
 	order = order[:n]
-	for j, b := range bk {
-		order[cnt[b]] = int32(j)
-		cnt[b]++
+	if desc {
+		for j, b := range bk {
+			order[cnt[b]] = int32(j)
+			cnt[b]++
+		}
+	} else {
+		for j := n - 1; j >= 0; j-- {
+			b := bk[j]
+			order[cnt[b]] = int32(j)
+			cnt[b]++
+		}
 	}
 	for p := 1; p < n; p++ {
 		x := order[p]
