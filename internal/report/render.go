@@ -43,7 +43,8 @@ type Config struct {
 	Now func() time.Time
 	// DataVersion names the data release, printed on every report.
 	DataVersion string
-	// Chromium is the browser binary for PDFs; "" looks for chromium,
+	// Chromium is the browser binary for PDFs; "" looks for
+	// chromium-headless-shell, chrome-headless-shell, chromium,
 	// chromium-browser, google-chrome and google-chrome-stable on PATH.
 	Chromium string
 	// Logger receives the browser's start and stop (discarded when nil).
