@@ -432,7 +432,7 @@ func (md *Model) precompute() {
 				case Normalisation(norm) == NormMinMax:
 					MinMax(val)
 				case Normalisation(norm) == NormRank:
-					rankShare(val, val, k.order, k.bk, k.cnt)
+					rankShare(val, val, k.order, k.sv, k.bk, k.cnt)
 				}
 				mc.pres[norm][c] = val
 			}
@@ -498,9 +498,10 @@ type Kernel struct {
 	nf0, nf1 float64
 	fac      []float64 // noise factors of one input
 	noiseOn  bool
-	cnt      []int32 // bucket counts of the sorts
-	bk       []uint8 // bucket of each value, in the sorts
-	order    []int32 // sorted indices
+	cnt      []int32   // bucket counts of the sorts
+	bk       []uint8   // bucket of each value, in the sorts
+	order    []int32   // sorted indices
+	sv       []float64 // sorted values (negated for a descending sort)
 
 	u    []float64
 	val  [3][]float64 // component values per country
@@ -554,6 +555,7 @@ func (md *Model) newScratch() *Kernel {
 	k := &Kernel{md: md, u: make([]float64, 2*md.dims+1),
 		v: make([]float64, max(rmax, n)), s: make([]float64, max(rmax, n)), order: make([]int32, max(rmax, n)),
 		bk: make([]uint8, max(rmax, n)), cnt: make([]int32, sortBuckets+1), fac: make([]float64, max(rmax, n)),
+		sv:   make([]float64, max(rmax, n)),
 		egdi: make([]float64, n), pub: make([]float64, n), rank: make([]int32, n), vh: make([]bool, n)}
 	for c := range k.val {
 		k.val[c] = make([]float64, n)
@@ -907,7 +909,7 @@ func (k *Kernel) Eval(d *Draw) {
 			case NormMinMax:
 				MinMax(val)
 			case NormRank:
-				rankShare(val, val, k.order, k.bk, k.cnt)
+				rankShare(val, val, k.order, k.sv, k.bk, k.cnt)
 			}
 		}
 	}
@@ -1024,7 +1026,7 @@ func (k *Kernel) composite(mc *composite, norm Normalisation, cp float64, noise 
 				}
 			}
 		case NormRank:
-			rankShare(v, v, k.order, k.bk, k.cnt)
+			rankShare(v, v, k.order, k.sv, k.bk, k.cnt)
 			for j, xj := range v {
 				s[j] += wk * xj
 			}
@@ -1072,7 +1074,7 @@ func (k *Kernel) compositeNoisy(mc *composite, norm Normalisation, cp float64, v
 				clear(v)
 			} else {
 				lo, top := k.noisyRange(v, mc.x[in*r:(in+1)*r], bound)
-				rankShareIn(v, v, lo, top, k.order, k.bk, k.cnt)
+				rankShareIn(v, v, lo, top, k.order, k.sv, k.bk, k.cnt)
 			}
 			f = wk
 		}
@@ -1102,9 +1104,9 @@ func floor01(x float64) float64 { return max(x, 0.01) }
 
 // rankShare writes into dst, for each value of v (≥ 0), the share of the
 // other values strictly below it: (#{l: v_l < v_j})/(n − 1), so ties share
-// a value, the best is 1 (when alone) and the worst 0. dst may be v; keys,
-// tmp and cnt are scratch space (len(v), len(v), sortBuckets+1).
-func rankShare(v, dst []float64, order []int32, bk []uint8, cnt []int32) {
+// a value, the best is 1 (when alone) and the worst 0. dst may be v;
+// order, sv, bk and cnt are sortOrder's scratch space.
+func rankShare(v, dst []float64, order []int32, sv []float64, bk []uint8, cnt []int32) {
 	n := len(v)
 	if n < 2 {
 		for j := range dst {
@@ -1121,18 +1123,19 @@ func rankShare(v, dst []float64, order []int32, bk []uint8, cnt []int32) {
 			hi = x
 		}
 	}
-	rankShareIn(v, dst, lo, hi, order, bk, cnt)
+	rankShareIn(v, dst, lo, hi, order, sv, bk, cnt)
 }
 
 // rankShareIn is rankShare for values known to lie in [lo, hi] (len(v) ≥ 2).
-func rankShareIn(v, dst []float64, lo, hi float64, order []int32, bk []uint8, cnt []int32) {
+func rankShareIn(v, dst []float64, lo, hi float64, order []int32, sv []float64, bk []uint8, cnt []int32) {
 	n := len(v)
 	order = order[:n]
-	sortOrder(v, lo, hi, false, order, bk, cnt)
+	sortOrder(v, lo, hi, false, order, sv, bk, cnt)
 	f := 1 / float64(n-1)
 	prev, share := math.Inf(-1), 0.0
+	sv = sv[:n]
 	for p, j := range order {
-		x := v[j] // read before dst[j] (which may be v[j]) is written
+		x := sv[p] // v[j], sorted (dst[j] may be v[j])
 		if x != prev {
 			prev, share = x, float64(p)*f
 		}
@@ -1151,8 +1154,9 @@ const sortBuckets = 256
 // equal-width buckets, indices kept in that order within a bucket), then
 // an insertion sort, which only moves indices within their bucket. O(n) for values spread like
 // EGDI values or indicators, against O(n log n) for a comparison sort.
-// bk (len(vals)) and cnt (sortBuckets+1) are scratch space.
-func sortOrder(vals []float64, lo, hi float64, desc bool, order []int32, bk []uint8, cnt []int32) {
+// sv and bk (len(vals)) and cnt (sortBuckets+1) are scratch space; sv
+// holds the sorted values after (negated when desc).
+func sortOrder(vals []float64, lo, hi float64, desc bool, order []int32, sv []float64, bk []uint8, cnt []int32) {
 	n := len(vals)
 	cnt = cnt[:sortBuckets+1]
 	clear(cnt)
@@ -1176,38 +1180,42 @@ func sortOrder(vals []float64, lo, hi float64, desc bool, order []int32, bk []ui
 		cnt[b] = sum
 		sum += c
 	}
-	order = order[:n]
+	order, sv = order[:n], sv[:n]
+	// The values travel with their indices, so the insertion pass compares
+	// sv[q] without an indirection; a descending sort sorts −x ascending.
 	if desc {
 		for j, b := range bk {
-			order[cnt[b]] = int32(j)
+			p := cnt[b]
+			order[p], sv[p] = int32(j), -vals[j]
 			cnt[b]++
 		}
 	} else {
 		for j := n - 1; j >= 0; j-- {
 			b := bk[j]
-			order[cnt[b]] = int32(j)
+			p := cnt[b]
+			order[p], sv[p] = int32(j), vals[j]
 			cnt[b]++
 		}
 	}
+	// Descending (EGDI): values within 1e-12 are float noise of a
+	// weighted mean, not a difference, and keep the index order (as
+	// OrdinalRanks treats them).
+	tol := 0.0
+	if desc {
+		tol = 1e-12
+	}
 	for p := 1; p < n; p++ {
-		x := order[p]
-		vx := vals[x]
-		q := p - 1
-		if desc {
-			// Descending (EGDI): values within 1e-12 are float noise of a
-			// weighted mean, not a difference, and keep the index order
-			// (as OrdinalRanks treats them).
-			for q >= 0 && vals[order[q]] < vx-1e-12 {
-				order[q+1] = order[q]
-				q--
-			}
-		} else {
-			for q >= 0 && vals[order[q]] > vx {
-				order[q+1] = order[q]
-				q--
-			}
+		vx := sv[p]
+		if !(sv[p-1] > vx+tol) {
+			continue // in place: the common case, one predictable branch
 		}
-		order[q+1] = x
+		x := order[p]
+		q := p - 1
+		for q >= 0 && sv[q] > vx+tol {
+			order[q+1], sv[q+1] = order[q], sv[q]
+			q--
+		}
+		order[q+1], sv[q+1] = x, vx
 	}
 }
 
@@ -1220,7 +1228,7 @@ func (k *Kernel) rankEGDI() {
 	e := k.egdi[:n]
 	lo, hi := span(e)
 	order := k.order[:n]
-	sortOrder(e, lo, hi, true, order, k.bk, k.cnt)
+	sortOrder(e, lo, hi, true, order, k.sv, k.bk, k.cnt)
 	var prev int32 = -1
 	for p, i := range order {
 		r := int32(p + 1)
