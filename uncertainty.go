@@ -1161,24 +1161,28 @@ func sortOrder(vals []float64, lo, hi float64, desc bool, order []int32, sv []fl
 	cnt = cnt[:sortBuckets+1]
 	clear(cnt)
 	bk = bk[:n]
-	f := 0.0
+	// Bucket b holds (x − lo)·f in [b, b+1), or (hi − x)·f when desc.
+	base, f := lo, 0.0
 	if hi > lo {
 		f = (sortBuckets - 1e-9) / (hi - lo)
 	}
+	if desc {
+		base, f = hi, -f
+	}
 	for j, x := range vals {
-		b := uint8(int32((x - lo) * f))
-		if desc {
-			b = sortBuckets - 1 - b
-		}
+		b := uint8(int32((x - base) * f))
 		bk[j] = b
 		cnt[b]++
 	}
 	// Exclusive prefix sums, the running total in a register (adding
-	// cnt[b-1] in place would wait on the store of the previous step).
+	// cnt[b-1] in place would wait on the store of the previous step),
+	// four buckets a step.
 	sum := int32(0)
-	for b, c := range cnt[:sortBuckets] {
-		cnt[b] = sum
-		sum += c
+	for b := 0; b < sortBuckets; b += 4 {
+		c := cnt[b : b+4 : b+4]
+		c0, c1, c2, c3 := c[0], c[1], c[2], c[3]
+		c[0], c[1], c[2], c[3] = sum, sum+c0, sum+c0+c1, sum+c0+c1+c2
+		sum += c0 + c1 + c2 + c3
 	}
 	order, sv = order[:n], sv[:n]
 	// The values travel with their indices, so the insertion pass compares
