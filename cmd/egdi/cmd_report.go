@@ -36,7 +36,8 @@ methodology notes, sources) or of a peer group (its members ranked, averages
 against the world, movement since the previous edition), in English or Arabic.
 
 HTML needs nothing else. PDF is printed by headless Chromium (Debian/Ubuntu:
-apt-get install chromium; EGDI_CHROMIUM names another binary); one browser
+apt-get install chromium, or chromium-headless-shell, which is used first when
+present and starts faster; EGDI_CHROMIUM names another binary); one browser
 serves every report of a run.
 
 With one subject, -o names the file (default: standard output). With several
