@@ -179,7 +179,7 @@ func (o *UncertaintyOptions) Validate() error {
 	case o.Replications <= 0:
 		return Errorf(EINVALID, "--replications must be at least 1, not %d.", o.Replications)
 	case o.Replications > MaxReplications && !o.Force:
-		return Errorf(EINVALID, "--replications %d is more than %d: pass --force if you mean it (each costs about 10–20 µs of one core).",
+		return Errorf(EINVALID, "--replications %d is more than %d: pass --force if you mean it (each costs about 5–15 µs of one core).",
 			o.Replications, MaxReplications)
 	case o.SensitivityRows < 0 || o.SensitivityRows > MaxReplications:
 		return Errorf(EINVALID, "--sensitivity-rows must be between 0 and %d.", MaxReplications)

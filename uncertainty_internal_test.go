@@ -27,3 +27,55 @@ func TestLogExp(t *testing.T) {
 		}
 	}
 }
+
+// TestNoiseFactors: the multiplicative noise is uniform on [1 − σ√3,
+// 1 + σ√3] (on a 4096-level grid), so mean 1 and standard deviation σ; the
+// wyrand stream and the mantissa construction of the factors keep both.
+func TestNoiseFactors(t *testing.T) {
+	const sigma, n = 0.05, 1 << 17
+	k := &Kernel{noiseOn: true}
+	a := sigma * math.Sqrt(3)
+	k.nf1 = 2 * a
+	k.nf0 = 1 - a + a/noiseGrid - k.nf1
+	k.noise = wyrand(splitmix(42))
+	f := make([]float64, n)
+	src := make([]float64, n)
+	for i := range src {
+		src[i] = 1
+	}
+	k.noisy(f, src, math.Inf(1))
+	var sum, sq float64
+	levels := map[float64]bool{}
+	for _, x := range f {
+		if x < 1-a || x > 1+a {
+			t.Fatalf("factor %v outside [%v, %v]", x, 1-a, 1+a)
+		}
+		sum += x
+		sq += (x - 1) * (x - 1)
+		levels[x] = true
+	}
+	mean, sd := sum/n, math.Sqrt(sq/n)
+	// Tolerances: 5 standard errors of the mean (σ/√n = 1.4e-4) and 2 %
+	// of σ for the standard deviation (its standard error is 0.4 %).
+	if math.Abs(mean-1) > 5*sigma/math.Sqrt(n) {
+		t.Errorf("mean factor %v, want 1 ± %v", mean, 5*sigma/math.Sqrt(n))
+	}
+	if math.Abs(sd-sigma) > 0.02*sigma {
+		t.Errorf("standard deviation %v, want %v ± 2%%", sd, sigma)
+	}
+	if len(levels) != noiseGrid {
+		t.Errorf("%d distinct factors, want all %d levels", len(levels), noiseGrid)
+	}
+	// The same values, drawn through noisyMoments, and its moments.
+	k.noise = wyrand(splitmix(42))
+	g := make([]float64, n)
+	s, q := k.noisyMoments(g, src, math.Inf(1))
+	for i := range f {
+		if f[i] != g[i] {
+			t.Fatalf("noisyMoments draws %v at %d, noisy %v", g[i], i, f[i])
+		}
+	}
+	if math.Abs(s-sum) > 1e-9*n || math.Abs(q/n-(sd*sd+2*mean-1)) > 1e-9 {
+		t.Errorf("moments %v, %v; want %v, %v", s, q, sum, (sd*sd+2*mean-1)*n)
+	}
+}
