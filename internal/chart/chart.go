@@ -183,7 +183,9 @@ func (f *frame) number(x, y float64, edge, s, extra string) {
 	case "right":
 		anchor = "end"
 	}
-	f.printf(`<text x="%s" y="%s" direction="ltr" text-anchor="%s"%s>%s</text>`, n1(x), n1(y), anchor, extra, esc(s))
+	// unicode-bidi="embed" makes direction take effect inside an RTL chart,
+	// so "9 (2–21)" is not laid out as "(21–2) 9".
+	f.printf(`<text x="%s" y="%s" unicode-bidi="embed" direction="ltr" text-anchor="%s"%s>%s</text>`, n1(x), n1(y), anchor, extra, esc(s))
 }
 
 // label writes a caller's label (in the chart's language) with the given

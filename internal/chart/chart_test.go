@@ -271,8 +271,8 @@ func TestArabicDirection(t *testing.T) {
 		t.Errorf("Arabic chart lacks direction=rtl / lang=ar")
 	}
 	// Figures are Western digits in their own LTR text (numeral policy).
-	if !strings.Contains(s, `direction="ltr" text-anchor="start" font-weight="bold">0.9487<`) &&
-		!strings.Contains(s, `direction="ltr" text-anchor="end" font-weight="bold">0.9487<`) {
+	if !strings.Contains(s, `unicode-bidi="embed" direction="ltr" text-anchor="start" font-weight="bold">0.9487<`) &&
+		!strings.Contains(s, `unicode-bidi="embed" direction="ltr" text-anchor="end" font-weight="bold">0.9487<`) {
 		t.Errorf("highlighted value 0.9487 not written as an LTR figure: %s", s)
 	}
 }
