@@ -30,11 +30,7 @@ func (a *app) countryCmd() *cobra.Command {
 			if err := o.check(); err != nil {
 				return err
 			}
-			d, err := a.dataset(cmd.Context())
-			if err != nil {
-				return err
-			}
-			ct, err := d.Countries.Lookup(args[0])
+			d, ct, err := a.country(cmd.Context(), args[0])
 			if err != nil {
 				return err
 			}

@@ -54,11 +54,7 @@ and exits with status 2.`,
 			if err != nil {
 				return err
 			}
-			d, err := a.dataset(cmd.Context())
-			if err != nil {
-				return err
-			}
-			ct, err := d.Countries.Lookup(args[0])
+			d, ct, err := a.country(cmd.Context(), args[0])
 			if err != nil {
 				return err
 			}

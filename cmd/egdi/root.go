@@ -108,3 +108,17 @@ func (o *outputFlags) check() error {
 	}
 	return nil
 }
+
+// country reads the data and finds the country a command names (ISO3 code
+// or any UN name).
+func (a *app) country(ctx context.Context, name string) (*egdi.Dataset, *egdi.Country, error) {
+	d, err := a.dataset(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	ct, err := d.Countries.Lookup(name)
+	if err != nil {
+		return nil, nil, err
+	}
+	return d, ct, nil
+}
