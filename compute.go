@@ -42,9 +42,11 @@ func (m *Method) Compute(in *Inputs) (*Results, error) {
 	}
 	r := &Results{Method: m, Countries: in.Countries,
 		Sources: Sources{OSI: so.String(), TII: st.String(), HCI: sh.String(), EPI: se.String()}}
-	buf := make([]float64, 6*n)
+	buf := make([]float64, 5*n)
 	r.OSI, r.TII, r.HCI, r.EPI, r.EGDI = buf[:n:n], buf[n:2*n:2*n], buf[2*n:3*n:3*n], buf[3*n:4*n:4*n], buf[4*n:5*n:5*n]
-	tmp := buf[5*n:]
+	sc := getScratch(n)
+	defer scratchPool.Put(sc)
+	tmp := sc.f[:n]
 
 	if err := m.questionnaire(in, r.OSI, so, OSI, OSIPoints, false); err != nil {
 		return nil, err
@@ -111,23 +113,17 @@ func (m *Method) composite(in *Inputs, dst []float64, s source, index Indicator,
 		}
 		return nil
 	}
-	for _, ind := range c.Inputs {
-		for i, v := range in.Values[ind] {
-			if math.IsNaN(v) {
-				if allowMissing {
-					continue
-				}
-				return errMissing(m, in.Countries[i], ind)
-			}
-		}
-	}
 	clear(dst)
 	for k, ind := range c.Inputs {
+		var bad int
 		switch c.Standardisation {
 		case ZScore:
-			addZ(dst, in.Values[ind], c.Weight(k), c.Cap, tmp)
+			bad = addZ(dst, in.Values[ind], c.Weight(k), c.Cap, tmp, allowMissing)
 		default:
-			addGoalpost(dst, in.Values[ind], c.Weight(k), c.Cap)
+			bad = addGoalpost(dst, in.Values[ind], c.Weight(k), c.Cap, allowMissing)
+		}
+		if bad >= 0 {
+			return errMissing(m, in.Countries[bad], ind)
 		}
 	}
 	if c.Rescale {

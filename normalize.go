@@ -55,34 +55,68 @@ func MeanStd(v []float64) (mean, sd float64, n int) {
 	return mean, math.Sqrt(ss / float64(n)), n
 }
 
-// addZ adds w·z(x) to dst for each country, where z(x) = (min(x,cap) − mean)/σ.
-// A zero σ (every country equal) contributes nothing.
-func addZ(dst, x []float64, w, cap float64, tmp []float64) {
-	copy(tmp, x)
-	if cap > 0 {
-		for i, v := range tmp {
-			if v > cap {
-				tmp[i] = cap
+// addZ adds w·z(x) to dst for each country, where z(x) = (min(x,cap) − mean)/σ,
+// mean and population σ over the non-missing values (as [MeanStd]). A zero
+// σ (every country equal) contributes nothing. It returns the first
+// country whose value is missing, or −1; with allowMissing a missing value
+// is skipped by the moments and makes that country's sum NaN. tmp holds
+// len(x). Three passes: the capped values and their sum, the squared
+// deviations, the weighted z-scores; the arithmetic is MeanStd's, operation
+// for operation (the uncertainty kernel repeats it to the bit).
+func addZ(dst, x []float64, w, cap float64, tmp []float64, allowMissing bool) int {
+	tmp = tmp[:len(x)]
+	var s float64
+	n := 0
+	for i, v := range x {
+		if v != v {
+			if !allowMissing {
+				return i
 			}
+			tmp[i] = v
+			continue
+		}
+		if cap > 0 && v > cap {
+			v = cap
+		}
+		tmp[i] = v
+		s += v
+		n++
+	}
+	if n == 0 {
+		return -1
+	}
+	mean := s / float64(n)
+	var ss float64
+	for _, v := range tmp {
+		if v == v {
+			d := v - mean
+			ss += d * d
 		}
 	}
-	mean, sd, _ := MeanStd(tmp)
+	sd := math.Sqrt(ss / float64(n))
 	if !(sd > 0) {
-		return
+		return -1
 	}
 	k := w / sd
+	dst = dst[:len(tmp)]
 	for i, v := range tmp {
 		dst[i] += k * (v - mean)
 	}
+	return -1
 }
 
 // addGoalpost adds w·min(x,cap)/100 to dst: the UNDP education-index
-// normalisation used for HCI before 2012 (percentages to fractions).
-func addGoalpost(dst, x []float64, w, cap float64) {
+// normalisation used for HCI before 2012 (percentages to fractions). It
+// returns the first country whose value is missing, or −1 (see addZ).
+func addGoalpost(dst, x []float64, w, cap float64, allowMissing bool) int {
 	for i, v := range x {
+		if v != v && !allowMissing {
+			return i
+		}
 		if cap > 0 && v > cap {
 			v = cap
 		}
 		dst[i] += w * v / 100
 	}
+	return -1
 }

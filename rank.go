@@ -3,6 +3,7 @@ package egdi
 import (
 	"cmp"
 	"math"
+	"math/bits"
 	"slices"
 	"sync"
 )
@@ -33,17 +34,7 @@ func ParseGroup(s string) (Group, bool) {
 
 // GroupOf returns the group of a published EGDI value. A value equal to a
 // cut-off is in the upper group (the documented guess of Q4).
-func (m *Method) GroupOf(egdi float64) Group {
-	switch {
-	case egdi >= m.Cutoffs[2]:
-		return VeryHigh
-	case egdi >= m.Cutoffs[1]:
-		return High
-	case egdi >= m.Cutoffs[0]:
-		return Middle
-	}
-	return Low
-}
+func (m *Method) GroupOf(egdi float64) Group { return Groups[m.groupIndexOf(egdi)] }
 
 // RatingClasses names the four rating classes of each group, from the top
 // quarter down (from the 2020 edition).
@@ -111,114 +102,145 @@ type Score struct {
 // pubEGDI, when not nil, holds published EGDI values to use as they are
 // (the values egdi only breaks ties between, under the ordinal rule).
 // epi may hold NaN: the country then has no EPI.
+//
+// The published value of an index is its integer count of units in the
+// last digit, q = round(v·10^d) (or floor, for a truncating edition),
+// shown as q/10^d; ranks are computed on q, which is exact where floats
+// are not. All working memory comes from a pool, so a call allocates the
+// result and the EPI values its pointers refer to, nothing else.
 func (m *Method) Score(countries []ISO3, osi, tii, hci, epi, egdi, pubEGDI []float64) []Score {
 	n := len(countries)
 	out := make([]Score, n)
-	// Published values (the EPI part backs the EPI pointers, so the array
-	// is kept), their integer forms v·10^digits, and scratch space for the
-	// rankings, reused across calls.
-	pub := make([]float64, 5*n)
 	sc := getScratch(n)
 	defer scratchPool.Put(sc)
-	ints, ranks, keys := sc.ints[:5*n], sc.ranks[:n], sc.keys[:2*n]
+	pub, ints, ranks, keys, gi := sc.pub[:5*n], sc.ints[:5*n], sc.ranks[:5*n], sc.keys[:2*n], sc.gi[:n]
 	precs := [5]Precision{m.OSIPrecision, m.TIIPrecision, m.HCIPrecision, m.EPIPrecision, m.EGDIPrecision}
 	src := [5][]float64{osi, tii, hci, epi, egdi}
 	var inexact [5]bool
 	for c, p := range precs {
-		scale := math.Pow10(p.Digits)
 		dst, is := pub[c*n:(c+1)*n], ints[c*n:(c+1)*n]
-		for i := range n {
-			v := src[c][i]
-			switch {
-			case c == 4 && pubEGDI != nil:
-				// Published values are used as they are; ranking by
-				// integers needs them to sit on the precision's grid.
-				v = pubEGDI[i]
-				x := math.Round(v * scale)
-				if math.Abs(x-v*scale) > 1e-6 || x < 0 || x >= 1<<40 {
-					inexact[c] = true
-				}
-				dst[i], is[i] = v, int64(x)
-				continue
-			case c == 2 && v != v:
-				v = 0 // HCI shown as 0 when missing (2008–2010)
-			case v != v:
-				dst[i], is[i] = v, -1
-				continue
-			}
-			var x float64
-			if p.Mode == Truncate {
-				// The 1e-9 guard keeps an exact k/10^d, computed as
-				// k/10^d − ε, from dropping a digit (see Precision.Apply).
-				x = math.Floor(v*scale + 1e-9)
-			} else {
-				x = math.Round(v * scale)
-			}
-			if x < 0 || x >= 1<<40 {
-				inexact[c] = true
-			}
-			dst[i], is[i] = x/scale, int64(x)
+		switch {
+		case c == 4 && pubEGDI != nil:
+			inexact[c] = onGrid(dst, is, pubEGDI, p)
+		default:
+			// HCI is shown as 0 when missing (2008–2010); a missing OSI,
+			// TII or EPI stays NaN and ranks last.
+			inexact[c] = publish(dst, is, src[c], p, c == 2)
 		}
 	}
-	po, pt, ph, pe, pg := pub[:n], pub[n:2*n], pub[2*n:3*n], pub[3*n:4*n], pub[4*n:]
-	for i := range n {
-		s := &out[i]
-		s.ISO3, s.Edition, s.EGDI, s.OSI, s.TII, s.HCI = countries[i], m.Edition, pg[i], po[i], pt[i], ph[i]
-		s.Group = m.GroupOf(pg[i])
-		if pe[i] == pe[i] {
-			s.EPI = &pe[i]
+	// The EPI values outlive the call (Score.EPI points at them).
+	var epiPub []float64
+	for _, v := range pub[3*n : 4*n] {
+		if v == v {
+			epiPub = slices.Clone(pub[3*n : 4*n])
+			break
 		}
 	}
 	for c := range precs {
-		vals := pub[c*n : (c+1)*n]
-		if c == 4 && m.Ties == Ordinal {
-			OrdinalRanks(vals, egdi, countries, ranks, make([]int, n), m.TieBreaks)
-		} else if inexact[c] {
-			competitionRanks(vals, ranks, keys[:n])
-		} else {
-			intRanks(ints[c*n:(c+1)*n], ranks, keys)
+		vals, r := pub[c*n:(c+1)*n], ranks[c*n:(c+1)*n]
+		switch {
+		case c == 4 && m.Ties == Ordinal:
+			OrdinalRanks(vals, egdi, countries, r, sc.idx[:n], m.TieBreaks)
+		case inexact[c]:
+			competitionRanks(vals, r, keys[:n])
+		default:
+			intRanks(ints[c*n:(c+1)*n], r, keys)
 		}
-		for i := range out {
-			s := &out[i]
-			switch c {
-			case 0:
-				s.OSIRank = ranks[i]
-			case 1:
-				s.TIIRank = ranks[i]
-			case 2:
-				s.HCIRank = ranks[i]
-			case 3:
-				if s.EPI != nil {
-					s.EPIRank = ranks[i]
-				}
-			case 4:
-				s.EGDIRank = ranks[i]
-			}
+	}
+	po, pt, ph, pg := pub[:n], pub[n:2*n], pub[2*n:3*n], pub[4*n:]
+	ro, rt, rh, re, rg := ranks[:n], ranks[n:2*n], ranks[2*n:3*n], ranks[3*n:4*n], ranks[4*n:]
+	for i := range out {
+		s := &out[i]
+		g := m.groupIndexOf(pg[i])
+		gi[i] = uint8(g)
+		s.ISO3, s.Edition = countries[i], m.Edition
+		s.EGDI, s.EGDIRank, s.Group = pg[i], rg[i], Groups[g]
+		s.OSI, s.OSIRank = po[i], ro[i]
+		s.TII, s.TIIRank = pt[i], rt[i]
+		s.HCI, s.HCIRank = ph[i], rh[i]
+		if epiPub != nil && epiPub[i] == epiPub[i] {
+			s.EPI, s.EPIRank = &epiPub[i], re[i]
 		}
 	}
 	if m.RatingClasses {
-		AssignClasses(out)
+		classes(out, rg, gi, sc.idx[:n+2], sc.order[:n])
 	}
 	return out
+}
+
+// publish writes the published form of each value of src into dst and its
+// count of units into is (−1 for a missing value, or 0 with zeroMissing),
+// and reports whether some count falls outside what intRanks takes.
+func publish(dst []float64, is []int64, src []float64, p Precision, zeroMissing bool) (inexact bool) {
+	scale := math.Pow10(p.Digits)
+	trunc := p.Mode == Truncate
+	dst, is = dst[:len(src)], is[:len(src)]
+	for i, v := range src {
+		if v != v {
+			if !zeroMissing {
+				dst[i], is[i] = v, -1
+				continue
+			}
+			v = 0
+		}
+		var x float64
+		if trunc {
+			// The 1e-9 guard keeps an exact k/10^d, computed as k/10^d − ε,
+			// from dropping a digit (see Precision.Apply).
+			x = math.Floor(v*scale + 1e-9)
+		} else {
+			x = math.Round(v * scale)
+		}
+		if x < 0 || x >= 1<<40 {
+			inexact = true
+		}
+		dst[i], is[i] = x/scale, int64(x)
+	}
+	return inexact
+}
+
+// onGrid copies published values as they are into dst, with their counts
+// of units into is, and reports whether some value is not on the
+// precision's grid (ranking by integers needs them to be).
+func onGrid(dst []float64, is []int64, src []float64, p Precision) (inexact bool) {
+	scale := math.Pow10(p.Digits)
+	for i, v := range src {
+		x := math.Round(v * scale)
+		if math.Abs(x-v*scale) > 1e-6 || x < 0 || x >= 1<<40 {
+			inexact = true
+		}
+		dst[i], is[i] = v, int64(x)
+	}
+	return inexact
 }
 
 // scratch is working memory of Score, pooled: a Monte Carlo or target
 // search calls Score many times, and fresh buffers made the garbage
 // collector a quarter of the cost.
 type scratch struct {
+	pub   []float64
 	ints  []int64
 	ranks []int
 	keys  []uint64
+	idx   []int
+	order []int
+	gi    []uint8
+	f     []float64
 }
 
 var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
 
 func getScratch(n int) *scratch {
 	sc := scratchPool.Get().(*scratch)
-	if cap(sc.ranks) < n {
+	if cap(sc.gi) < n {
+		sc.pub = make([]float64, 5*n)
 		sc.ints = make([]int64, 5*n)
-		sc.ranks = make([]int, n)
+		sc.ranks = make([]int, 5*n)
 		sc.keys = make([]uint64, 2*n)
+		sc.idx = make([]int, n+2)
+		sc.order = make([]int, n)
+		sc.gi = make([]uint8, n)
+		sc.f = make([]float64, n)
 	}
 	return sc
 }
@@ -228,18 +250,28 @@ func getScratch(n int) *scratch {
 // sharing a rank share a class: the position of the first of them counts.
 func AssignClasses(scores []Score) {
 	n := len(scores)
-	// Counting sort by EGDI rank (ranks are 1..n; 0 = unranked, last).
-	count := make([]int, n+2)
+	rank, gi := make([]int, n), make([]uint8, n)
 	for i := range scores {
-		count[min(max(scores[i].EGDIRank, 0), n+1)]++
+		rank[i], gi[i] = scores[i].EGDIRank, uint8(groupIndex(scores[i].Group))
+	}
+	classes(scores, rank, gi, make([]int, n+2), make([]int, n))
+}
+
+// classes is AssignClasses given each score's EGDI rank and group index,
+// with scratch space count (n+2) and order (n).
+func classes(scores []Score, rank []int, gi []uint8, count, order []int) {
+	n := len(scores)
+	// Counting sort by EGDI rank (ranks are 1..n; 0 = unranked, last).
+	clear(count)
+	for _, r := range rank {
+		count[min(max(r, 0), n+1)]++
 	}
 	for r, c := 1, 0; r <= n+1; r++ {
 		c, count[r] = c+count[r], c
 	}
 	count[0] = 0
-	order := make([]int, n)
-	for i := range scores {
-		r := min(max(scores[i].EGDIRank, 0), n+1)
+	for i, r := range rank {
+		r = min(max(r, 0), n+1)
 		if r == 0 {
 			r = n + 1
 		}
@@ -247,21 +279,33 @@ func AssignClasses(scores []Score) {
 		count[r]++
 	}
 	var size, pos, firstPos, lastRank [4]int
-	for i := range scores {
-		size[groupIndex(scores[i].Group)]++
+	for _, g := range gi {
+		size[g&3]++
 	}
 	for g := range lastRank {
 		lastRank[g] = -1
 	}
 	for _, i := range order {
-		s := &scores[i]
-		g := groupIndex(s.Group)
-		if s.EGDIRank != lastRank[g] {
-			firstPos[g], lastRank[g] = pos[g], s.EGDIRank
+		g := gi[i] & 3
+		if rank[i] != lastRank[g] {
+			firstPos[g], lastRank[g] = pos[g], rank[i]
 		}
-		s.RatingClass = classNames[g][classOf(firstPos[g], size[g])]
+		scores[i].RatingClass = classNames[g][classOf(firstPos[g], size[g])]
 		pos[g]++
 	}
+}
+
+// groupIndexOf is GroupOf as an index into Groups.
+func (m *Method) groupIndexOf(egdi float64) int {
+	switch {
+	case egdi >= m.Cutoffs[2]:
+		return 0
+	case egdi >= m.Cutoffs[1]:
+		return 1
+	case egdi >= m.Cutoffs[0]:
+		return 2
+	}
+	return 3
 }
 
 func groupIndex(g Group) int {
@@ -310,23 +354,85 @@ func competitionRanks(vals []float64, ranks []int, keys []uint64) {
 }
 
 // intRanks is competitionRanks for values on a precision's grid, given as
-// the integers v·10^digits (−1 for a missing value, which ranks last): each
-// integer is packed with its position into one key, the keys are sorted by
-// value with a byte-wise radix sort (published values need two or three
-// passes), and a walk from the top assigns the ranks. keys holds 2n.
+// the integers v·10^digits (−1 for a missing value, which ranks last).
+// Each integer is packed with its position into one key, v<<20 | i. One
+// pass of bucket sort on the top eight bits of v − min (256 buckets, so
+// 188 values spread like index values leave one or two to a bucket),
+// then an insertion sort that only moves keys within their bucket; a walk
+// from the top assigns the ranks. Values bunched into few buckets fall
+// back to a byte-wise radix sort, so no input costs O(n²). keys holds 2n.
 func intRanks(ints []int64, ranks []int, keys []uint64) {
 	n := len(ints)
+	if n == 0 {
+		return
+	}
 	if n >= 1<<20 {
 		panic("egdi: intRanks: too many values")
 	}
-	a, b := keys[:n], keys[n:2*n]
-	var top uint64
-	for i, x := range ints {
-		v := uint64(x + 1)
-		top |= v
-		a[i] = v<<20 | uint64(i)
+	lo, hi := ints[0], ints[0]
+	for _, x := range ints {
+		lo, hi = min(lo, x), max(hi, x)
 	}
-	for shift := uint(20); top>>(shift-20) != 0; shift += 8 {
+	if hi-lo >= 1<<44 { // keys are v<<20 | i
+		panic("egdi: intRanks: values out of range")
+	}
+	shift := uint(max(bits.Len64(uint64(hi-lo))-8, 0))
+	a, b := keys[:n], keys[n:2*n]
+	var count [256]int32
+	for i, x := range ints {
+		v := uint64(x - lo)
+		a[i] = v<<20 | uint64(i)
+		count[v>>shift&0xff]++
+	}
+	// Exclusive prefix sums, the running total in a register; the largest
+	// bucket decides between the insertion pass and the radix sort.
+	var sum, most int32
+	for d, c := range count {
+		most = max(most, c)
+		count[d] = sum
+		sum += c
+	}
+	if most > 16 {
+		a = radixKeys(a, b)
+	} else {
+		for _, k := range a {
+			d := k >> 20 >> shift & 0xff
+			b[count[d]] = k
+			count[d]++
+		}
+		for p := 1; p < n; p++ {
+			k := b[p]
+			if b[p-1] <= k {
+				continue
+			}
+			q := p - 1
+			for q >= 0 && b[q] > k {
+				b[q+1] = b[q]
+				q--
+			}
+			b[q+1] = k
+		}
+		a = b
+	}
+	rank, prev := 0, ^uint64(0)
+	for p := n - 1; p >= 0; p-- {
+		k := a[p]
+		if k>>20 != prev {
+			rank, prev = n-p, k>>20
+		}
+		ranks[k&(1<<20-1)] = rank
+	}
+}
+
+// radixKeys sorts the keys of a by a least-significant-digit radix sort on
+// bytes from bit 20 up, b being scratch of the same length, and returns
+// whichever of the two holds the sorted keys.
+func radixKeys(a, b []uint64) []uint64 {
+	var top uint64
+	for _, k := range a {
+		top |= k
+	}
+	for shift := uint(20); top>>shift != 0; shift += 8 {
 		var count [257]int
 		for _, k := range a {
 			count[(k>>shift)&0xff+1]++
@@ -341,15 +447,7 @@ func intRanks(ints []int64, ranks []int, keys []uint64) {
 		}
 		a, b = b, a
 	}
-	keys = a
-	rank, prev := 0, ^uint64(0)
-	for p := n - 1; p >= 0; p-- {
-		k := keys[p]
-		if k>>20 != prev {
-			rank, prev = n-p, k>>20
-		}
-		ranks[k&(1<<20-1)] = rank
-	}
+	return a
 }
 
 // floatKey maps a float64 to a uint64 with the same order (−0 = +0); NaN
