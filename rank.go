@@ -116,16 +116,16 @@ func (m *Method) Score(countries []ISO3, osi, tii, hci, epi, egdi, pubEGDI []flo
 	pub, ints, ranks, keys, gi := sc.pub[:5*n], sc.ints[:5*n], sc.ranks[:5*n], sc.keys[:2*n], sc.gi[:n]
 	precs := [5]Precision{m.OSIPrecision, m.TIIPrecision, m.HCIPrecision, m.EPIPrecision, m.EGDIPrecision}
 	src := [5][]float64{osi, tii, hci, epi, egdi}
-	var inexact [5]bool
+	var us [5]units
 	for c, p := range precs {
 		dst, is := pub[c*n:(c+1)*n], ints[c*n:(c+1)*n]
 		switch {
 		case c == 4 && pubEGDI != nil:
-			inexact[c] = onGrid(dst, is, pubEGDI, p)
+			us[c] = onGrid(dst, is, pubEGDI, p)
 		default:
 			// HCI is shown as 0 when missing (2008–2010); a missing OSI,
 			// TII or EPI stays NaN and ranks last.
-			inexact[c] = publish(dst, is, src[c], p, c == 2)
+			us[c] = publish(dst, is, src[c], p, c == 2)
 		}
 	}
 	// The EPI values outlive the call (Score.EPI points at them).
@@ -141,10 +141,10 @@ func (m *Method) Score(countries []ISO3, osi, tii, hci, epi, egdi, pubEGDI []flo
 		switch {
 		case c == 4 && m.Ties == Ordinal:
 			OrdinalRanks(vals, egdi, countries, r, sc.idx[:n], m.TieBreaks)
-		case inexact[c]:
+		case us[c].inexact:
 			competitionRanks(vals, r, keys[:n])
 		default:
-			intRanks(ints[c*n:(c+1)*n], r, keys)
+			intRanks(ints[c*n:(c+1)*n], us[c].lo, us[c].hi, r, keys)
 		}
 	}
 	po, pt, ph, pg := pub[:n], pub[n:2*n], pub[2*n:3*n], pub[4*n:]
@@ -168,17 +168,26 @@ func (m *Method) Score(countries []ISO3, osi, tii, hci, epi, egdi, pubEGDI []flo
 	return out
 }
 
+// units describes the counts of units of one index: their least and
+// greatest (−1 stands for a missing value), and whether some value is off
+// the precision's grid or outside what intRanks takes ([0, 2⁴⁰)).
+type units struct {
+	lo, hi  int64
+	inexact bool
+}
+
 // publish writes the published form of each value of src into dst and its
-// count of units into is (−1 for a missing value, or 0 with zeroMissing),
-// and reports whether some count falls outside what intRanks takes.
-func publish(dst []float64, is []int64, src []float64, p Precision, zeroMissing bool) (inexact bool) {
+// count of units into is (−1 for a missing value, or 0 with zeroMissing).
+func publish(dst []float64, is []int64, src []float64, p Precision, zeroMissing bool) units {
 	scale := math.Pow10(p.Digits)
 	trunc := p.Mode == Truncate
 	dst, is = dst[:len(src)], is[:len(src)]
+	u := units{lo: math.MaxInt64, hi: -1}
 	for i, v := range src {
 		if v != v {
 			if !zeroMissing {
 				dst[i], is[i] = v, -1
+				u.lo = -1
 				continue
 			}
 			v = 0
@@ -192,26 +201,31 @@ func publish(dst []float64, is []int64, src []float64, p Precision, zeroMissing 
 			x = math.Round(v * scale)
 		}
 		if x < 0 || x >= 1<<40 {
-			inexact = true
+			u.inexact = true
 		}
-		dst[i], is[i] = x/scale, int64(x)
+		k := int64(x)
+		u.lo, u.hi = min(u.lo, k), max(u.hi, k)
+		dst[i], is[i] = x/scale, k
 	}
-	return inexact
+	return u
 }
 
 // onGrid copies published values as they are into dst, with their counts
 // of units into is, and reports whether some value is not on the
 // precision's grid (ranking by integers needs them to be).
-func onGrid(dst []float64, is []int64, src []float64, p Precision) (inexact bool) {
+func onGrid(dst []float64, is []int64, src []float64, p Precision) units {
 	scale := math.Pow10(p.Digits)
+	u := units{lo: math.MaxInt64, hi: -1}
 	for i, v := range src {
 		x := math.Round(v * scale)
 		if math.Abs(x-v*scale) > 1e-6 || x < 0 || x >= 1<<40 {
-			inexact = true
+			u.inexact = true
 		}
-		dst[i], is[i] = v, int64(x)
+		k := int64(x)
+		u.lo, u.hi = min(u.lo, k), max(u.hi, k)
+		dst[i], is[i] = v, k
 	}
-	return inexact
+	return u
 }
 
 // scratch is working memory of Score, pooled: a Monte Carlo or target
@@ -354,24 +368,21 @@ func competitionRanks(vals []float64, ranks []int, keys []uint64) {
 }
 
 // intRanks is competitionRanks for values on a precision's grid, given as
-// the integers v·10^digits (−1 for a missing value, which ranks last).
+// the integers v·10^digits (−1 for a missing value, which ranks last), all
+// in [lo, hi].
 // Each integer is packed with its position into one key, v<<20 | i. One
 // pass of bucket sort on the top eight bits of v − min (256 buckets, so
 // 188 values spread like index values leave one or two to a bucket),
 // then an insertion sort that only moves keys within their bucket; a walk
 // from the top assigns the ranks. Values bunched into few buckets fall
 // back to a byte-wise radix sort, so no input costs O(n²). keys holds 2n.
-func intRanks(ints []int64, ranks []int, keys []uint64) {
+func intRanks(ints []int64, lo, hi int64, ranks []int, keys []uint64) {
 	n := len(ints)
 	if n == 0 {
 		return
 	}
 	if n >= 1<<20 {
 		panic("egdi: intRanks: too many values")
-	}
-	lo, hi := ints[0], ints[0]
-	for _, x := range ints {
-		lo, hi = min(lo, x), max(hi, x)
 	}
 	if hi-lo >= 1<<44 { // keys are v<<20 | i
 		panic("egdi: intRanks: values out of range")

@@ -1,6 +1,7 @@
 package egdi
 
 import (
+	"slices"
 	"testing"
 
 	"pgregory.net/rapid"
@@ -24,7 +25,7 @@ func TestIntRanks(t *testing.T) {
 			ints[0] = 1<<40 - 1 // the rest bunch into the lowest bucket
 		}
 		ranks, keys := make([]int, n), make([]uint64, 2*n)
-		intRanks(ints, ranks, keys)
+		intRanks(ints, slices.Min(ints), slices.Max(ints), ranks, keys)
 		for i, x := range ints {
 			want := 1
 			for _, y := range ints {
