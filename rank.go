@@ -113,7 +113,7 @@ func (m *Method) Score(countries []ISO3, osi, tii, hci, epi, egdi, pubEGDI []flo
 	out := make([]Score, n)
 	sc := getScratch(n)
 	defer scratchPool.Put(sc)
-	pub, ints, ranks, keys, gi := sc.pub[:5*n], sc.ints[:5*n], sc.ranks[:5*n], sc.keys[:2*n], sc.gi[:n]
+	pub, ints, ranks, keys, gi, cls := sc.pub[:5*n], sc.ints[:5*n], sc.ranks[:5*n], sc.keys[:2*n], sc.gi[:n], sc.cls[:n]
 	precs := [5]Precision{m.OSIPrecision, m.TIIPrecision, m.HCIPrecision, m.EPIPrecision, m.EGDIPrecision}
 	src := [5][]float64{osi, tii, hci, epi, egdi}
 	var us [5]units
@@ -149,10 +149,16 @@ func (m *Method) Score(countries []ISO3, osi, tii, hci, epi, egdi, pubEGDI []flo
 	}
 	po, pt, ph, pg := pub[:n], pub[n:2*n], pub[2*n:3*n], pub[4*n:]
 	ro, rt, rh, re, rg := ranks[:n], ranks[n:2*n], ranks[2*n:3*n], ranks[3*n:4*n], ranks[4*n:]
+	for i, e := range pg {
+		gi[i] = uint8(m.groupIndexOf(e))
+	}
+	if m.RatingClasses {
+		classes(rg, gi, cls, sc.idx[:n+2], sc.order[:n])
+	}
+	// One pass writes each result whole.
 	for i := range out {
 		s := &out[i]
-		g := m.groupIndexOf(pg[i])
-		gi[i] = uint8(g)
+		g := gi[i] & 3
 		s.ISO3, s.Edition = countries[i], m.Edition
 		s.EGDI, s.EGDIRank, s.Group = pg[i], rg[i], Groups[g]
 		s.OSI, s.OSIRank = po[i], ro[i]
@@ -161,9 +167,9 @@ func (m *Method) Score(countries []ISO3, osi, tii, hci, epi, egdi, pubEGDI []flo
 		if epiPub != nil && epiPub[i] == epiPub[i] {
 			s.EPI, s.EPIRank = &epiPub[i], re[i]
 		}
-	}
-	if m.RatingClasses {
-		classes(out, rg, gi, sc.idx[:n+2], sc.order[:n])
+		if m.RatingClasses {
+			s.RatingClass = classNames[g][cls[i]&3]
+		}
 	}
 	return out
 }
@@ -239,6 +245,7 @@ type scratch struct {
 	idx   []int
 	order []int
 	gi    []uint8
+	cls   []uint8
 	f     []float64
 }
 
@@ -254,6 +261,7 @@ func getScratch(n int) *scratch {
 		sc.idx = make([]int, n+2)
 		sc.order = make([]int, n)
 		sc.gi = make([]uint8, n)
+		sc.cls = make([]uint8, n)
 		sc.f = make([]float64, n)
 	}
 	return sc
@@ -264,17 +272,21 @@ func getScratch(n int) *scratch {
 // sharing a rank share a class: the position of the first of them counts.
 func AssignClasses(scores []Score) {
 	n := len(scores)
-	rank, gi := make([]int, n), make([]uint8, n)
+	rank, gi, cls := make([]int, n), make([]uint8, n), make([]uint8, n)
 	for i := range scores {
 		rank[i], gi[i] = scores[i].EGDIRank, uint8(groupIndex(scores[i].Group))
 	}
-	classes(scores, rank, gi, make([]int, n+2), make([]int, n))
+	classes(rank, gi, cls, make([]int, n+2), make([]int, n))
+	for i := range scores {
+		scores[i].RatingClass = classNames[gi[i]&3][cls[i]&3]
+	}
 }
 
-// classes is AssignClasses given each score's EGDI rank and group index,
-// with scratch space count (n+2) and order (n).
-func classes(scores []Score, rank []int, gi []uint8, count, order []int) {
-	n := len(scores)
+// classes writes into cls the rating class, as a quarter of its group
+// (0 = top), of each country given its EGDI rank and group index, with
+// scratch space count (n+2) and order (n).
+func classes(rank []int, gi, cls []uint8, count, order []int) {
+	n := len(rank)
 	// Counting sort by EGDI rank (ranks are 1..n; 0 = unranked, last).
 	clear(count)
 	for _, r := range rank {
@@ -304,7 +316,7 @@ func classes(scores []Score, rank []int, gi []uint8, count, order []int) {
 		if rank[i] != lastRank[g] {
 			firstPos[g], lastRank[g] = pos[g], rank[i]
 		}
-		scores[i].RatingClass = classNames[g][classOf(firstPos[g], size[g])]
+		cls[i] = uint8(classOf(firstPos[g], size[g]))
 		pos[g]++
 	}
 }
