@@ -771,31 +771,101 @@ func (k *Kernel) noisyMoments(dst, src []float64, hi float64) (sum, sq float64) 
 }
 
 // noisyRange is noisy that also returns the least and greatest of dst
-// (src not empty).
+// (src not empty), found in the same pass. Every value is ≥ 0 (x ≥ 0, the
+// factor > 0, the bound > 0), so the order of the values is that of their
+// bits read as integers (see spanNonNeg).
 func (k *Kernel) noisyRange(dst, src []float64, hi float64) (lo, top float64) {
-	k.noisy(dst, src, hi)
-	return span(dst[:len(src)])
+	f0, f1, st := k.nf0, k.nf1, k.noise
+	dst = dst[:len(src)]
+	l, h := int64(math.MaxInt64), int64(math.MinInt64)
+	j := 0
+	for ; j+5 <= len(src); j += 5 {
+		b := st.next()
+		d, x := dst[j:j+5:j+5], src[j:j+5:j+5]
+		y0 := min(x[0]*nfac(f0, f1, b), hi)
+		y1 := min(x[1]*nfac(f0, f1, b>>12), hi)
+		y2 := min(x[2]*nfac(f0, f1, b>>24), hi)
+		y3 := min(x[3]*nfac(f0, f1, b>>36), hi)
+		y4 := min(x[4]*nfac(f0, f1, b>>48), hi)
+		d[0], d[1], d[2], d[3], d[4] = y0, y1, y2, y3, y4
+		k0, k1, k2, k3, k4 := fkey(y0), fkey(y1), fkey(y2), fkey(y3), fkey(y4)
+		l = min(l, min(k0, k1), min(k2, k3), k4)
+		h = max(h, max(k0, k1), max(k2, k3), k4)
+	}
+	if j < len(src) {
+		b := st.next()
+		for ; j < len(src); j, b = j+1, b>>12 {
+			y := min(src[j]*nfac(f0, f1, b), hi)
+			dst[j] = y
+			l, h = min(l, fkey(y)), max(h, fkey(y))
+		}
+	}
+	k.noise = st
+	return math.Float64frombits(uint64(l)), math.Float64frombits(uint64(h))
 }
 
-// span returns the least and greatest of v (not empty, no NaN) without a
-// branch: the values come in baseline rank order, so a branch on "new
-// minimum" is taken at random and mispredicted. Four running minima and
-// maxima keep the chains of dependent min/max instructions short.
-func span(v []float64) (lo, hi float64) {
-	l0, l1, l2, l3 := v[0], v[0], v[0], v[0]
+// fkey is the bits of x ≥ 0 (or −0) as a signed integer: for such values
+// the integers are in the order of the floats (IEEE 754 puts the exponent
+// above the mantissa, both biased to be non-negative; −0 has the sign bit
+// and so is the least, as Go's min takes it), and an integer min or max
+// is one compare and conditional move, where the float builtins spend
+// about six instructions on NaN and the sign of zero.
+func fkey(x float64) int64 { return int64(math.Float64bits(x)) }
+
+// spanNonNeg returns the least and greatest of v (not empty, every value ≥
+// 0 or −0, no NaN), the same as span, by integer min and max of fkey.
+// Four running minima and maxima keep the chains of dependent
+// instructions short.
+func spanNonNeg(v []float64) (lo, hi float64) {
+	l0 := fkey(v[0])
+	l1, l2, l3 := l0, l0, l0
 	h0, h1, h2, h3 := l0, l0, l0, l0
 	j := 0
 	for ; j+4 <= len(v); j += 4 {
 		x := v[j : j+4 : j+4]
-		l0, h0 = min(l0, x[0]), max(h0, x[0])
-		l1, h1 = min(l1, x[1]), max(h1, x[1])
-		l2, h2 = min(l2, x[2]), max(h2, x[2])
-		l3, h3 = min(l3, x[3]), max(h3, x[3])
+		k0, k1, k2, k3 := fkey(x[0]), fkey(x[1]), fkey(x[2]), fkey(x[3])
+		l0, h0 = min(l0, k0), max(h0, k0)
+		l1, h1 = min(l1, k1), max(h1, k1)
+		l2, h2 = min(l2, k2), max(h2, k2)
+		l3, h3 = min(l3, k3), max(h3, k3)
 	}
 	for ; j < len(v); j++ {
-		l0, h0 = min(l0, v[j]), max(h0, v[j])
+		k0 := fkey(v[j])
+		l0, h0 = min(l0, k0), max(h0, k0)
 	}
-	return min(l0, l1, l2, l3), max(h0, h1, h2, h3)
+	return math.Float64frombits(uint64(min(l0, l1, l2, l3))), math.Float64frombits(uint64(max(h0, h1, h2, h3)))
+}
+
+// span returns the least and greatest of v (not empty, no NaN, any sign)
+// as spanNonNeg, with the bits of a negative value turned into an integer
+// in float order: flipping all but the sign bit reverses the order of the
+// negatives (a larger magnitude has larger bits) and keeps them below the
+// non-negatives; −0 becomes −1, below +0, as Go's min takes it. The same
+// flip turns the integer back into the float's bits.
+func span(v []float64) (lo, hi float64) {
+	key := func(x float64) int64 {
+		b := int64(math.Float64bits(x))
+		return b ^ (b >> 63 & math.MaxInt64)
+	}
+	l0 := key(v[0])
+	l1, l2, l3 := l0, l0, l0
+	h0, h1, h2, h3 := l0, l0, l0, l0
+	j := 0
+	for ; j+4 <= len(v); j += 4 {
+		x := v[j : j+4 : j+4]
+		k0, k1, k2, k3 := key(x[0]), key(x[1]), key(x[2]), key(x[3])
+		l0, h0 = min(l0, k0), max(h0, k0)
+		l1, h1 = min(l1, k1), max(h1, k1)
+		l2, h2 = min(l2, k2), max(h2, k2)
+		l3, h3 = min(l3, k3), max(h3, k3)
+	}
+	for ; j < len(v); j++ {
+		k0 := key(v[j])
+		l0, h0 = min(l0, k0), max(h0, k0)
+	}
+	l, h := min(l0, l1, l2, l3), max(h0, h1, h2, h3)
+	return math.Float64frombits(uint64(key(math.Float64frombits(uint64(l))))),
+		math.Float64frombits(uint64(key(math.Float64frombits(uint64(h)))))
 }
 
 // noisyAt is noisy for the countries listed in idx only.
@@ -1088,7 +1158,8 @@ func (k *Kernel) compositeNoisy(mc *composite, norm Normalisation, cp float64, v
 			}
 		}
 	}
-	lo, top := span(s)
+	// Every s[j] is Σ f·x with f ≥ 0 and x ≥ 0.
+	lo, top := spanNonNeg(s)
 	scale := 0.0
 	if top > lo {
 		scale = 1 / (top - lo)
