@@ -1324,14 +1324,23 @@ func (k *Kernel) rankEGDI() {
 	lo, hi := span(e)
 	order := k.order[:n]
 	sortOrder(e, lo, hi, true, order, k.sv, k.bk, k.cnt)
-	var prev int32 = -1
-	for p, i := range order {
-		r := int32(p + 1)
-		if !md.ordinal && prev >= 0 && k.pub[i] == k.pub[prev] {
-			r = k.rank[prev]
+	rank, pub := k.rank[:n], k.pub[:n]
+	if md.ordinal {
+		for p, i := range order {
+			rank[i] = int32(p + 1)
 		}
-		k.rank[i] = r
-		prev = i
+		return
+	}
+	// The previous country's published value and rank stay in registers;
+	// NaN equals nothing, so the first country is ranked 1.
+	pp, rp := math.NaN(), int32(0)
+	for p, i := range order {
+		q, r := pub[i], int32(p+1)
+		if q == pp {
+			r = rp
+		}
+		rank[i] = r
+		pp, rp = q, r
 	}
 }
 
@@ -1361,8 +1370,18 @@ func (md *Model) NewTally() *Tally {
 		hist: make([]uint16, n*n)}
 }
 
-// Flush adds the working histogram into Hist.
+// Flush adds the working histogram into Hist, and its first ten ranks
+// into Top10: a country is ranked 10th or better in as many replications
+// as its histogram counts at ranks 1 to 10, so add need not count them.
 func (t *Tally) Flush() {
+	n := t.n
+	for i := range n {
+		var c uint64
+		for _, x := range t.hist[i*n : i*n+min(10, n)] {
+			c += uint64(x)
+		}
+		t.Top10[i] += c
+	}
 	for i, c := range t.hist {
 		t.Hist[i] += uint64(c)
 	}
@@ -1378,12 +1397,14 @@ func (t *Tally) add(md *Model, rank []int32, vh []bool) {
 	n := t.n
 	hist := t.hist[:n*n]
 	rank, vh = rank[:n], vh[:n]
-	top10, vhs, ahead := t.Top10[:n], t.VH[:n], t.Ahead[:n]
+	vhs, ahead := t.VH[:n], t.Ahead[:n]
 	// Counters add 0 or 1 rather than branch: whether a country stays
 	// ahead of the next one is a coin toss the branch predictor loses.
+	// Country i's histogram row starts at i·n − 1 (ranks count from 1).
+	row := -1
 	for i, r := range rank {
-		hist[i*n+int(r)-1]++
-		top10[i] += b2u(r <= 10)
+		hist[row+int(r)]++
+		row += n
 		vhs[i] += b2u(vh[i])
 	}
 	for i, r := range rank[:n-1] {
