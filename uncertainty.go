@@ -713,28 +713,37 @@ func nfac(f0, f1 float64, b uint64) float64 {
 	return f0 + f1*math.Float64frombits(1023<<52|(b&(noiseGrid-1))<<40)
 }
 
+// clampKey is fkey(min(y, hi)) for y ≥ 0 (or −0) and hi > 0, hk =
+// fkey(hi): an integer min (one compare and conditional move) where the
+// float min spends about five instructions on NaN and the sign of zero.
+func clampKey(y float64, hk int64) int64 { return min(fkey(y), hk) }
+
+// clamp is min(y, hi) by clampKey.
+func clamp(y float64, hk int64) float64 { return math.Float64frombits(uint64(clampKey(y, hk))) }
+
 // noisy writes into dst each value of src times one draw of the
 // multiplicative noise, clamped to [0, hi]; five draws come from each
 // 64-bit number of the noise stream, the same as factors. dst may be src.
 // x ≥ 0 and every factor is above 0 (σ ≤ 0.5, so σ√3 < 1): only the upper
-// bound can be passed, and min clamps without a branch.
+// bound can be passed, and clamp does it without a branch.
 func (k *Kernel) noisy(dst, src []float64, hi float64) {
 	f0, f1, st := k.nf0, k.nf1, k.noise
+	hk := fkey(hi)
 	dst = dst[:len(src)]
 	j := 0
 	for ; j+5 <= len(src); j += 5 {
 		b := st.next()
 		d, x := dst[j:j+5:j+5], src[j:j+5:j+5]
-		d[0] = min(x[0]*nfac(f0, f1, b), hi)
-		d[1] = min(x[1]*nfac(f0, f1, b>>12), hi)
-		d[2] = min(x[2]*nfac(f0, f1, b>>24), hi)
-		d[3] = min(x[3]*nfac(f0, f1, b>>36), hi)
-		d[4] = min(x[4]*nfac(f0, f1, b>>48), hi)
+		d[0] = clamp(x[0]*nfac(f0, f1, b), hk)
+		d[1] = clamp(x[1]*nfac(f0, f1, b>>12), hk)
+		d[2] = clamp(x[2]*nfac(f0, f1, b>>24), hk)
+		d[3] = clamp(x[3]*nfac(f0, f1, b>>36), hk)
+		d[4] = clamp(x[4]*nfac(f0, f1, b>>48), hk)
 	}
 	if j < len(src) {
 		b := st.next()
 		for ; j < len(src); j, b = j+1, b>>12 {
-			dst[j] = min(src[j]*nfac(f0, f1, b), hi)
+			dst[j] = clamp(src[j]*nfac(f0, f1, b), hk)
 		}
 	}
 	k.noise = st
@@ -743,16 +752,17 @@ func (k *Kernel) noisy(dst, src []float64, hi float64) {
 // noisyMoments is noisy that also returns Σ dst and Σ dst².
 func (k *Kernel) noisyMoments(dst, src []float64, hi float64) (sum, sq float64) {
 	f0, f1, st := k.nf0, k.nf1, k.noise
+	hk := fkey(hi)
 	dst = dst[:len(src)]
 	j := 0
 	for ; j+5 <= len(src); j += 5 {
 		b := st.next()
 		d, x := dst[j:j+5:j+5], src[j:j+5:j+5]
-		y0 := min(x[0]*nfac(f0, f1, b), hi)
-		y1 := min(x[1]*nfac(f0, f1, b>>12), hi)
-		y2 := min(x[2]*nfac(f0, f1, b>>24), hi)
-		y3 := min(x[3]*nfac(f0, f1, b>>36), hi)
-		y4 := min(x[4]*nfac(f0, f1, b>>48), hi)
+		y0 := clamp(x[0]*nfac(f0, f1, b), hk)
+		y1 := clamp(x[1]*nfac(f0, f1, b>>12), hk)
+		y2 := clamp(x[2]*nfac(f0, f1, b>>24), hk)
+		y3 := clamp(x[3]*nfac(f0, f1, b>>36), hk)
+		y4 := clamp(x[4]*nfac(f0, f1, b>>48), hk)
 		d[0], d[1], d[2], d[3], d[4] = y0, y1, y2, y3, y4
 		sum += (y0 + y1) + (y2 + y3) + y4
 		sq += (y0*y0 + y1*y1) + (y2*y2 + y3*y3) + y4*y4
@@ -760,7 +770,7 @@ func (k *Kernel) noisyMoments(dst, src []float64, hi float64) (sum, sq float64) 
 	if j < len(src) {
 		b := st.next()
 		for ; j < len(src); j, b = j+1, b>>12 {
-			y := min(src[j]*nfac(f0, f1, b), hi)
+			y := clamp(src[j]*nfac(f0, f1, b), hk)
 			dst[j] = y
 			sum += y
 			sq += y * y
@@ -776,28 +786,29 @@ func (k *Kernel) noisyMoments(dst, src []float64, hi float64) (sum, sq float64) 
 // bits read as integers (see spanNonNeg).
 func (k *Kernel) noisyRange(dst, src []float64, hi float64) (lo, top float64) {
 	f0, f1, st := k.nf0, k.nf1, k.noise
+	hk := fkey(hi)
 	dst = dst[:len(src)]
 	l, h := int64(math.MaxInt64), int64(math.MinInt64)
 	j := 0
 	for ; j+5 <= len(src); j += 5 {
 		b := st.next()
 		d, x := dst[j:j+5:j+5], src[j:j+5:j+5]
-		y0 := min(x[0]*nfac(f0, f1, b), hi)
-		y1 := min(x[1]*nfac(f0, f1, b>>12), hi)
-		y2 := min(x[2]*nfac(f0, f1, b>>24), hi)
-		y3 := min(x[3]*nfac(f0, f1, b>>36), hi)
-		y4 := min(x[4]*nfac(f0, f1, b>>48), hi)
-		d[0], d[1], d[2], d[3], d[4] = y0, y1, y2, y3, y4
-		k0, k1, k2, k3, k4 := fkey(y0), fkey(y1), fkey(y2), fkey(y3), fkey(y4)
+		k0 := clampKey(x[0]*nfac(f0, f1, b), hk)
+		k1 := clampKey(x[1]*nfac(f0, f1, b>>12), hk)
+		k2 := clampKey(x[2]*nfac(f0, f1, b>>24), hk)
+		k3 := clampKey(x[3]*nfac(f0, f1, b>>36), hk)
+		k4 := clampKey(x[4]*nfac(f0, f1, b>>48), hk)
+		d[0], d[1], d[2] = math.Float64frombits(uint64(k0)), math.Float64frombits(uint64(k1)), math.Float64frombits(uint64(k2))
+		d[3], d[4] = math.Float64frombits(uint64(k3)), math.Float64frombits(uint64(k4))
 		l = min(l, min(k0, k1), min(k2, k3), k4)
 		h = max(h, max(k0, k1), max(k2, k3), k4)
 	}
 	if j < len(src) {
 		b := st.next()
 		for ; j < len(src); j, b = j+1, b>>12 {
-			y := min(src[j]*nfac(f0, f1, b), hi)
-			dst[j] = y
-			l, h = min(l, fkey(y)), max(h, fkey(y))
+			y := clampKey(src[j]*nfac(f0, f1, b), hk)
+			dst[j] = math.Float64frombits(uint64(y))
+			l, h = min(l, y), max(h, y)
 		}
 	}
 	k.noise = st
@@ -872,8 +883,9 @@ func span(v []float64) (lo, hi float64) {
 func (k *Kernel) noisyAt(dst, src []float64, idx []int32, hi float64) {
 	f := k.fac[:len(idx)]
 	k.factors(f)
+	hk := fkey(hi)
 	for x, i := range idx {
-		dst[i] = min(src[i]*f[x], hi)
+		dst[i] = clamp(src[i]*f[x], hk)
 	}
 }
 
