@@ -1154,12 +1154,14 @@ func (k *Kernel) compositeNoisy(mc *composite, norm Normalisation, cp float64, v
 				f = wk / (top - lo)
 			}
 		case NormRank:
-			if r < 2 {
-				clear(v)
-			} else {
+			if r >= 2 {
+				// The rank shares go straight into s, as the loops below
+				// would add them.
 				lo, top := k.noisyRange(v, mc.x[in*r:(in+1)*r], bound)
-				rankShareIn(v, v, lo, top, k.order, k.sv, k.bk, k.cnt)
+				k.addRankShares(s, v, wk, in == 0, lo, top)
+				continue
 			}
+			clear(v)
 			f = wk
 		}
 		if in == 0 {
@@ -1191,18 +1193,19 @@ func floor01(x float64) float64 {
 	return math.Float64frombits(uint64(max(fkey(x), fkey(0.01))))
 }
 
-// roundHalfAway is math.Round (half away from zero), to the bit, for any
-// y: |y| = t + f with t = trunc(|y|) and the fraction f = |y| − t exact
-// (the bits of a double below its units are a double), then t + 1 where f
-// ≥ ½, and the sign of y (−0 stays −0; NaN and ±Inf come back as they
-// are). math.Trunc is one ROUNDSD instruction (SSE4.1, checked at run
-// time), the comparison a SETcc: no branch on a fraction that is a coin
-// toss, where math.Round spends about twenty instructions and two branches.
+// roundHalfAway is math.Round (half away from zero), to the bit, for a
+// finite y: |y| = t + f with t = trunc(|y|) and the fraction f = |y| − t
+// exact (the bits of a double below its units are a double), so 2f is
+// exact and trunc(2f) is 1 where f ≥ ½, else 0; t + trunc(2f) is exact
+// (t < 2⁵³, or f = 0); then the sign of y (−0 stays −0). math.Trunc is
+// one ROUNDSD instruction (SSE4.1, checked at run time): no branch on a
+// fraction that is a coin toss, where math.Round spends about twenty
+// instructions and two branches.
 func roundHalfAway(y float64) float64 {
 	a := math.Abs(y)
 	t := math.Trunc(a)
-	t += float64(int64(b2u(a-t >= 0.5)))
-	return math.Copysign(t, y)
+	f := a - t
+	return math.Copysign(t+math.Trunc(f+f), y)
 }
 
 // rankShare writes into dst, for each value of v (≥ 0), the share of the
@@ -1243,6 +1246,36 @@ func rankShareIn(v, dst []float64, lo, hi float64, order []int32, sv []float64, 
 			prev, share = x, float64(p)*f
 		}
 		dst[j] = share
+	}
+}
+
+// addRankShares is rankShareIn for the composite sum: it sets s[j] to
+// w·share_j when set, else adds w·share_j, share_j the rank share of v[j]
+// (len(v) ≥ 2, values in [lo, hi]): the same operations, in the same
+// order, as writing the shares into v and summing them, without the pass
+// over v.
+func (k *Kernel) addRankShares(s, v []float64, w float64, set bool, lo, hi float64) {
+	n := len(v)
+	order := k.order[:n]
+	sortOrder(v, lo, hi, false, order, k.sv, k.bk, k.cnt)
+	f := 1 / float64(n-1)
+	prev, share := math.Inf(-1), 0.0
+	sv := k.sv[:n]
+	s = s[:n]
+	if set {
+		for p, j := range order {
+			if x := sv[p]; x != prev {
+				prev, share = x, float64(p)*f
+			}
+			s[j] = w * share
+		}
+		return
+	}
+	for p, j := range order {
+		if x := sv[p]; x != prev {
+			prev, share = x, float64(p)*f
+		}
+		s[j] += w * share
 	}
 }
 
