@@ -783,7 +783,7 @@ func (k *Kernel) noisyMoments(dst, src []float64, hi float64) (sum, sq float64) 
 // noisyRange is noisy that also returns the least and greatest of dst
 // (src not empty), found in the same pass. Every value is ≥ 0 (x ≥ 0, the
 // factor > 0, the bound > 0), so the order of the values is that of their
-// bits read as integers (see spanNonNeg).
+// bits read as integers (see fkey).
 func (k *Kernel) noisyRange(dst, src []float64, hi float64) (lo, top float64) {
 	f0, f1, st := k.nf0, k.nf1, k.noise
 	hk := fkey(hi)
@@ -824,7 +824,7 @@ func (k *Kernel) noisyRange(dst, src []float64, hi float64) (lo, top float64) {
 func fkey(x float64) int64 { return int64(math.Float64bits(x)) }
 
 // spanNonNeg returns the least and greatest of v (not empty, every value ≥
-// 0 or −0, no NaN), the same as span, by integer min and max of fkey.
+// 0 or −0, no NaN), as min and max would, by integer min and max of fkey.
 // Four running minima and maxima keep the chains of dependent
 // instructions short.
 func spanNonNeg(v []float64) (lo, hi float64) {
@@ -847,37 +847,18 @@ func spanNonNeg(v []float64) (lo, hi float64) {
 	return math.Float64frombits(uint64(min(l0, l1, l2, l3))), math.Float64frombits(uint64(max(h0, h1, h2, h3)))
 }
 
-// span returns the least and greatest of v (not empty, no NaN, any sign)
-// as spanNonNeg, with the bits of a negative value turned into an integer
-// in float order: flipping all but the sign bit reverses the order of the
-// negatives (a larger magnitude has larger bits) and keeps them below the
-// non-negatives; −0 becomes −1, below +0, as Go's min takes it. The same
-// flip turns the integer back into the float's bits.
-func span(v []float64) (lo, hi float64) {
-	key := func(x float64) int64 {
-		b := int64(math.Float64bits(x))
-		return b ^ (b >> 63 & math.MaxInt64)
-	}
-	l0 := key(v[0])
-	l1, l2, l3 := l0, l0, l0
-	h0, h1, h2, h3 := l0, l0, l0, l0
-	j := 0
-	for ; j+4 <= len(v); j += 4 {
-		x := v[j : j+4 : j+4]
-		k0, k1, k2, k3 := key(x[0]), key(x[1]), key(x[2]), key(x[3])
-		l0, h0 = min(l0, k0), max(h0, k0)
-		l1, h1 = min(l1, k1), max(h1, k1)
-		l2, h2 = min(l2, k2), max(h2, k2)
-		l3, h3 = min(l3, k3), max(h3, k3)
-	}
-	for ; j < len(v); j++ {
-		k0 := key(v[j])
-		l0, h0 = min(l0, k0), max(h0, k0)
-	}
-	l, h := min(l0, l1, l2, l3), max(h0, h1, h2, h3)
-	return math.Float64frombits(uint64(key(math.Float64frombits(uint64(l))))),
-		math.Float64frombits(uint64(key(math.Float64frombits(uint64(h)))))
+// skey is the bits of x (not NaN, any sign) as an integer in the order
+// of the floats: flipping all but the sign bit of a negative value
+// reverses the order of the negatives (a larger magnitude has larger
+// bits) and keeps them below the non-negatives; −0 becomes −1, below +0,
+// as Go's min takes it. For x ≥ 0 it is fkey(x).
+func skey(x float64) int64 {
+	b := int64(math.Float64bits(x))
+	return b ^ (b >> 63 & math.MaxInt64)
 }
+
+// skeyFloat is the float of a key of skey (the same flip undoes it).
+func skeyFloat(k int64) float64 { return math.Float64frombits(uint64(k ^ (k >> 63 & math.MaxInt64))) }
 
 // noisyAt is noisy for the countries listed in idx only.
 func (k *Kernel) noisyAt(dst, src []float64, idx []int32, hi float64) {
@@ -1026,12 +1007,18 @@ func (k *Kernel) Eval(d *Draw) {
 	offset, zero := md.offset[:n], md.zero[:n]
 	pub, vh := k.pub[:n], k.vh[:n]
 	vhq, trunc := md.veryHighQ, md.egdiMode == Truncate
+	// The range of the EGDI values for the sort, found here rather than in
+	// a pass of its own (by skey: e may be negative at component level,
+	// with an offset).
+	l, h := int64(math.MaxInt64), int64(math.MinInt64)
 	for i := range n {
 		e := egdi[i] + offset[i]
 		if zero[i] {
 			e = 0
 		}
 		egdi[i] = e
+		ke := skey(e)
+		l, h = min(l, ke), max(h, ke)
 		// The published value in units of the last digit, as
 		// Precision.Apply cuts it (before its division).
 		var q float64
@@ -1043,7 +1030,7 @@ func (k *Kernel) Eval(d *Draw) {
 		pub[i] = q
 		vh[i] = q >= vhq
 	}
-	k.rankEGDI()
+	k.rankEGDI(skeyFloat(l), skeyFloat(h))
 }
 
 // composite rebuilds one composite from its raw inputs for the raw rows,
@@ -1359,14 +1346,13 @@ func sortOrder(vals []float64, lo, hi float64, desc bool, order []int32, sv []fl
 	}
 }
 
-// rankEGDI ranks k.egdi: by unrounded value, highest first, ties by the
-// baseline order; competition ranks share a rank between equal published
-// values, ordinal ranks do not.
-func (k *Kernel) rankEGDI() {
+// rankEGDI ranks k.egdi (in [lo, hi], the least and greatest): by
+// unrounded value, highest first, ties by the baseline order; competition
+// ranks share a rank between equal published values, ordinal ranks do not.
+func (k *Kernel) rankEGDI(lo, hi float64) {
 	md := k.md
 	n := md.n
 	e := k.egdi[:n]
-	lo, hi := span(e)
 	order := k.order[:n]
 	sortOrder(e, lo, hi, true, order, k.sv, k.bk, k.cnt)
 	rank, pub := k.rank[:n], k.pub[:n]
