@@ -976,11 +976,20 @@ func (k *Kernel) Eval(d *Draw) {
 			}
 		}
 	}
-	osi, tii, hci := cur[0], cur[1], cur[2]
+	k.aggregate(d, cur[0], cur[1], cur[2])
+	lo, hi := k.publish()
+	k.rankEGDI(lo, hi)
+}
+
+// aggregate writes into k.egdi the weighted mean of the components under
+// d, arithmetic or geometric. Its own function (as publish), so that the
+// compiler allocates the registers of its loops alone, not among all of
+// Eval's values: fewer spills in the hot loops.
+func (k *Kernel) aggregate(d *Draw, osi, tii, hci []float64) {
+	md := k.md
 	n := md.n
 	osi, tii, hci = osi[:n], tii[:n], hci[:n]
 	w := d.W
-	pow := md.egdiPow
 	egdi := k.egdi[:n]
 	if d.Geometric {
 		// One short loop per step rather than one long chain per country:
@@ -1004,12 +1013,20 @@ func (k *Kernel) Eval(d *Draw) {
 			egdi[i] = w[0]*osi[i] + w[1]*tii[i] + w[2]*hci[i]
 		}
 	}
+}
+
+// publish applies the offsets and the zero rule to k.egdi, writes each
+// country's published value and very-high flag, and returns the least and
+// greatest EGDI, for the sort: found here rather than in a pass of their
+// own (by skey: e may be negative at component level, with an offset).
+func (k *Kernel) publish() (lo, hi float64) {
+	md := k.md
+	n := md.n
+	egdi := k.egdi[:n]
+	pow := md.egdiPow
 	offset, zero := md.offset[:n], md.zero[:n]
 	pub, vh := k.pub[:n], k.vh[:n]
 	vhq, trunc := md.veryHighQ, md.egdiMode == Truncate
-	// The range of the EGDI values for the sort, found here rather than in
-	// a pass of its own (by skey: e may be negative at component level,
-	// with an offset).
 	l, h := int64(math.MaxInt64), int64(math.MinInt64)
 	for i := range n {
 		e := egdi[i] + offset[i]
@@ -1030,7 +1047,7 @@ func (k *Kernel) Eval(d *Draw) {
 		pub[i] = q
 		vh[i] = q >= vhq
 	}
-	k.rankEGDI(skeyFloat(l), skeyFloat(h))
+	return skeyFloat(l), skeyFloat(h)
 }
 
 // composite rebuilds one composite from its raw inputs for the raw rows,
