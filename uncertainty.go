@@ -1449,15 +1449,16 @@ func (t *Tally) add(md *Model, rank []int32, vh []bool) {
 	// Counters add 0 or 1 rather than branch: whether a country stays
 	// ahead of the next one is a coin toss the branch predictor loses.
 	// Country i's histogram row starts at i·n − 1 (ranks count from 1).
+	// One loop for all counters: the last country has no next one.
 	row := -1
-	for i, r := range rank {
+	for i, r := range rank[:n-1] {
 		hist[row+int(r)]++
 		row += n
 		vhs[i] += b2u(vh[i])
-	}
-	for i, r := range rank[:n-1] {
 		ahead[i] += b2u(r < rank[i+1])
 	}
+	hist[row+int(rank[n-1])]++
+	vhs[n-1] += b2u(vh[n-1])
 }
 
 // b2u is 1 for true, 0 for false (compiled to a SETcc, no branch).
