@@ -499,7 +499,8 @@ type Kernel struct {
 	fac      []float64 // noise factors of one input
 	noiseOn  bool
 	cnt      []int32   // bucket counts of the sorts
-	bk       []uint8   // bucket of each value, in the sorts
+	bk       []uint16  // bucket of each value, in the ascending sorts
+	bk8      []uint8   // … in the descending one
 	order    []int32   // sorted indices
 	sv       []float64 // sorted values (negated for a descending sort)
 
@@ -554,7 +555,7 @@ func (md *Model) newScratch() *Kernel {
 	}
 	k := &Kernel{md: md, u: make([]float64, 2*md.dims+1),
 		v: make([]float64, max(rmax, n)), s: make([]float64, max(rmax, n)), order: make([]int32, max(rmax, n)),
-		bk: make([]uint8, max(rmax, n)), cnt: make([]int32, sortBuckets+1), fac: make([]float64, max(rmax, n)),
+		bk: make([]uint16, max(rmax, n)), bk8: make([]uint8, n), cnt: make([]int32, max(ascBuckets, sortBuckets)), fac: make([]float64, max(rmax, n)),
 		sv:   make([]float64, max(rmax, n)),
 		egdi: make([]float64, n), pub: make([]float64, n), rank: make([]int32, n), vh: make([]bool, n)}
 	for c := range k.val {
@@ -1215,8 +1216,8 @@ func roundHalfAway(y float64) float64 {
 // rankShare writes into dst, for each value of v (≥ 0), the share of the
 // other values strictly below it: (#{l: v_l < v_j})/(n − 1), so ties share
 // a value, the best is 1 (when alone) and the worst 0. dst may be v;
-// order, sv, bk and cnt are sortOrder's scratch space.
-func rankShare(v, dst []float64, order []int32, sv []float64, bk []uint8, cnt []int32) {
+// order, sv, bk and cnt are sortAsc's scratch space.
+func rankShare(v, dst []float64, order []int32, sv []float64, bk []uint16, cnt []int32) {
 	n := len(v)
 	if n < 2 {
 		for j := range dst {
@@ -1237,10 +1238,10 @@ func rankShare(v, dst []float64, order []int32, sv []float64, bk []uint8, cnt []
 }
 
 // rankShareIn is rankShare for values known to lie in [lo, hi] (len(v) ≥ 2).
-func rankShareIn(v, dst []float64, lo, hi float64, order []int32, sv []float64, bk []uint8, cnt []int32) {
+func rankShareIn(v, dst []float64, lo, hi float64, order []int32, sv []float64, bk []uint16, cnt []int32) {
 	n := len(v)
 	order = order[:n]
-	sortOrder(v, lo, hi, false, order, sv, bk, cnt)
+	sortAsc(v, lo, hi, order, sv, bk, cnt)
 	f := 1 / float64(n-1)
 	prev, share := math.Inf(-1), 0.0
 	sv = sv[:n]
@@ -1261,7 +1262,7 @@ func rankShareIn(v, dst []float64, lo, hi float64, order []int32, sv []float64, 
 func (k *Kernel) addRankShares(s, v []float64, w float64, set bool, lo, hi float64) {
 	n := len(v)
 	order := k.order[:n]
-	sortOrder(v, lo, hi, false, order, k.sv, k.bk, k.cnt)
+	sortAsc(v, lo, hi, order, k.sv, k.bk, k.cnt)
 	f := 1 / float64(n-1)
 	prev, share := math.Inf(-1), 0.0
 	sv := k.sv[:n]
@@ -1283,75 +1284,101 @@ func (k *Kernel) addRankShares(s, v []float64, w float64, set bool, lo, hi float
 	}
 }
 
-// sortBuckets is the number of buckets of the kernel's sort.
-const sortBuckets = 256
+// sortBuckets is the number of buckets of the kernel's descending sort,
+// ascBuckets that of its ascending one.
+const (
+	sortBuckets = 256
+	ascBuckets  = 512
+)
 
-// sortOrder writes into order the indices of vals (values in [lo, hi])
-// sorted by value, descending when desc with equal values by index,
-// else ascending with equal values by index from the highest (the order
-// rank shares need and the cheaper one: values come in baseline rank
-// order, roughly descending). A pass of bucket sort on the value (256
-// equal-width buckets, indices kept in that order within a bucket), then
-// an insertion sort, which only moves indices within their bucket. O(n) for values spread like
-// EGDI values or indicators, against O(n log n) for a comparison sort.
-// sv and bk (len(vals)) and cnt (sortBuckets+1) are scratch space; sv
-// holds the sorted values after (negated when desc).
-func sortOrder(vals []float64, lo, hi float64, desc bool, order []int32, sv []float64, bk []uint8, cnt []int32) {
+// sortAsc writes into order the indices of vals (values in [lo, hi])
+// sorted by value, ascending, with equal values by index from the highest
+// (the cheaper order: values come in baseline rank order, roughly
+// descending), and into sv the sorted values. A pass of bucket sort on
+// the value (ascBuckets equal-width buckets, indices kept in that order
+// within a bucket), then an insertion sort, which only moves indices
+// within their bucket: O(n) for values spread like indicators, against
+// O(n log n) for a comparison sort. Any increasing bucketing gives this
+// result; with 512 buckets rather than 256 for about 190 values, fewer
+// values share a bucket, and the insertion sort's mispredicted branches
+// (one or two for each value it moves) are about halved, for 256 more
+// counters to clear and sum: the sort of a rank normalisation's input
+// takes about a third less time. bk (len(vals)) and cnt (ascBuckets) are
+// scratch space.
+func sortAsc(vals []float64, lo, hi float64, order []int32, sv []float64, bk []uint16, cnt []int32) {
 	n := len(vals)
-	cnt = cnt[:sortBuckets+1]
+	cnt = cnt[:ascBuckets]
 	clear(cnt)
 	bk = bk[:n]
-	// Bucket b holds (x − lo)·f in [b, b+1), or (hi − x)·f when desc.
-	base, f := lo, 0.0
+	// Bucket b holds (x − lo)·f in [b, b+1).
+	f := 0.0
 	if hi > lo {
-		f = (sortBuckets - 1e-9) / (hi - lo)
-	}
-	if desc {
-		base, f = hi, -f
+		f = (ascBuckets - 1e-9) / (hi - lo)
 	}
 	for j, x := range vals {
-		b := uint8(int32((x - base) * f))
+		b := uint16(int32((x - lo) * f))
 		bk[j] = b
 		cnt[b]++
 	}
-	// Exclusive prefix sums, the running total in a register (adding
-	// cnt[b-1] in place would wait on the store of the previous step),
-	// four buckets a step.
-	sum := int32(0)
-	for b := 0; b < sortBuckets; b += 4 {
-		c := cnt[b : b+4 : b+4]
-		c0, c1, c2, c3 := c[0], c[1], c[2], c[3]
-		c[0], c[1], c[2], c[3] = sum, sum+c0, sum+c0+c1, sum+c0+c1+c2
-		sum += c0 + c1 + c2 + c3
-	}
+	prefixSums(cnt)
 	order, sv = order[:n], sv[:n]
 	// The values travel with their indices, so the insertion pass compares
-	// sv[q] without an indirection; a descending sort sorts −x ascending.
-	if desc {
-		for j, b := range bk {
-			p := cnt[b]
-			order[p], sv[p] = int32(j), -vals[j]
-			cnt[b]++
-		}
-	} else {
-		for j := n - 1; j >= 0; j-- {
-			b := bk[j]
-			p := cnt[b]
-			order[p], sv[p] = int32(j), vals[j]
-			cnt[b]++
-		}
-	}
-	// Descending (EGDI): values within 1e-12 are float noise of a
-	// weighted mean, not a difference, and keep the index order (as
-	// OrdinalRanks treats them).
-	tol := 0.0
-	if desc {
-		tol = 1e-12
+	// sv[q] without an indirection.
+	for j := n - 1; j >= 0; j-- {
+		b := bk[j]
+		p := cnt[b]
+		order[p], sv[p] = int32(j), vals[j]
+		cnt[b]++
 	}
 	for p := 1; p < n; p++ {
 		vx := sv[p]
-		if !(sv[p-1] > vx+tol) {
+		if !(sv[p-1] > vx) {
 			continue // in place: the common case, one predictable branch
+		}
+		x := order[p]
+		q := p - 1
+		for q >= 0 && sv[q] > vx {
+			order[q+1], sv[q+1] = order[q], sv[q]
+			q--
+		}
+		order[q+1], sv[q+1] = x, vx
+	}
+}
+
+// sortDesc is sortAsc descending, equal values by index, for the EGDI:
+// values within 1e-12 are float noise of a weighted mean, not a
+// difference, and keep the index order (as OrdinalRanks treats them).
+// Which of two such values comes first depends on the buckets (they keep
+// their index order within one, and a bucket boundary between them
+// orders them by value), so these stay sortBuckets equal-width buckets of
+// (hi − x)·f, the same to the bit as ever. sv holds −x, sorted ascending.
+func sortDesc(vals []float64, lo, hi float64, order []int32, sv []float64, bk []uint8, cnt []int32) {
+	n := len(vals)
+	cnt = cnt[:sortBuckets]
+	clear(cnt)
+	bk = bk[:n]
+	f := 0.0
+	if hi > lo {
+		f = (sortBuckets - 1e-9) / (hi - lo)
+	}
+	f = -f
+	for j, x := range vals {
+		b := uint8(int32((x - hi) * f))
+		bk[j] = b
+		cnt[b]++
+	}
+	prefixSums(cnt)
+	order, sv = order[:n], sv[:n]
+	for j, b := range bk {
+		p := cnt[b]
+		order[p], sv[p] = int32(j), -vals[j]
+		cnt[b]++
+	}
+	const tol = 1e-12
+	for p := 1; p < n; p++ {
+		vx := sv[p]
+		if !(sv[p-1] > vx+tol) {
+			continue
 		}
 		x := order[p]
 		q := p - 1
@@ -1363,6 +1390,20 @@ func sortOrder(vals []float64, lo, hi float64, desc bool, order []int32, sv []fl
 	}
 }
 
+// prefixSums turns bucket counts (len a multiple of 4) into the position
+// of each bucket's first value: exclusive prefix sums, the running total
+// in a register (adding cnt[b-1] in place would wait on the store of the
+// previous step), four buckets a step.
+func prefixSums(cnt []int32) {
+	sum := int32(0)
+	for b := 0; b+4 <= len(cnt); b += 4 {
+		c := cnt[b : b+4 : b+4]
+		c0, c1, c2, c3 := c[0], c[1], c[2], c[3]
+		c[0], c[1], c[2], c[3] = sum, sum+c0, sum+c0+c1, sum+c0+c1+c2
+		sum += c0 + c1 + c2 + c3
+	}
+}
+
 // rankEGDI ranks k.egdi (in [lo, hi], the least and greatest): by
 // unrounded value, highest first, ties by the baseline order; competition
 // ranks share a rank between equal published values, ordinal ranks do not.
@@ -1371,7 +1412,7 @@ func (k *Kernel) rankEGDI(lo, hi float64) {
 	n := md.n
 	e := k.egdi[:n]
 	order := k.order[:n]
-	sortOrder(e, lo, hi, true, order, k.sv, k.bk, k.cnt)
+	sortDesc(e, lo, hi, order, k.sv, k.bk8, k.cnt)
 	rank, pub := k.rank[:n], k.pub[:n]
 	if md.ordinal {
 		for p, i := range order {
