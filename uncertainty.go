@@ -1320,7 +1320,17 @@ func sortAsc(vals []float64, lo, hi float64, order []int32, sv []float64, bk []u
 		bk[j] = b
 		cnt[b]++
 	}
-	prefixSums(cnt)
+	// Exclusive prefix sums: the position of each bucket's first value,
+	// the running total in a register (adding cnt[b-1] in place would wait
+	// on the store of the previous step), four buckets a step, on an
+	// array, whose length the compiler knows (no bounds checks).
+	c := (*[ascBuckets]int32)(cnt)
+	sum := int32(0)
+	for b := 0; b < ascBuckets; b += 4 {
+		c0, c1, c2, c3 := c[b], c[b+1], c[b+2], c[b+3]
+		c[b], c[b+1], c[b+2], c[b+3] = sum, sum+c0, sum+c0+c1, sum+c0+c1+c2
+		sum += c0 + c1 + c2 + c3
+	}
 	order, sv = order[:n], sv[:n]
 	// The values travel with their indices, so the insertion pass compares
 	// sv[q] without an indirection.
@@ -1367,7 +1377,13 @@ func sortDesc(vals []float64, lo, hi float64, order []int32, sv []float64, bk []
 		bk[j] = b
 		cnt[b]++
 	}
-	prefixSums(cnt)
+	c := (*[sortBuckets]int32)(cnt) // prefix sums, as sortAsc
+	sum := int32(0)
+	for b := 0; b < sortBuckets; b += 4 {
+		c0, c1, c2, c3 := c[b], c[b+1], c[b+2], c[b+3]
+		c[b], c[b+1], c[b+2], c[b+3] = sum, sum+c0, sum+c0+c1, sum+c0+c1+c2
+		sum += c0 + c1 + c2 + c3
+	}
 	order, sv = order[:n], sv[:n]
 	for j, b := range bk {
 		p := cnt[b]
@@ -1387,20 +1403,6 @@ func sortDesc(vals []float64, lo, hi float64, order []int32, sv []float64, bk []
 			q--
 		}
 		order[q+1], sv[q+1] = x, vx
-	}
-}
-
-// prefixSums turns bucket counts (len a multiple of 4) into the position
-// of each bucket's first value: exclusive prefix sums, the running total
-// in a register (adding cnt[b-1] in place would wait on the store of the
-// previous step), four buckets a step.
-func prefixSums(cnt []int32) {
-	sum := int32(0)
-	for b := 0; b+4 <= len(cnt); b += 4 {
-		c := cnt[b : b+4 : b+4]
-		c0, c1, c2, c3 := c[0], c[1], c[2], c[3]
-		c[0], c[1], c[2], c[3] = sum, sum+c0, sum+c0+c1, sum+c0+c1+c2
-		sum += c0 + c1 + c2 + c3
 	}
 }
 
