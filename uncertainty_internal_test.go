@@ -79,3 +79,24 @@ func TestNoiseFactors(t *testing.T) {
 		t.Errorf("moments %v, %v; want %v, %v", s, q, sum, (sd*sd+2*mean-1)*n)
 	}
 }
+
+// TestRoundHalfAway: the kernel's rounding is math.Round to the bit, at
+// ties, next to ties, at zero of either sign, for large values.
+func TestRoundHalfAway(t *testing.T) {
+	xs := []float64{0, math.Copysign(0, -1), 0.5, 1.5, 2.5, -0.5, -2.5, 0.49999999999999994, 0.5000000000000001,
+		1<<52 - 0.5, 1 << 52, 1<<52 + 1, 1<<53 + 2, math.MaxFloat64, math.SmallestNonzeroFloat64}
+	for i := range 100000 {
+		x := float64(i) * 0.5 // ties and integers
+		xs = append(xs, x, -x, math.Nextafter(x, 0), math.Nextafter(x, 1e9), float64(i)*0.123457)
+	}
+	for _, x := range xs {
+		if got, want := roundHalfAway(x), math.Round(x); math.Float64bits(got) != math.Float64bits(want) {
+			t.Errorf("roundHalfAway(%v) = %v, want %v", x, got, want)
+		}
+	}
+	for _, x := range []float64{0, math.Copysign(0, -1), -1, 0.001, 0.00999, 0.01, 0.0100001, 0.5, 1} {
+		if got, want := floor01(x), max(x, 0.01); math.Float64bits(got) != math.Float64bits(want) {
+			t.Errorf("floor01(%v) = %v, want %v", x, got, want)
+		}
+	}
+}
