@@ -56,44 +56,38 @@ func MeanStd(v []float64) (mean, sd float64, n int) {
 }
 
 // addZ adds w·z(x) to dst for each country, where z(x) = (min(x,cap) − mean)/σ,
-// mean and population σ over the non-missing values (as [MeanStd]). A zero
-// σ (every country equal) contributes nothing. It returns the first
-// country whose value is missing, or −1; with allowMissing a missing value
-// is skipped by the moments and makes that country's sum NaN. tmp holds
-// len(x). Three passes: the capped values and their sum, the squared
-// deviations, the weighted z-scores; the arithmetic is MeanStd's, operation
-// for operation (the uncertainty kernel repeats it to the bit).
+// mean and population σ over the non-missing values. A zero σ (every
+// country equal) contributes nothing. It returns the first country whose
+// value is missing, or −1; with allowMissing a missing value is skipped by
+// the moments and makes that country's sum NaN. tmp holds len(x). Three
+// passes: the capped values and their sum ([capSum]), the squared
+// deviations ([sqDev]), the weighted z-scores. The uncertainty kernel
+// rebuilds composites with the same functions, so that with nothing varied
+// its values are Compute's to the bit.
 func addZ(dst, x []float64, w, cap float64, tmp []float64, allowMissing bool) int {
 	tmp = tmp[:len(x)]
-	var s float64
-	n := 0
-	for i, v := range x {
-		if v != v {
-			if !allowMissing {
-				return i
+	var mean, sd float64
+	s, bad := capSum(tmp, x, cap)
+	switch {
+	case bad < 0:
+		mean = s / float64(len(x))
+		sd = math.Sqrt(sqDev(tmp, mean) / float64(len(x)))
+	case !allowMissing:
+		return bad
+	default:
+		// Missing values (HCI 2008–2010): the moments of the others.
+		for i, v := range x {
+			if cap > 0 && v > cap {
+				v = cap
 			}
 			tmp[i] = v
-			continue
 		}
-		if cap > 0 && v > cap {
-			v = cap
-		}
-		tmp[i] = v
-		s += v
-		n++
-	}
-	if n == 0 {
-		return -1
-	}
-	mean := s / float64(n)
-	var ss float64
-	for _, v := range tmp {
-		if v == v {
-			d := v - mean
-			ss += d * d
+		var n int
+		mean, sd, n = MeanStd(tmp)
+		if n == 0 {
+			return -1
 		}
 	}
-	sd := math.Sqrt(ss / float64(n))
 	if !(sd > 0) {
 		return -1
 	}
@@ -103,6 +97,72 @@ func addZ(dst, x []float64, w, cap float64, tmp []float64, allowMissing bool) in
 		dst[i] += k * (v - mean)
 	}
 	return -1
+}
+
+// capSum writes min(x_i, cap) (x_i itself when cap ≤ 0) into dst and
+// returns their sum, or stops at the first NaN and returns its index (−1
+// when there is none). The sum is kept in four running partial sums, one
+// per residue of i mod 4, added as (s0 + s1) + (s2 + s3) and then the
+// remaining values in order: four independent chains of additions instead
+// of one (the additions' latency, not their number, bounds the loop).
+func capSum(dst, x []float64, cap float64) (sum float64, nan int) {
+	dst = dst[:len(x)]
+	if cap <= 0 {
+		cap = math.Inf(1)
+	}
+	var s0, s1, s2, s3 float64
+	i := 0
+	for ; i+4 <= len(x); i += 4 {
+		v, d := x[i:i+4:i+4], dst[i:i+4:i+4]
+		v0, v1, v2, v3 := v[0], v[1], v[2], v[3]
+		if v0 != v0 || v1 != v1 || v2 != v2 || v3 != v3 {
+			break
+		}
+		if v0 > cap {
+			v0 = cap
+		}
+		if v1 > cap {
+			v1 = cap
+		}
+		if v2 > cap {
+			v2 = cap
+		}
+		if v3 > cap {
+			v3 = cap
+		}
+		d[0], d[1], d[2], d[3] = v0, v1, v2, v3
+		s0, s1, s2, s3 = s0+v0, s1+v1, s2+v2, s3+v3
+	}
+	sum = (s0 + s1) + (s2 + s3)
+	for ; i < len(x); i++ {
+		v := x[i]
+		if v != v {
+			return 0, i
+		}
+		if v > cap {
+			v = cap
+		}
+		dst[i] = v
+		sum += v
+	}
+	return sum, -1
+}
+
+// sqDev returns Σ(v_i − mean)², with capSum's four partial sums.
+func sqDev(v []float64, mean float64) float64 {
+	var s0, s1, s2, s3 float64
+	i := 0
+	for ; i+4 <= len(v); i += 4 {
+		x := v[i : i+4 : i+4]
+		d0, d1, d2, d3 := x[0]-mean, x[1]-mean, x[2]-mean, x[3]-mean
+		s0, s1, s2, s3 = s0+d0*d0, s1+d1*d1, s2+d2*d2, s3+d3*d3
+	}
+	s := (s0 + s1) + (s2 + s3)
+	for ; i < len(v); i++ {
+		d := v[i] - mean
+		s += d * d
+	}
+	return s
 }
 
 // addGoalpost adds w·min(x,cap)/100 to dst: the UNDP education-index

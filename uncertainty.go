@@ -1054,7 +1054,7 @@ func (k *Kernel) publish() (lo, hi float64) {
 // composite rebuilds one composite from its raw inputs for the raw rows,
 // writing the values into val: each input (with noise) capped at cp and
 // normalised, summed with its weight, the sum min–max rescaled. For z-scores
-// the arithmetic is that of addZ and MeanStd, operation for operation, so
+// the arithmetic is that of addZ (capSum, sqDev), operation for operation, so
 // that with nothing varied the result is [Method.Compute]'s to the bit.
 func (k *Kernel) composite(mc *composite, norm Normalisation, cp float64, noise bool, val []float64) {
 	r := len(mc.rows)
@@ -1072,25 +1072,14 @@ func (k *Kernel) composite(mc *composite, norm Normalisation, cp float64, noise 
 			k.noisy(v, x, hi)
 			src = v
 		}
-		var sum float64
-		for j, xj := range src {
-			if cp > 0 && xj > cp {
-				xj = cp
-			}
-			v[j] = xj
-			sum += xj
-		}
+		// The raw rows have no missing value.
+		sum, _ := capSum(v, src, cp)
 		wk := mc.w[in]
 		switch norm {
 		case NormZMinMax:
 			// As addZ: s += (w/σ)·(x − mean), population σ.
 			mean := sum / float64(r)
-			var ss float64
-			for _, xj := range v {
-				d := xj - mean
-				ss += d * d
-			}
-			sd := math.Sqrt(ss / float64(r))
+			sd := math.Sqrt(sqDev(v, mean) / float64(r))
 			if !(sd > 0) {
 				continue
 			}
