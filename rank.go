@@ -383,8 +383,9 @@ func competitionRanks(vals []float64, ranks []int, keys []uint64) {
 // the integers v·10^digits (−1 for a missing value, which ranks last), all
 // in [lo, hi].
 // Each integer is packed with its position into one key, v<<20 | i. One
-// pass of bucket sort on the top eight bits of v − min (256 buckets, so
-// 188 values spread like index values leave one or two to a bucket),
+// pass of bucket sort on the top seven bits of v − min (128 buckets: 188
+// values spread like index values leave one to three to a bucket, and the
+// buckets cost no more to count than the values),
 // then an insertion sort that only moves keys within their bucket; a walk
 // from the top assigns the ranks. Values bunched into few buckets fall
 // back to a byte-wise radix sort, so no input costs O(n²). keys holds 2n.
@@ -399,13 +400,13 @@ func intRanks(ints []int64, lo, hi int64, ranks []int, keys []uint64) {
 	if hi-lo >= 1<<44 { // keys are v<<20 | i
 		panic("egdi: intRanks: values out of range")
 	}
-	shift := uint(max(bits.Len64(uint64(hi-lo))-8, 0))
+	shift := uint(max(bits.Len64(uint64(hi-lo))-7, 0))
 	a, b := keys[:n], keys[n:2*n]
-	var count [256]int32
+	var count [128]int32
 	for i, x := range ints {
 		v := uint64(x - lo)
 		a[i] = v<<20 | uint64(i)
-		count[v>>shift&0xff]++
+		count[v>>shift&0x7f]++
 	}
 	// Exclusive prefix sums, the running total in a register; the largest
 	// bucket decides between the insertion pass and the radix sort.
@@ -419,7 +420,7 @@ func intRanks(ints []int64, lo, hi int64, ranks []int, keys []uint64) {
 		a = radixKeys(a, b)
 	} else {
 		for _, k := range a {
-			d := k >> 20 >> shift & 0xff
+			d := k >> 20 >> shift & 0x7f
 			b[count[d]] = k
 			count[d]++
 		}
