@@ -873,10 +873,17 @@ func (k *Kernel) noisyAt(dst, src []float64, idx []int32, hi float64) {
 
 // logExp holds the tables of the geometric mean's logarithm and
 // exponential: for i = 0 … 255, ln(1 + i/256) − 1023·ln 2 (the exponent's
-// bias folded in), 1/(1 + i/256) and 2^(i/256).
+// bias folded in), 1/(1 + i/256) and 2^(i/256); and lnE, the first
+// sum of log for the biased exponents e of [2⁻⁷, 2) (lnLo ≤ e < lnLo + 8,
+// which holds the geometric mean's components, floored at 0.01 and at
+// most 1): lnE[(e − lnLo)·256 + i] = e·ln 2 + ln[i], the same operations.
 type logExp struct {
 	ln, inv, exp2 [256]float64
+	lnE           [8 * 256]float64
 }
+
+// lnLo is the least biased exponent of logExp.lnE: that of 2⁻⁷.
+const lnLo = 1023 - 7
 
 func newLogExp() *logExp {
 	t := &logExp{}
@@ -884,11 +891,15 @@ func newLogExp() *logExp {
 		m := 1 + float64(i)/256
 		t.ln[i], t.inv[i], t.exp2[i] = math.Log(m)-1023*math.Ln2, 1/m, math.Exp2(float64(i)/256)
 	}
+	for j := range t.lnE {
+		e, i := uint64(lnLo+j/256), j%256
+		t.lnE[j] = float64(int64(e))*math.Ln2 + t.ln[i]
+	}
 	return t
 }
 
-// log returns ln x for x ≥ 0.01 (a normal float) to within 1e-11: x =
-// 2^e·m, m in [1, 2); m = m_i·(1 + δ) with m_i = 1 + i/256 from the top
+// log returns ln x for 0.01 ≤ x < 2 (lnE's range: the components are at
+// most 1) to within 1e-11: x = 2^e·m, m in [1, 2); m = m_i·(1 + δ) with m_i = 1 + i/256 from the top
 // eight bits of the mantissa, so 0 ≤ δ < 1/256; ln m = ln m_i + ln(1 + δ)
 // with ln(1 + δ) = δ − δ²/2 + δ³/3 − δ⁴/4 (error below δ⁵/5 < 2e-13). The
 // biased exponent times ln 2 plus the table's ln m_i − 1023·ln 2 adds
@@ -899,7 +910,9 @@ func (t *logExp) log(x float64) float64 {
 	b := math.Float64bits(x)
 	i := (b >> 44) & 0xff
 	d := math.Float64frombits(b&(1<<52-1)|1023<<52)*t.inv[i] - 1
-	return float64(int64(b>>52))*math.Ln2 + t.ln[i] + d*(1-d*(0.5-d*(1.0/3-d*0.25)))
+	// e·ln 2 + ln[i] from lnE (b>>44 is e and i), where the conversion
+	// of e and its product are the slow part of the sum.
+	return t.lnE[(b>>44-lnLo<<8)%uint64(len(t.lnE))] + d*(1-d*(0.5-d*(1.0/3-d*0.25)))
 }
 
 // exp returns e^x for x in [−16, 1] to within 1e-12 relative: y =
