@@ -3,6 +3,7 @@ package egdi_test
 import (
 	"math"
 	"sort"
+	"strings"
 	"testing"
 
 	"github.com/egdi-project/egdi"
@@ -167,4 +168,46 @@ func mustData(tb testing.TB) *egdi.Dataset {
 		tb.Fatal(err)
 	}
 	return d
+}
+
+// TestComputeRefusesBadInputs: inputs that reach Compute without passing
+// through a file reader (the API, scenarios) are checked there: EINVALID
+// with a message naming the country and the input, never a result.
+func TestComputeRefusesBadInputs(t *testing.T) {
+	m, err := egdi.MethodFor(2022)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name    string
+		codes   []egdi.ISO3
+		ind     egdi.Indicator
+		country int
+		v       float64
+		want    string
+	}{
+		{"duplicate country", []egdi.ISO3{"BHR", "ARE", "BHR"}, egdi.OSIPoints, 0, 1, "BHR appears twice"},
+		{"not a code", []egdi.ISO3{"BHR", "ARE", "bh"}, egdi.OSIPoints, 0, 1, `"bh" is not an ISO3`},
+		{"above the bound", []egdi.ISO3{"BHR", "ARE", "QAT"}, egdi.HCI, 1, 2, "ARE: hci = 2 is above 1.5"},
+		{"negative", []egdi.ISO3{"BHR", "ARE", "QAT"}, egdi.OSIPoints, 2, -1, "QAT: osi_points = -1 is below 0"},
+		{"infinite points", []egdi.ISO3{"BHR", "ARE", "QAT"}, egdi.OSIPoints, 2, math.Inf(1), "QAT: osi_points must be a finite number"},
+		{"missing points", []egdi.ISO3{"BHR", "ARE", "QAT"}, egdi.OSIPoints, 1, math.NaN(), "ARE: osi_points is missing"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			in := egdi.NewInputs(tc.codes)
+			for i := range tc.codes {
+				in.Set(egdi.OSIPoints, i, float64(10*i))
+				in.Set(egdi.TII, i, 0.5)
+				in.Set(egdi.HCI, i, 0.5)
+			}
+			in.Set(tc.ind, tc.country, tc.v)
+			r, err := m.Compute(in)
+			if err == nil {
+				t.Fatalf("no error; scores %+v", r.Scores)
+			}
+			if egdi.ErrorCode(err) != egdi.EINVALID || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("error %q (%s), want EINVALID containing %q", err, egdi.ErrorCode(err), tc.want)
+			}
+		})
+	}
 }

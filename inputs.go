@@ -108,8 +108,9 @@ func (in *Inputs) Validate() error {
 	for k, col := range in.Values {
 		lo, hi := Indicator(k).Bounds()
 		for i, v := range col {
-			// NaN is a missing value; ±Inf fails the bounds.
-			if v >= lo && v <= hi || math.IsNaN(v) {
+			// NaN is a missing value; ±Inf is refused even where the
+			// upper bound is +Inf (points): v − v is 0 only when finite.
+			if v >= lo && v <= hi && v-v == 0 || v != v {
 				continue
 			}
 			return Errorf(EINVALID, "%s: %v.", in.Countries[i], Indicator(k).CheckValue(v))
