@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/egdi-project/egdi"
+	"github.com/egdi-project/egdi/internal/i18n"
 )
 
 func (a *app) editionsCmd() *cobra.Command {
@@ -27,38 +28,61 @@ func (a *app) editionsCmd() *cobra.Command {
 			}
 			t := &table{head: []string{"edition", "index", "weights osi/tii/hci", "tii", "tii_cap", "rescaled",
 				"hci", "egdi_dp", "rounding", "ties", "zero_rule", "classes", "best_guesses"}}
+			// In Arabic every heading and value comes from the glossary
+			// (tr); in English they are the method's own words.
+			tr := func(key, en string) string { return en }
+			listSep, guessSep := ", ", "; "
+			if o.lang == "ar" && o.format == "table" {
+				tr = func(key, _ string) string { return i18n.T("ar", key) }
+				listSep, guessSep = "، ", "؛ " // Arabic comma and semicolon
+				for i, h := range t.head {
+					t.head[i] = tr("ed."+h, h)
+				}
+			}
+			list := func(xs []string) string {
+				out := make([]string, len(xs))
+				for i, x := range xs {
+					out[i] = tr("ind."+x, x)
+				}
+				return strings.Join(out, listSep)
+			}
 			for _, m := range ms {
 				var guesses []string
 				for _, p := range m.Params {
 					if p.Status == egdi.BestGuess {
-						guesses = append(guesses, p.Name+": "+p.Value)
+						guesses = append(guesses, tr("param."+p.Name, p.Name)+": "+guessValue(tr, &m, p))
 					}
 				}
-				cp := "none"
+				cp := tr("ed.none", "none")
 				if m.TII.Cap > 0 {
 					cp = strconv.FormatFloat(m.TII.Cap, 'f', -1, 64)
 				}
-				t.rows = append(t.rows, []string{strconv.Itoa(m.Edition), m.IndexName,
-					weight(m.Weights.OSI) + "/" + weight(m.Weights.TII) + "/" + weight(m.Weights.HCI),
-					strings.Join(m.TII.Indicators, ", "), cp, yesNo(m.TII.Rescale),
-					strings.Join(m.HCI.Indicators, ", "), strconv.Itoa(m.EGDIPrecision.Digits), string(m.EGDIPrecision.Mode),
-					string(m.Ties), string(m.ZeroRule), yesNo(m.RatingClasses), strings.Join(guesses, "; ")})
+				t.rows = append(t.rows, []string{strconv.Itoa(m.Edition), tr("ed.index:"+m.IndexName, m.IndexName),
+					weight(m.Weights.OSI) + listSep + weight(m.Weights.TII) + listSep + weight(m.Weights.HCI),
+					list(m.TII.Indicators), cp, yesNo(tr, m.TII.Rescale),
+					list(m.HCI.Indicators), strconv.Itoa(m.EGDIPrecision.Digits), tr("ed.mode:"+string(m.EGDIPrecision.Mode), string(m.EGDIPrecision.Mode)),
+					tr("ed.ties:"+string(m.Ties), string(m.Ties)), tr("ed.zero:"+string(m.ZeroRule), string(m.ZeroRule)),
+					yesNo(tr, m.RatingClasses), strings.Join(guesses, guessSep)})
 			}
 			if o.format == "table" {
 				// Too wide for a terminal as one table: one block per edition.
+				prefix := ""
+				if o.lang == "ar" {
+					prefix = rlm // each line right to left, as in table.write
+				}
 				for i, r := range t.rows {
 					if i > 0 {
 						fmt.Fprintln(a.stdout)
 					}
 					kv := &table{}
 					for j, h := range t.head {
-						kv.rows = append(kv.rows, []string{h, r[j]})
+						kv.rows = append(kv.rows, []string{prefix + h, r[j]})
 					}
 					if err := kv.writeRows(a.stdout); err != nil {
 						return err
 					}
 				}
-				fmt.Fprintln(a.stdout, "\nbest guesses are the documented guesses for details the UN has not published; see METHODOLOGY.")
+				fmt.Fprintln(a.stdout, "\n"+prefix+tr("ed.footer", "best guesses are the documented guesses for details the UN has not published; see METHODOLOGY."))
 				return nil
 			}
 			return t.write(a.stdout, o.format, o.lang)
@@ -68,11 +92,22 @@ func (a *app) editionsCmd() *cobra.Command {
 	return c
 }
 
-func yesNo(b bool) string {
+func yesNo(tr func(key, en string) string, b bool) string {
 	if b {
-		return "yes"
+		return tr("yes", "yes")
 	}
-	return "no"
+	return tr("no", "no")
+}
+
+// guessValue returns a best guess's value through tr: a fixed English
+// value is its own glossary key ("guess." + value); the gap-filling rule
+// names the edition's data year and window, so its Arabic is a template.
+func guessValue(tr func(key, en string) string, m *egdi.Method, p egdi.Param) string {
+	if p.Name == "gap_filling" {
+		return strings.NewReplacer("{year}", strconv.Itoa(m.DataYear), "{n}", strconv.Itoa(egdi.GapYears)).
+			Replace(tr("guess.gap_filling", p.Value))
+	}
+	return tr("guess."+p.Value, p.Value)
 }
 
 // weight writes an EGDI weight: 1/3 as a fraction, others as decimals.

@@ -63,6 +63,7 @@ func TestGolden(t *testing.T) {
 		{"compare_gcc_2018", []string{"compare", "BHR", "ARE", "SAU", "QAT", "KWT", "OMN", "--edition", "2018"}},
 		{"editions", []string{"editions"}},
 		{"editions_csv", []string{"editions", "--format", "csv"}},
+		{"editions_ar", []string{"editions", "--lang", "ar"}},
 		{"compute_synthetic", []string{"compute", "--edition", "2022", "--input", "testdata/synthetic.csv"}},
 		{"compute_synthetic_json", []string{"compute", "--edition", "2022", "--input", "testdata/synthetic.csv", "--format", "json"}},
 	} {
@@ -73,6 +74,27 @@ func TestGolden(t *testing.T) {
 			}
 			golden(t, tc.name, out)
 		})
+	}
+}
+
+// TestEditionsArabic: in Arabic every heading and value of the methodology
+// table comes from the glossary — a key the glossary lacks would show as
+// itself (i18n.T's fallback), with its "ed.", "ind.", "param." or "guess."
+// prefix, or as an English word.
+func TestEditionsArabic(t *testing.T) {
+	out, errs, code := egdiRun(t, "editions", "--lang", "ar")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	for _, leak := range []string{"ed.", "ind.", "param.", "guess.", "Index", "Internet", "literacy", "yes", "none", "competition", "truncate"} {
+		if strings.Contains(out, leak) {
+			t.Errorf("Arabic methodology table contains %q", leak)
+		}
+	}
+	for i, line := range strings.Split(strings.TrimSpace(out), "\n") {
+		if line != "" && !strings.HasPrefix(line, rlm) {
+			t.Errorf("line %d does not start with a right-to-left mark: %q", i+1, line)
+		}
 	}
 }
 
