@@ -381,14 +381,14 @@ func competitionRanks(vals []float64, ranks []int, keys []uint64) {
 
 // intRanks is competitionRanks for values on a precision's grid, given as
 // the integers v·10^digits (−1 for a missing value, which ranks last), all
-// in [lo, hi].
-// Each integer is packed with its position into one key, v<<20 | i. One
-// pass of bucket sort on the top seven bits of v − min (128 buckets: 188
-// values spread like index values leave one to three to a bucket, and the
-// buckets cost no more to count than the values),
-// then an insertion sort that only moves keys within their bucket; a walk
-// from the top assigns the ranks. Values bunched into few buckets fall
-// back to a byte-wise radix sort, so no input costs O(n²). keys holds 2n.
+// in [lo, hi]. Each integer is packed with its position into one key,
+// v<<20 | i. One pass of bucket sort on the top seven bits of v − lo (128
+// buckets: 188 values spread like index values leave one to three to a
+// bucket, and the buckets cost no more to count than the values), then an
+// insertion sort that only moves keys within their bucket; a walk from the
+// top assigns the ranks. Values bunched into few buckets (more than 16 in
+// one) fall back to a byte-wise radix sort, so no input costs O(n²). keys
+// holds 2n.
 func intRanks(ints []int64, lo, hi int64, ranks []int, keys []uint64) {
 	n := len(ints)
 	if n == 0 {
