@@ -290,16 +290,7 @@ func importUN(g *grid, hi int, opts ImportOptions) (*egdi.Batch, error) {
 	if len(rows) == 0 {
 		return nil, g.err(hi, -1, errors.New("no country rows after the header"))
 	}
-	slices.SortFunc(rows, func(a, b unRow) int {
-		if a.rec.Edition != b.rec.Edition {
-			return a.rec.Edition - b.rec.Edition
-		}
-		return strings.Compare(string(a.rec.ISO3), string(b.rec.ISO3))
-	})
-	b.Records = make([]egdi.Record, len(rows))
-	for k, r := range rows {
-		b.Records[k] = r.rec
-	}
+	b.Records = sortedRecords(rows)
 	return b, nil
 }
 
@@ -505,16 +496,23 @@ func importJSON(name string, text []byte, opts ImportOptions) (*egdi.Batch, erro
 		seen[kk] = r
 		rows = append(rows, r)
 	}
+	b.Records = sortedRecords(rows)
+	b.File, b.Source = name, SourceUN
+	return b, nil
+}
+
+// sortedRecords returns the rows' records by edition, then ISO3: the order
+// a batch keeps, whatever the order of the file.
+func sortedRecords(rows []unRow) []egdi.Record {
 	slices.SortFunc(rows, func(a, b unRow) int {
 		if a.rec.Edition != b.rec.Edition {
 			return a.rec.Edition - b.rec.Edition
 		}
 		return strings.Compare(string(a.rec.ISO3), string(b.rec.ISO3))
 	})
-	b.Records = make([]egdi.Record, len(rows))
+	out := make([]egdi.Record, len(rows))
 	for k, r := range rows {
-		b.Records[k] = r.rec
+		out[k] = r.rec
 	}
-	b.File, b.Source = name, SourceUN
-	return b, nil
+	return out
 }
