@@ -75,6 +75,9 @@ var wants = []want{
 	{file: "osi-2024.json", edition: 2024, index: "osi",
 		modules: []string{"IF", "CP", "SP", "EPART", "TEC"}, counts: []int{26, 8, 59, 56, 16},
 		guesses: []string{"subindex_weights", "item_list"}},
+	{file: "egl-2024.json", edition: 2024, index: "egl",
+		modules: []string{"EGL"}, counts: []int{18},
+		guesses: []string{"item_list", "scaling"}},
 }
 
 // latinAllowed are the Latin tokens an Arabic string may carry: acronyms and
