@@ -78,6 +78,9 @@ var wants = []want{
 	{file: "egl-2024.json", edition: 2024, index: "egl",
 		modules: []string{"EGL"}, counts: []int{18},
 		guesses: []string{"item_list", "scaling"}},
+	{file: "epi-2024.json", edition: 2024, index: "epi",
+		modules: []string{"EINF", "ECON", "EDEC"}, counts: []int{25, 18, 13}, prefix: "EPART",
+		guesses: []string{"epi_levels", "module_weights"}},
 }
 
 // latinAllowed are the Latin tokens an Arabic string may carry: acronyms and
@@ -319,5 +322,37 @@ func TestCanonicalForm(t *testing.T) {
 				t.Fatalf("length %d lines, canonical %d", len(c), len(a))
 			}
 		})
+	}
+}
+
+// TestEPIMatchesOSI: epi-2024 holds exactly the E-Participation items of
+// osi-2024 (same codes, wording, answers, effort and level), so one
+// assessment's answers can be scored against both.
+func TestEPIMatchesOSI(t *testing.T) {
+	osi, epi := load(t, "osi-2024.json"), load(t, "epi-2024.json")
+	want := map[string]item{}
+	for _, m := range osi.Modules {
+		if m.Code == "EPART" {
+			for _, it := range m.Items {
+				want[it.Code] = it
+			}
+		}
+	}
+	n := 0
+	for _, m := range epi.Modules {
+		for _, it := range m.Items {
+			n++
+			w, ok := want[it.Code]
+			switch {
+			case !ok:
+				t.Errorf("%s: not an E-Participation item of osi-2024", it.Code)
+			case it.UNCode != w.UNCode || it.Text != w.Text || it.Evidence != w.Evidence ||
+				!slices.Equal(it.Answers, w.Answers) || it.Effort != w.Effort || it.Level != w.Level:
+				t.Errorf("%s differs from osi-2024's item", it.Code)
+			}
+		}
+	}
+	if n != len(want) {
+		t.Errorf("epi-2024 has %d items, osi-2024 EPART %d", n, len(want))
 	}
 }
