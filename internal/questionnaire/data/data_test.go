@@ -69,6 +69,8 @@ type want struct {
 	counts  []int    // items per module, same order
 	prefix  string   // item code prefix when it is not the module code ("" = module code)
 	guesses []string // best guesses that must be named
+	byCount bool     // module weight = its share of the items (every item weighs the same)
+	binary  bool     // every item is yes/no (LOSI: "1 if found, 0 if absent", OSI-QUESTIONNAIRE §5)
 }
 
 var wants = []want{
@@ -80,7 +82,10 @@ var wants = []want{
 		guesses: []string{"item_list", "scaling"}},
 	{file: "epi-2024.json", edition: 2024, index: "epi",
 		modules: []string{"EINF", "ECON", "EDEC"}, counts: []int{25, 18, 13}, prefix: "EPART",
-		guesses: []string{"epi_levels", "module_weights"}},
+		guesses: []string{"epi_levels", "module_weights"}, byCount: true},
+	{file: "losi-2024.json", edition: 2024, index: "losi",
+		modules: []string{"IF", "CP", "SP", "PE", "EGL", "TEC"}, counts: []int{6, 30, 22, 15, 10, 12},
+		guesses: []string{"item_list", "module_weights"}, byCount: true, binary: true},
 }
 
 // latinAllowed are the Latin tokens an Arabic string may carry: acronyms and
@@ -217,6 +222,20 @@ func TestQuestionnaires(t *testing.T) {
 			}
 			if math.Abs(sum-1) > 1e-9 {
 				t.Errorf("module weights sum to %v, want 1 (±1e-9)", sum)
+			}
+			total := 0
+			for _, n := range counts {
+				total += n
+			}
+			for _, m := range q.Modules {
+				if w.byCount && math.Abs(m.Weight-float64(len(m.Items))/float64(total)) > 1e-12 {
+					t.Errorf("module %s: weight %v, want its item share %d/%d", m.Code, m.Weight, len(m.Items), total)
+				}
+				for _, it := range m.Items {
+					if w.binary && !slices.Equal(it.Answers, []answer{{"yes", 1}, {"no", 0}}) {
+						t.Errorf("%s: answers %v, want yes=1, no=0", it.Code, it.Answers)
+					}
+				}
 			}
 		})
 	}
