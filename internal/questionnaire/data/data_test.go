@@ -86,6 +86,9 @@ var wants = []want{
 	{file: "losi-2024.json", edition: 2024, index: "losi",
 		modules: []string{"IF", "CP", "SP", "PE", "EGL", "TEC"}, counts: []int{6, 30, 22, 15, 10, 12},
 		guesses: []string{"item_list", "module_weights"}, byCount: true, binary: true},
+	{file: "losi-2022.json", edition: 2022, index: "losi",
+		modules: []string{"IF", "CP", "SP", "PE", "TEC"}, counts: []int{8, 25, 18, 17, 18},
+		guesses: []string{"item_list", "module_weights"}, byCount: true, binary: true},
 }
 
 // latinAllowed are the Latin tokens an Arabic string may carry: acronyms and
