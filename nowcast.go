@@ -1,10 +1,12 @@
 package egdi
 
 import (
+	"fmt"
 	"math"
 	"slices"
 	"sort"
 	"strconv"
+	"strings"
 )
 
 // Nowcasting: predicting the ranking of an edition that is not published
@@ -204,7 +206,7 @@ func (d *Dataset) Nowcast(opt NowcastOptions) (*Nowcast, error) {
 	if len(prev) == 0 {
 		return nil, Errorf(EINVALID, "No published edition before %d to nowcast it from.", y)
 	}
-	if !published && y <= prev[len(prev)-1] {
+	if all := d.Years(); !published && y <= all[len(all)-1] {
 		return nil, Errorf(EINVALID, "%d is not an edition of the Survey (published: %s).", y, yearList(d.Years()))
 	}
 	p, err := past.predict(y, model)
@@ -683,4 +685,28 @@ func yearList(ys []int) string {
 		s += strconv.Itoa(y)
 	}
 	return s
+}
+
+// BacktestTable lays out backtests as a Markdown table (the README's): per
+// edition the edition nowcast from, the median and mean absolute rank error,
+// Spearman, the coverage of the intervals, the naive baseline's median
+// error, and the editions the intervals were calibrated on.
+func BacktestTable(runs []*Nowcast) string {
+	var b strings.Builder
+	b.WriteString("| edition | from | median abs rank error | mean abs rank error | Spearman | coverage | naive median | TII recomputed | calibrated on |\n")
+	b.WriteString("|---|---|---|---|---|---|---|---|---|\n")
+	for _, n := range runs {
+		m := n.Metrics
+		if m == nil {
+			continue
+		}
+		cal := ""
+		if len(n.Calibration) > 0 {
+			cal = strconv.Itoa(n.Calibration[0]) + "–" + strconv.Itoa(n.Calibration[len(n.Calibration)-1])
+		}
+		fmt.Fprintf(&b, "| %d | %d | %g | %.2f | %.4f | %.1f %% (nominal %g %%) | %g | %d | %s |\n", n.Edition, n.From,
+			m.MedianAbsRankError, m.MeanAbsRankError, m.Spearman, 100*m.Coverage, 100*n.Interval,
+			m.BaselineMedianAbsRankError, n.TIIRecomputed, cal)
+	}
+	return b.String()
 }
