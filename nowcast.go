@@ -128,7 +128,8 @@ type NowcastRow struct {
 type NowcastMetrics struct {
 	MedianAbsRankError float64 `json:"median_abs_rank_error"`
 	MeanAbsRankError   float64 `json:"mean_abs_rank_error"`
-	// Spearman is the Pearson correlation of predicted and published ranks.
+	// Spearman is the Pearson correlation of predicted and published ranks
+	// (0 when either has no spread).
 	Spearman float64 `json:"spearman"`
 	// Coverage is the share of countries whose published rank lies in
 	// [rank_low, rank_high].
@@ -155,6 +156,10 @@ type Nowcast struct {
 	// TIIRecomputed counts the countries whose TII was recomputed from raw
 	// data (the others carry TII_P forward).
 	TIIRecomputed int `json:"-"`
+	// TIIGap is the median |rebuilt − published| TII of the edition From,
+	// rebuilt with its own method from its own data year (NaN when it
+	// cannot be rebuilt). Above MaxTIIGap the TII is carried forward.
+	TIIGap float64 `json:"-"`
 	// Calibration lists the editions whose backtest errors set the interval.
 	Calibration []int `json:"-"`
 	// HalfWidths are the interval half-widths by band (NowcastBands).
@@ -232,7 +237,7 @@ func (d *Dataset) Nowcast(opt NowcastOptions) (*Nowcast, error) {
 	half, cal := past.calibrate(model, opt.Interval)
 	n := len(p.countries)
 	out := &Nowcast{Edition: y, Backtest: opt.Backtest, Interval: opt.Interval, From: p.from, Model: model.Name,
-		DataYear: y - 2, TIIRecomputed: p.tiiRecomputed, Calibration: cal, HalfWidths: half,
+		DataYear: y - 2, TIIRecomputed: p.tiiRecomputed, TIIGap: p.tiiGap, Calibration: cal, HalfWidths: half,
 		Countries: make([]NowcastRow, n)}
 	for i, c := range p.countries {
 		w := half[band(p.ranks[i])]
@@ -254,6 +259,9 @@ func (d *Dataset) Nowcast(opt NowcastOptions) (*Nowcast, error) {
 		}
 		naive.rank()
 		truth := rankOf(d.Published[y])
+		if len(truth) == 0 {
+			return nil, Errorf(EINVALID, "Edition %d has no published ranks to backtest against.", y)
+		}
 		out.Metrics = metrics(out.Countries, truth, naive)
 	}
 	return out, nil
@@ -301,6 +309,38 @@ type prediction struct {
 	egdi          []float64
 	ranks         []int
 	tiiRecomputed int
+	tiiGap        float64
+}
+
+// MaxTIIGap is the largest median |rebuilt − published| TII of the last
+// edition for which its TII method is used on newer data. Rebuilt from the
+// built-in ITU data, the gaps are 0.0097 (2018), 0.0064 (2020) and 0.0016
+// (2022), but 0.11 for 2024 with the 2022 rule, because 2024 changed the
+// method (NOWCAST.md §2): the threshold sits well between the two.
+const MaxTIIGap = 0.02
+
+// tiiGap returns the median |rebuilt − published| TII of edition recs,
+// rebuilt with m from the raw data of m's data year (NaN when it cannot be
+// rebuilt).
+func tiiGap(d *Dataset, m *Method, recs []Record) float64 {
+	if m.DataYear == 0 {
+		return math.NaN()
+	}
+	cs := make([]ISO3, len(recs))
+	for i, r := range recs {
+		cs[i] = r.ISO3
+	}
+	rec := recomputeTII(d, m, cs, m.DataYear)
+	if rec == nil {
+		return math.NaN()
+	}
+	var gaps []float64
+	for i, v := range rec {
+		if !math.IsNaN(v) {
+			gaps = append(gaps, math.Abs(v-recs[i].TII))
+		}
+	}
+	return median(gaps)
 }
 
 // methodOf returns the method of a published edition; an edition the
@@ -364,6 +404,17 @@ func (d *Dataset) predict(y int, model NowcastModel) (*prediction, error) {
 				mom = r.OSI - q.OSI
 			}
 			p.osi[i] = min(1, max(0, a+b*r.OSI+c*mom))
+		}
+	}
+	if model.TII != "carry" {
+		// The method of P must rebuild P's own published TII from P's raw
+		// data before it is trusted with newer data: a best-guess method
+		// (2024's, whose affordability term is not modelled) gives TII
+		// values on another scale, and mixing them with carried-forward ones
+		// would bias every country.
+		p.tiiGap = tiiGap(d, p.method, last)
+		if !(p.tiiGap <= MaxTIIGap) {
+			model.TII = "carry"
 		}
 	}
 	switch model.TII {
@@ -671,7 +722,7 @@ func pearson(x, y []float64) float64 {
 		syy += dy * dy
 	}
 	if sxx == 0 || syy == 0 {
-		return math.NaN()
+		return 0 // no spread on one side: no correlation to speak of (and JSON has no NaN)
 	}
 	return sxy / math.Sqrt(sxx*syy)
 }
