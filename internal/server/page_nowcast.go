@@ -63,7 +63,7 @@ func (s *Server) countryNowcast(d *egdi.Dataset, lang string, c *egdi.Country) t
 		Plain:     t("nowcast.page_plain", "edition", ed, "country", c.Name(lang), "rank", strconv.Itoa(row.Rank), "n", strconv.Itoa(len(n.Countries)), "lo", strconv.Itoa(row.RankLow), "hi", strconv.Itoa(row.RankHigh), "from", from),
 		EGDILabel: t("nowcast.page_egdi"), EGDI: strconv.FormatFloat(row.EGDI, 'f', 4, 64),
 		RangeWord: t("nowcast.interval"), RankLabel: t("nowcast.page_rank"),
-		API:       "/api/v1/nowcast?edition=" + ed, APILabel: t("nowcast.page_api")}
+		API: "/api/v1/nowcast?edition=" + ed, APILabel: t("nowcast.page_api")}
 	b.Caveats = append(b.Caveats, t("nowcast.interval_note", "pct", "90", "editions", cal))
 	for _, k := range n.Risk {
 		b.Caveats = append(b.Caveats, t(k))
