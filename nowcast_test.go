@@ -75,7 +75,14 @@ func TestNowcastBacktests(t *testing.T) {
 			t.Errorf("2022: median abs rank error %v, want ≤ 4 and below the naive %v", m.MedianAbsRankError, m.BaselineMedianAbsRankError)
 		}
 	}
-	goldenFile(t, "nowcast_backtests", egdi.BacktestTable(runs))
+	table := egdi.BacktestTable(runs)
+	goldenFile(t, "nowcast_backtests", table)
+	// The README quotes the same table.
+	if readme, err := os.ReadFile("README.md"); err != nil {
+		t.Errorf("README.md: %v", err)
+	} else if !strings.Contains(string(readme), table) {
+		t.Errorf("README.md's Nowcast section does not hold the backtest table:\n%s", table)
+	}
 }
 
 // TestNowcastModelChoice keeps the documented choice honest: the default
