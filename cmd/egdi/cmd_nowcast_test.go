@@ -183,3 +183,30 @@ func TestNowcastLeakageCLI(t *testing.T) {
 		t.Fatal("the 2022 nowcast changed when 2022 data changed")
 	}
 }
+
+// FuzzParseOSIFlags: any --osi values either fail with an EINVALID
+// message or give codes of known countries, each once, with the number
+// written after the '='.
+func FuzzParseOSIFlags(f *testing.F) {
+	d := builtin.MustDataset()
+	for _, s := range []string{"BHR=0.95", "Bahrain=1", "XYZ=0.5", "BHR", "BHR=", "=0.5", "BHR=NaN", "bhr=1e-3", "BHR=0.5=1"} {
+		f.Add(s, "ARE=0.2")
+	}
+	f.Fuzz(func(t *testing.T, a, b string) {
+		m, err := parseOSIFlags(d, []string{a, b}, "=")
+		if err != nil {
+			if egdi.ErrorCode(err) != egdi.EINVALID {
+				t.Fatalf("%q %q: %v is not EINVALID", a, b, err)
+			}
+			return
+		}
+		if len(m) != 2 {
+			t.Fatalf("%q %q: %d countries", a, b, len(m))
+		}
+		for c := range m {
+			if d.Countries.Get(c) == nil {
+				t.Fatalf("unknown country %s accepted", c)
+			}
+		}
+	})
+}

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/egdi-project/egdi"
+	"github.com/egdi-project/egdi/internal/builtin"
 )
 
 // TestNowcastAPI sends GET /api/v1/nowcast its good and bad requests and
@@ -76,4 +77,31 @@ func TestCountryNowcastPanel(t *testing.T) {
 			}
 		})
 	}
+}
+
+// FuzzParseOSIPairs: any osi parameter either fails with EINVALID or gives
+// known countries, each once.
+func FuzzParseOSIPairs(f *testing.F) {
+	d := builtin.MustDataset()
+	for _, s := range []string{"BHR:0.95", "bhr:1", "XYZ:0.5", "BHR", "BHR:", ":0.5", "BHR:NaN", "BH:1", "BHR:0.5:1"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		pairs := strings.Split(s, ",")
+		m, err := parseOSIPairs(d, pairs)
+		if err != nil {
+			if egdi.ErrorCode(err) != egdi.EINVALID {
+				t.Fatalf("%q: %v is not EINVALID", s, err)
+			}
+			return
+		}
+		if len(m) != len(pairs) {
+			t.Fatalf("%q: %d countries from %d pairs", s, len(m), len(pairs))
+		}
+		for c := range m {
+			if d.Countries.Get(c) == nil {
+				t.Fatalf("unknown country %s accepted", c)
+			}
+		}
+	})
 }
