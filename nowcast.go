@@ -153,6 +153,9 @@ type Nowcast struct {
 	Model string `json:"-"`
 	// DataYear is the data year of the raw observations (Y − 2).
 	DataYear int `json:"-"`
+	// TIIDataYear is the newest year of the raw observations the TII was
+	// recomputed from (0 when it was carried forward).
+	TIIDataYear int `json:"-"`
 	// TIIRecomputed counts the countries whose TII was recomputed from raw
 	// data (the others carry TII_P forward).
 	TIIRecomputed int `json:"-"`
@@ -237,7 +240,7 @@ func (d *Dataset) Nowcast(opt NowcastOptions) (*Nowcast, error) {
 	half, cal := past.calibrate(model, opt.Interval)
 	n := len(p.countries)
 	out := &Nowcast{Edition: y, Backtest: opt.Backtest, Interval: opt.Interval, From: p.from, Model: model.Name,
-		DataYear: y - 2, TIIRecomputed: p.tiiRecomputed, TIIGap: p.tiiGap, Calibration: cal, HalfWidths: half,
+		DataYear: y - 2, TIIRecomputed: p.tiiRecomputed, TIIGap: p.tiiGap, TIIDataYear: p.tiiDataYear, Calibration: cal, HalfWidths: half,
 		Countries: make([]NowcastRow, n)}
 	for i, c := range p.countries {
 		w := half[band(p.ranks[i])]
@@ -310,6 +313,7 @@ type prediction struct {
 	ranks         []int
 	tiiRecomputed int
 	tiiGap        float64
+	tiiDataYear   int
 }
 
 // MaxTIIGap is the largest median |rebuilt − published| TII of the last
@@ -420,6 +424,7 @@ func (d *Dataset) predict(y int, model NowcastModel) (*prediction, error) {
 	switch model.TII {
 	case "recompute":
 		if rec := recomputeTII(d, p.method, p.countries, y-2); rec != nil {
+			p.tiiDataYear = newestYear(d.Observations, p.method.TII.Inputs, y-2)
 			for i, v := range rec {
 				if !math.IsNaN(v) {
 					p.tii[i] = v
@@ -432,6 +437,7 @@ func (d *Dataset) predict(y int, model NowcastModel) (*prediction, error) {
 		base := recomputeTII(d, p.method, p.countries, p.method.DataYear)
 		if rec != nil && base != nil && p.method.DataYear > 0 {
 			for i := range rec {
+				p.tiiDataYear = newestYear(d.Observations, p.method.TII.Inputs, y-2)
 				if !math.IsNaN(rec[i]) && !math.IsNaN(base[i]) {
 					p.tii[i] = min(1, max(0, p.tii[i]+rec[i]-base[i]))
 					p.tiiRecomputed++
@@ -502,6 +508,18 @@ func recomputeTII(d *Dataset, m *Method, countries []ISO3, dataYear int) []float
 	}
 	MinMax(out)
 	return out
+}
+
+// newestYear returns the newest year, up to dataYear, of an observation
+// of one of the indicators.
+func newestYear(obs []Observation, inds []Indicator, dataYear int) int {
+	y := 0
+	for _, o := range obs {
+		if o.Year > y && o.Year <= dataYear && slices.Contains(inds, o.Indicator) {
+			y = o.Year
+		}
+	}
+	return y
 }
 
 // fitOSI returns least squares estimates of y = a + b·x + c·m (c = 0 when

@@ -180,7 +180,7 @@ func nowcastNotes(lang string, n *egdi.Nowcast) []string {
 		how = "nowcast.how_carry"
 	}
 	out := []string{
-		fill(i18n.T(lang, how), map[string]string{"from": strconv.Itoa(n.From), "year": strconv.Itoa(n.DataYear),
+		fill(i18n.T(lang, how), map[string]string{"from": strconv.Itoa(n.From), "year": strconv.Itoa(n.TIIDataYear),
 			"count": strconv.Itoa(n.TIIRecomputed), "gap": gap}),
 		fill(i18n.T(lang, "nowcast.interval_note"), map[string]string{"pct": strconv.FormatFloat(100*n.Interval, 'f', -1, 64),
 			"editions": cal}),
