@@ -42,6 +42,9 @@ func (d *Dataset) Edition(year int) ([]Score, error) {
 	}
 	recs := d.Published[year]
 	if len(recs) == 0 {
+		if !IsBuiltin(year) {
+			return nil, Errorf(ENOTFOUND, "Edition %d is not in the store: import its UN Data Center file first (egdi import FILE).", year)
+		}
 		return nil, Errorf(ENOTFOUND, "No published data for edition %d.", year)
 	}
 	in, pub := PublishedInputs(recs)
