@@ -2,6 +2,7 @@ package server
 
 import (
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -16,7 +17,7 @@ type editionJSON struct {
 
 func editionsOf(v *derived) ([]editionJSON, error) {
 	var out []editionJSON
-	for _, m := range egdi.Methods() {
+	for _, m := range egdi.MethodsFor(append(slices.Clone(egdi.Editions), v.d.Years()...)) {
 		if len(v.d.Published[m.Edition]) == 0 {
 			continue
 		}

@@ -115,7 +115,7 @@ func (s *Server) pageCountry(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	b.Title = c.Name(b.Lang)
-	p := &countryPage{base: b, C: c, Edition: edition, Editions: editionOptions(edition),
+	p := &countryPage{base: b, C: c, Edition: edition, Editions: editionOptions(d, edition),
 		Region: i18n.T(b.Lang, c.Region), Subregion: i18n.T(b.Lang, c.Subregion), TargetIn: targetRank}
 	for _, g := range c.Groups() {
 		p.Groups = append(p.Groups, option{Value: b.URL(withQuery("/rankings", "edition", strconv.Itoa(edition), "group", g)), Label: i18n.T(b.Lang, g)})
