@@ -205,8 +205,11 @@ func TestNewEdition(t *testing.T) {
 			Contributions struct {
 				OSI, TII, HCI, Weights, Rounding float64
 			} `json:"contributions"`
-			RankFrom int `json:"rank_from"`
-			RankTo   int `json:"rank_to"`
+			RankFrom      int `json:"rank_from"`
+			RankTo        int `json:"rank_to"`
+			MethodChanges []struct {
+				Field, To string
+			} `json:"method_changes"`
 		}
 		jsonOut(t, env, &x, "explain", "BHR", "--from", "2024", "--to", "2026", "--format", "json")
 		c := x.Contributions
@@ -218,6 +221,10 @@ func TestNewEdition(t *testing.T) {
 		if sum := c.OSI + c.TII + c.HCI + c.Weights + c.Rounding; math.Abs(sum-x.EGDIChange) > 1e-9 ||
 			math.Abs(x.EGDIChange-(e.egdi["BHR"]-e.egdi24["BHR"])) > 1e-9 {
 			t.Errorf("contributions sum to %.9f, change %.9f, want %.9f", sum, x.EGDIChange, e.egdi["BHR"]-e.egdi24["BHR"])
+		}
+		// The one method change is that the 2026 method is assumed.
+		if len(x.MethodChanges) != 1 || x.MethodChanges[0].Field != "method" || x.MethodChanges[0].To != "assumed from 2024" {
+			t.Errorf("method changes %+v, want the assumed method only", x.MethodChanges)
 		}
 		if x.RankFrom != e.rank24["BHR"] || x.RankTo != e.rank["BHR"] {
 			t.Errorf("ranks %d → %d, want %d → %d", x.RankFrom, x.RankTo, e.rank24["BHR"], e.rank["BHR"])
@@ -339,8 +346,8 @@ func TestNewEditionBadFile(t *testing.T) {
 	e := &edition2026{weights: equalWeights, drop: []string{"Human_Capital"}}
 	file := e.write(t, t.TempDir())
 	before := mustEgdi(t, env, "editions", "--format", "csv")
-	_, errs, code := egdiIn(t, env, "import", file, "--source", "un")
-	if code != exitInvalid || !strings.Contains(errs, "hci") || !strings.Contains(errs, "EGOV_DATA_2026.csv") {
+	_, errs, code := egdiIn(t, env, "import", file)
+	if code != exitInvalid || !strings.Contains(errs, "no column for hci") || !strings.Contains(errs, "EGOV_DATA_2026.csv") {
 		t.Fatalf("import: exit %d, want %d naming the file and the missing column\n%s", code, exitInvalid, errs)
 	}
 	_, errs, code = egdiIn(t, env, "rank", "--edition", "2026")

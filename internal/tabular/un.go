@@ -77,6 +77,28 @@ func isUNHeader(row []string) bool {
 	return (f["country"] || f["iso3"]) && f["egdi"] && f["osi"] && f["tii"] && f["hci"] && f["epi"]
 }
 
+// isPartialUNHeader reports whether a row looks like the header of a UN
+// table with columns missing: a country column and at least three other
+// UN columns (year, rank, indices).
+func isPartialUNHeader(row []string) bool {
+	f := map[string]bool{}
+	for _, c := range row {
+		f[unField(c)] = true
+	}
+	delete(f, "")
+	return (f["country"] || f["iso3"]) && len(f) >= 4
+}
+
+// firstRow returns the index of the first row that is not blank, or −1.
+func (g *grid) firstRow() int {
+	for i := range g.rows {
+		if !g.blank(i) {
+			return i
+		}
+	}
+	return -1
+}
+
 // unValueFields are the indices of a Record, in the order they are read.
 var unValueFields = []string{"egdi", "osi", "tii", "hci", "epi"}
 
