@@ -290,6 +290,20 @@ func TestNewEdition(t *testing.T) {
 			}
 		}
 	})
+	t.Run("XLSXRoundTrip", func(t *testing.T) {
+		// The edition exported as XLSX imports into a new store as the
+		// same edition: the XLSX path and egdi's own header variant.
+		x := filepath.Join(t.TempDir(), "egdi-2026.xlsx")
+		mustEgdi(t, env, "export", "--edition", "2026", "-o", x)
+		env2 := storeEnv(t)
+		if _, errs, code := egdiIn(t, env2, "import", x); code != 0 || !strings.Contains(errs, "the assumed method holds") {
+			t.Fatalf("import of the XLSX: exit %d\n%s", code, errs)
+		}
+		a := mustEgdi(t, env, "rank", "--edition", "2026", "--format", "csv")
+		if b := mustEgdi(t, env2, "rank", "--edition", "2026", "--format", "csv"); a != b {
+			t.Errorf("the 2026 ranking differs after an XLSX round trip")
+		}
+	})
 	t.Run("ReimportChangesNothing", func(t *testing.T) {
 		before := mustEgdi(t, env, "rank", "--edition", "2026", "--format", "csv")
 		_, errs, code := egdiIn(t, env, "import", file)
