@@ -226,6 +226,11 @@ func TestNewEdition(t *testing.T) {
 		if len(x.MethodChanges) != 1 || x.MethodChanges[0].Field != "method" || x.MethodChanges[0].To != "assumed from 2024" {
 			t.Errorf("method changes %+v, want the assumed method only", x.MethodChanges)
 		}
+		// Without --from, the edition before 2026 is 2024.
+		if a, b := mustEgdi(t, env, "explain", "BHR", "--from", "2024", "--to", "2026", "--format", "json"),
+			mustEgdi(t, env, "explain", "BHR", "--to", "2026", "--format", "json"); a != b {
+			t.Errorf("explain --to 2026 does not start from 2024")
+		}
 		if x.RankFrom != e.rank24["BHR"] || x.RankTo != e.rank["BHR"] {
 			t.Errorf("ranks %d → %d, want %d → %d", x.RankFrom, x.RankTo, e.rank24["BHR"], e.rank["BHR"])
 		}
