@@ -215,3 +215,11 @@ func (d *Dataset) Years() []int {
 	slices.Sort(ys)
 	return ys
 }
+
+// Methods returns the method of every edition, oldest first: the built-in
+// editions and any later edition the dataset holds (imported from its UN
+// file, with the [AssumedMethod]). The edition set is the data's, not a
+// fixed list.
+func (d *Dataset) Methods() []Method {
+	return MethodsFor(append(slices.Clone(Editions), d.Years()...))
+}

@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"math"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -31,7 +30,7 @@ parameter "assumed from 2024" (egdi edition check tests it against the file).`,
 			if err != nil {
 				return err
 			}
-			ms := egdi.MethodsFor(append(slices.Clone(egdi.Editions), d.Years()...))
+			ms := d.Methods()
 			if o.format == "json" {
 				return writeJSON(a.stdout, ms)
 			}

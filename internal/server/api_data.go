@@ -2,7 +2,6 @@ package server
 
 import (
 	"net/http"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -17,7 +16,7 @@ type editionJSON struct {
 
 func editionsOf(v *derived) ([]editionJSON, error) {
 	var out []editionJSON
-	for _, m := range egdi.MethodsFor(append(slices.Clone(egdi.Editions), v.d.Years()...)) {
+	for _, m := range v.d.Methods() {
 		if len(v.d.Published[m.Edition]) == 0 {
 			continue
 		}

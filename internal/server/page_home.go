@@ -4,7 +4,6 @@ import (
 	"html/template"
 	"math"
 	"net/http"
-	"slices"
 	"strconv"
 
 	"github.com/egdi-project/egdi"
@@ -23,7 +22,7 @@ type option struct {
 // any later edition imported into the store.
 func editionOptions(d *egdi.Dataset, sel int) []option {
 	var out []option
-	ms := egdi.MethodsFor(append(slices.Clone(egdi.Editions), d.Years()...))
+	ms := d.Methods()
 	for i := len(ms) - 1; i >= 0; i-- {
 		y := ms[i].Edition
 		out = append(out, option{strconv.Itoa(y), strconv.Itoa(y), y == sel})

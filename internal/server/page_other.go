@@ -258,7 +258,7 @@ func (s *Server) pageMethodology(w http.ResponseWriter, r *http.Request) {
 	}
 	p := &methodologyPage{base: b}
 	// The built-in editions and any later edition in the store.
-	for _, m := range egdi.MethodsFor(append(slices.Clone(egdi.Editions), d.Years()...)) {
+	for _, m := range d.Methods() {
 		row := methodRow{Edition: m.Edition, Title: m.Title, Index: m.IndexName,
 			Weights: strconv.FormatFloat(m.Weights.OSI, 'f', 2, 64) + " / " + strconv.FormatFloat(m.Weights.TII, 'f', 2, 64) +
 				" / " + strconv.FormatFloat(m.Weights.HCI, 'f', 2, 64),
