@@ -186,10 +186,11 @@ func checkComponents(m *Method, cs []ISO3, osi, tii, hci, raw, pub []float64) Ch
 			fails = append(fails, failure{cs[i], d})
 		}
 	}
+	// Shown to 1e-9: float noise of the weighted mean aside.
+	c.MaxDeviation, c.Tolerance = math.Round(c.MaxDeviation*1e9)/1e9, math.Round(tol*1e9)/1e9
 	if len(fails) == 0 {
 		return finish(&c, len(cs), nil)
 	}
-	c.MaxDeviation = math.Round(c.MaxDeviation*1e9) / 1e9
 	// Which weights would the published numbers want? Least squares on
 	// the countries whose EGDI is not set to 0 by the zero rule.
 	if w, ok := fitWeights(osi, tii, hci, pub); ok {

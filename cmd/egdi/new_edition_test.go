@@ -281,6 +281,24 @@ func TestNewEdition(t *testing.T) {
 			}
 		}
 	})
+	t.Run("Golden", func(t *testing.T) {
+		golden(t, "edition_check_2026_json", mustEgdi(t, env, "edition", "check", "2026", "--format", "json"))
+		// The 2026 block of egdi editions, in English and Arabic.
+		for _, lang := range []string{"en", "ar"} {
+			out := mustEgdi(t, env, "editions", "--lang", lang)
+			lines := strings.Split(out, "\n")
+			start := -1
+			for i, l := range lines {
+				if strings.Contains(l, "2026") && start < 0 {
+					start = i
+				}
+			}
+			if start < 0 {
+				t.Fatalf("no 2026 in egdi editions --lang %s", lang)
+			}
+			golden(t, "editions_2026_"+lang, strings.Join(lines[start:], "\n"))
+		}
+	})
 	t.Run("CheckJSON", func(t *testing.T) {
 		var raw map[string]json.RawMessage
 		jsonOut(t, env, &raw, "edition", "check", "2026", "--format", "json")
@@ -332,6 +350,7 @@ func TestNewEditionOtherWeights(t *testing.T) {
 	if code != 0 || !strings.Contains(errs, "egdi_from_components FAILED") || !strings.Contains(errs, "does NOT fully hold") {
 		t.Fatalf("import: exit %d, want the check failing in the summary\n%s", code, errs)
 	}
+	golden(t, "edition_check_2026_other_weights", mustEgdi(t, env, "edition", "check", "2026"))
 	var ck egdi.EditionCheck
 	jsonOut(t, env, &ck, "edition", "check", "2026", "--format", "json")
 	k := ck.Checks[0]
