@@ -129,3 +129,44 @@ func (t *table) writeRows(w io.Writer) error {
 	}
 	return tw.Flush()
 }
+
+// shares records, per index (egdi, osi, tii, hci, epi), the ranks that
+// more than one country holds in a whole edition, so that tables can show
+// a shared rank as shared: "=11". (JSON and CSV keep ranks as numbers.)
+type shares map[string]map[int]bool
+
+// newShares finds the shared ranks among scores (a whole edition).
+func newShares(scores []egdi.Score) shares {
+	count := map[string]map[int]int{}
+	for i := range scores {
+		s := &scores[i]
+		for _, ix := range egdi.Indices {
+			if r := s.RankBy(ix); r > 0 {
+				if count[ix] == nil {
+					count[ix] = map[int]int{}
+				}
+				count[ix][r]++
+			}
+		}
+	}
+	sh := shares{}
+	for ix, c := range count {
+		for r, n := range c {
+			if n > 1 {
+				if sh[ix] == nil {
+					sh[ix] = map[int]bool{}
+				}
+				sh[ix][r] = true
+			}
+		}
+	}
+	return sh
+}
+
+// cell prints a rank of index ix: "" for none, "=11" when shared.
+func (sh shares) cell(ix string, r int) string {
+	if r != 0 && sh[ix][r] {
+		return "=" + strconv.Itoa(r)
+	}
+	return itoa(r)
+}
