@@ -62,7 +62,7 @@ func (a *app) compareCmd() *cobra.Command {
 			for i, r := range ranked {
 				rows[i] = newRow(d.Countries, r, o.lang)
 			}
-			return printRanking(a, o, m, rows, by)
+			return printRanking(a, o, m, rows, by, newShares(scores))
 		},
 	}
 	c.Flags().IntVar(&edition, "edition", egdi.LatestEdition, "edition (survey year)")
