@@ -6,6 +6,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/egdi-project/egdi"
+	"github.com/egdi-project/egdi/internal/tabular"
 )
 
 func (a *app) rankCmd() *cobra.Command {
@@ -66,6 +67,7 @@ func ranking(d *egdi.Dataset, edition int, by string, f egdi.Filter, lang string
 	for i, r := range ranked {
 		rows[i] = newRow(d.Countries, r, lang)
 	}
+	tabular.PublishedNames(rows, d.Published[edition])
 	return m, rows, newShares(scores), nil
 }
 
