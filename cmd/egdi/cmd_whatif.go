@@ -140,7 +140,10 @@ func unchangedMoves(m *egdi.Method, before, after []egdi.Score, res *egdi.WhatIf
 				was = fmt.Sprintf(", which shared rank %d with it,", c.RankBefore)
 			}
 			verb := "moved ahead"
-			if aheadBefore {
+			switch {
+			case aheadBefore && y.EGDIRank == c.RankAfter:
+				verb = fmt.Sprintf("now shares rank %d with it", c.RankAfter)
+			case aheadBefore:
 				verb = "fell behind"
 			}
 			why = append(why, fmt.Sprintf("%s%s %s (EGDI %s → %s, rank %s → %s)", x.ISO3, was, verb,

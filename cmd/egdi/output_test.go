@@ -130,3 +130,53 @@ func TestWhatIfUnchangedMove(t *testing.T) {
 		t.Errorf("JSON notes %q, first row %+v", res.Notes, res.Countries[0])
 	}
 }
+
+// TestUnchangedMoves: each way a country can move with its EGDI unchanged,
+// on a four-country edition; a move the table shows gets no note.
+func TestUnchangedMoves(t *testing.T) {
+	m, _ := egdi.MethodFor(2022)
+	sc := func(iso egdi.ISO3, v float64, r int) egdi.Score { return egdi.Score{ISO3: iso, EGDI: v, EGDIRank: r} }
+	for _, tc := range []struct {
+		name          string
+		before, after []egdi.Score
+		listed        []egdi.WhatIfCountry
+		want          string // "" for no note
+	}{
+		{"SharedThenPassed",
+			[]egdi.Score{sc("AAA", 0.9, 1), sc("BBB", 0.8, 2), sc("CCC", 0.8, 2), sc("DDD", 0.1, 4)},
+			[]egdi.Score{sc("AAA", 0.9, 1), sc("BBB", 0.8, 3), sc("CCC", 0.8001, 2), sc("DDD", 0.1, 4)},
+			[]egdi.WhatIfCountry{{ISO3: "BBB", EGDIBefore: 0.8, EGDIAfter: 0.8, RankBefore: 2, RankAfter: 3}},
+			"BBB kept its EGDI (0.8000) and went from rank =2 to 3: CCC, which shared rank 2 with it, moved ahead (EGDI 0.8000 → 0.8001, rank =2 → 2)"},
+		{"NowShared",
+			[]egdi.Score{sc("AAA", 0.9, 1), sc("BBB", 0.8, 2), sc("CCC", 0.7, 3), sc("DDD", 0.1, 4)},
+			[]egdi.Score{sc("AAA", 0.7, 2), sc("BBB", 0.8, 1), sc("CCC", 0.7, 2), sc("DDD", 0.1, 4)},
+			[]egdi.WhatIfCountry{{ISO3: "AAA", Changed: true}, {ISO3: "BBB", EGDIBefore: 0.8, EGDIAfter: 0.8, RankBefore: 2, RankAfter: 1},
+				{ISO3: "CCC", EGDIBefore: 0.7, EGDIAfter: 0.7, RankBefore: 3, RankAfter: 2}},
+			""}, // AAA, which passed them, is in the table
+		{"FellBehindHidden",
+			[]egdi.Score{sc("AAA", 0.9, 1), sc("BBB", 0.8, 2), sc("CCC", 0.7, 3), sc("DDD", 0.1, 4)},
+			[]egdi.Score{sc("AAA", 0.9, 1), sc("BBB", 0.6, 3), sc("CCC", 0.7, 2), sc("DDD", 0.1, 4)},
+			[]egdi.WhatIfCountry{{ISO3: "CCC", EGDIBefore: 0.7, EGDIAfter: 0.7, RankBefore: 3, RankAfter: 2}},
+			"CCC kept its EGDI (0.7000) and went from rank 3 to 2: BBB fell behind (EGDI 0.8000 → 0.6000, rank 2 → 3)"},
+		{"NowSharedHidden",
+			[]egdi.Score{sc("AAA", 0.9, 1), sc("BBB", 0.8, 2), sc("CCC", 0.7, 3), sc("DDD", 0.1, 4)},
+			[]egdi.Score{sc("AAA", 0.9, 1), sc("BBB", 0.7, 2), sc("CCC", 0.7, 2), sc("DDD", 0.1, 4)},
+			[]egdi.WhatIfCountry{{ISO3: "CCC", EGDIBefore: 0.7, EGDIAfter: 0.7, RankBefore: 3, RankAfter: 2}},
+			"CCC kept its EGDI (0.7000) and went from rank 3 to =2: BBB now shares rank 2 with it (EGDI 0.8000 → 0.7000, rank 2 → =2)"},
+		{"EGDIChanged",
+			[]egdi.Score{sc("AAA", 0.9, 1), sc("BBB", 0.8, 2)},
+			[]egdi.Score{sc("AAA", 0.7, 2), sc("BBB", 0.8, 1)},
+			[]egdi.WhatIfCountry{{ISO3: "AAA", EGDIBefore: 0.9, EGDIAfter: 0.7, RankBefore: 1, RankAfter: 2}},
+			""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := unchangedMoves(m, tc.before, tc.after, &egdi.WhatIfResult{Countries: tc.listed})
+			switch {
+			case tc.want == "" && len(got) > 0:
+				t.Errorf("notes %q, want none", got)
+			case tc.want != "" && (len(got) != 1 || got[0] != tc.want):
+				t.Errorf("notes %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
