@@ -44,7 +44,7 @@ func (a *app) computeCmd() *cobra.Command {
 		against int
 	)
 	c := &cobra.Command{
-		Use:   "compute --edition Y --input FILE.csv",
+		Use:   "compute --edition Y --input FILE.csv [--against Y]",
 		Short: "Recompute every index for the countries in a CSV file of raw inputs, with an edition's method",
 		Long: `compute reads a CSV file whose header is iso3 followed by what the edition needs among
 internet_users, mobile_subscriptions, active_mobile_broadband, fixed_broadband, fixed_telephone,
@@ -52,9 +52,10 @@ wireless_broadband, adult_literacy, gross_enrolment, expected_schooling, mean_sc
 osi_points or osi, epi_points or epi (tii and hci may also be given as indices), and computes
 OSI, TII, HCI, EGDI and EPI, the ranks, groups and rating classes among the countries in the file.
 
-Without --against, every index is rescaled and ranked among the countries of the file only: a
-file of one country gives that country rank 1 and min–max values of 0 or 1. egdi warns on
-stderr when the file has fewer countries than the edition assessed.
+Without --against, every index built from raw inputs or points is rescaled (z-scores, min–max),
+and every rank, group and class taken, among the countries of the file only: a file of one
+country gets rank 1 and min–max values of 0 or 1. egdi warns on stderr when the file has fewer
+countries than the edition assessed.
 
 --against EDITION places the file's countries among the edition's other countries: each
 country of the file replaces its own row, every other country keeps its published values, and
