@@ -42,8 +42,8 @@ file twice changes nothing. Values of the built-in record are read-only: a file 
 contradicts them is refused. A summary (rows read, stored, unchanged, skipped and why)
 goes to stderr. rank, country, compare and compute use imported data at once.`,
 		Example: `  egdi import ITU_DDD_key_ICT_indicators_2010-2021.xlsx
-  egdi import EGOV_DATA_2024.csv --source un --edition 2024
-  egdi import WDI_IT.NET.USER.ZS.csv --db postgres://egdi@db.example/egdi`,
+  egdi import EGOV_DATA_2024_relabelled.csv --source un --edition 2024
+  egdi import WDI_IT.NET.USER.ZS_2021-09-15.xls --db postgres://egdi@db.example/egdi`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			name := args[0]

@@ -431,9 +431,12 @@ func parseInt(s string) (int, error) {
 
 // jsonRow is the part of a ranking row (see [Row]) an import reads.
 type jsonRow struct {
-	ISO3     *string  `json:"iso3"`
-	Edition  *int     `json:"edition"`
-	Name     string   `json:"name"`
+	ISO3          *string `json:"iso3"`
+	Edition       *int    `json:"edition"`
+	Name          string  `json:"name"`
+	NamePublished string  `json:"name_published"` // the record's name when present
+	Assessed      *bool   `json:"assessed"`       // false: a Member State not assessed (no rank, no values)
+
 	EGDI     *float64 `json:"egdi"`
 	EGDIRank *int     `json:"egdi_rank"`
 	OSI      *float64 `json:"osi"`
@@ -492,22 +495,21 @@ func importJSON(name string, text []byte, opts ImportOptions) (*egdi.Batch, erro
 		if opts.Edition != 0 && y != opts.Edition {
 			return nil, at("edition", fmt.Errorf("the row is of edition %d, but edition %d was asked for", y, opts.Edition))
 		}
-		if jr.EGDIRank == nil || *jr.EGDIRank < 1 || *jr.EGDIRank > 1000 {
-			return nil, at("egdi_rank", errors.New("missing or not a rank (a whole number from 1)"))
+		name := jr.Name
+		if jr.NamePublished != "" {
+			name = jr.NamePublished
 		}
-		rec := egdi.Record{Edition: y, ISO3: c.ISO3, Name: jr.Name, Assessed: true, Rank: *jr.EGDIRank}
-		for _, f := range []struct {
-			name string
-			src  *float64
-			dst  *float64
-		}{{"egdi", jr.EGDI, &rec.EGDI}, {"osi", jr.OSI, &rec.OSI}, {"tii", jr.TII, &rec.TII}, {"hci", jr.HCI, &rec.HCI}, {"epi", jr.EPI, &rec.EPI}} {
-			if f.src == nil {
-				return nil, at(f.name, errors.New("missing"))
+		var rec egdi.Record
+		if jr.Assessed != nil && !*jr.Assessed {
+			if jr.EGDIRank != nil || jr.EGDI != nil {
+				return nil, at("assessed", errors.New("a row marked not assessed has a rank or an EGDI"))
 			}
-			if err := checkIndex(f.name, *f.src); err != nil {
-				return nil, at(f.name, err)
+			rec = egdi.Record{Edition: y, ISO3: c.ISO3, Name: name}
+		} else {
+			var err error
+			if rec, err = jsonRecord(jr, y, c.ISO3, name, at); err != nil {
+				return nil, err
 			}
-			*f.dst = *f.src
 		}
 		r := unRow{rec: rec, i: k, line: k + 1}
 		kk := key{y, c.ISO3}
@@ -524,6 +526,29 @@ func importJSON(name string, text []byte, opts ImportOptions) (*egdi.Batch, erro
 	b.Records = sortedRecords(rows)
 	b.File, b.Source = name, SourceUN
 	return b, nil
+}
+
+// jsonRecord is the record of an assessed ranking row: a rank and the
+// five indices, each checked.
+func jsonRecord(jr jsonRow, y int, iso egdi.ISO3, name string, at func(string, error) error) (egdi.Record, error) {
+	if jr.EGDIRank == nil || *jr.EGDIRank < 1 || *jr.EGDIRank > 1000 {
+		return egdi.Record{}, at("egdi_rank", errors.New("missing or not a rank (a whole number from 1)"))
+	}
+	rec := egdi.Record{Edition: y, ISO3: iso, Name: name, Assessed: true, Rank: *jr.EGDIRank}
+	for _, f := range []struct {
+		name string
+		src  *float64
+		dst  *float64
+	}{{"egdi", jr.EGDI, &rec.EGDI}, {"osi", jr.OSI, &rec.OSI}, {"tii", jr.TII, &rec.TII}, {"hci", jr.HCI, &rec.HCI}, {"epi", jr.EPI, &rec.EPI}} {
+		if f.src == nil {
+			return egdi.Record{}, at(f.name, errors.New("missing"))
+		}
+		if err := checkIndex(f.name, *f.src); err != nil {
+			return egdi.Record{}, at(f.name, err)
+		}
+		*f.dst = *f.src
+	}
+	return rec, nil
 }
 
 // sortedRecords returns the rows' records by edition, then ISO3: the order
