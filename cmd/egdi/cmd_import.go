@@ -47,7 +47,7 @@ goes to stderr. rank, country, compare and compute use imported data at once.`,
 			name := args[0]
 			f, err := os.Open(name)
 			if err != nil {
-				return egdi.Errorf(egdi.EINVALID, "Cannot read %s: %v.", name, err)
+				return egdi.Errorf(egdi.EINVALID, "Cannot read %s: %w.", name, err)
 			}
 			defer f.Close()
 			b, err := tabular.Import(name, f, tabular.ImportOptions{Source: strings.ToLower(source), Edition: edition})

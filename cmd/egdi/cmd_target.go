@@ -80,7 +80,7 @@ and exits with status 2.`,
 			if costs != "" {
 				data, err := os.ReadFile(costs)
 				if err != nil {
-					return egdi.Errorf(egdi.EINVALID, "Cannot read %s: %v.", costs, err)
+					return egdi.Errorf(egdi.EINVALID, "Cannot read %s: %w.", costs, err)
 				}
 				if cs, err = egdi.ParseCosts(costs, data, cs); err != nil {
 					return err

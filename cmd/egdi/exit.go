@@ -1,8 +1,11 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
+	"syscall"
 
 	"github.com/egdi-project/egdi"
 )
@@ -30,7 +33,7 @@ func exitCode(err error, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "egdi: %s\n", egdi.ErrorMessage(err))
 	}
 	switch code {
-	case egdi.EINVALID, egdi.ENOTFOUND, egdi.ECONFLICT, egdi.ENOTIMPLEMENTED, egdi.EUNAVAILABLE:
+	case egdi.EINVALID, egdi.ENOTFOUND, egdi.ECONFLICT, egdi.EUNAVAILABLE:
 		return exitInvalid
 	case egdi.EBUSY:
 		return exitBusy
@@ -38,4 +41,17 @@ func exitCode(err error, stderr io.Writer) int {
 		return exitCanceled
 	}
 	return exitInternal
+}
+
+// writeError is the error for a file or directory the command could not
+// write. A path that cannot name a file — its directory does not exist, or
+// a directory stands where the file would go (EISDIR, or EEXIST from the
+// rename) — is the user's bad argument (EINVALID, exit 2). Any other OS failure (permission denied, a read-only
+// or full file system) is not bad input: it is EINTERNAL (exit 1), and the
+// message carries the OS error.
+func writeError(path string, err error) error {
+	if errors.Is(err, fs.ErrNotExist) || errors.Is(err, fs.ErrExist) || errors.Is(err, syscall.EISDIR) || errors.Is(err, syscall.ENOTDIR) {
+		return egdi.Errorf(egdi.EINVALID, "Cannot write %s: %w.", path, err)
+	}
+	return egdi.Errorf(egdi.EINTERNAL, "Cannot write %s: %w.", path, err)
 }

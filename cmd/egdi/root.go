@@ -57,7 +57,7 @@ recomputes each index from its inputs as the UN did, edition by edition.`,
 		SilenceErrors: true,
 	}
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
-		return egdi.Errorf(egdi.EINVALID, "%v (see egdi help)", err)
+		return egdi.Errorf(egdi.EINVALID, "%w (see egdi help)", err)
 	})
 	root.PersistentFlags().StringVar(&a.db, "db", "", dbFlagHelp)
 	// The command list: one constructor per file cmd_*.go.

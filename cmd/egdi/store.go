@@ -66,7 +66,7 @@ func (a *app) sqlitePath(spec string) (string, error) {
 			return "", err
 		}
 		if err := os.MkdirAll(dir, 0o755); err != nil {
-			return "", egdi.Errorf(egdi.EUNAVAILABLE, "Cannot create the data directory %s: %v (set EGDI_DB or --db).", dir, err)
+			return "", egdi.Errorf(egdi.EUNAVAILABLE, "Cannot create the data directory %s: %w (set EGDI_DB or --db).", dir, err)
 		}
 		return filepath.Join(dir, "egdi.db"), nil
 	case strings.Contains(spec, "://") || (strings.Contains(spec, ":") && !filepath.IsAbs(spec)):

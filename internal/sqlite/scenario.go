@@ -49,7 +49,7 @@ func insertValues(ctx context.Context, st *sql.Stmt, owner any, vs []egdi.InputV
 		}
 		seen[k] = true
 		if err := v.Indicator.CheckValue(v.Value); err != nil {
-			return egdi.Errorf(egdi.EINVALID, "%s: %v.", v.ISO3, err)
+			return egdi.Errorf(egdi.EINVALID, "%s: %w.", v.ISO3, err)
 		}
 		switch v.Origin {
 		case egdi.OriginRaw, egdi.OriginCarried, egdi.OriginSet:

@@ -73,7 +73,7 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 		strconv.FormatInt(cfg.BusyTimeout.Milliseconds(), 10) + ")&_txlock=immediate"
 	sdb, err := sql.Open("sqlite", dsn)
 	if err != nil {
-		return nil, egdi.Errorf(egdi.EINVALID, "Cannot open SQLite database %s: %v.", cfg.Path, err)
+		return nil, egdi.Errorf(egdi.EINVALID, "Cannot open SQLite database %s: %w.", cfg.Path, err)
 	}
 	d := &DB{db: sdb, cfg: cfg}
 	if err := d.init(ctx); err != nil {
@@ -293,9 +293,9 @@ func (d *DB) error(err error) error {
 		case codeCantOpen:
 			return egdi.Errorf(egdi.EUNAVAILABLE, "Cannot open the database %s: check that its directory exists and can be written.", d.cfg.Path)
 		case codeNotADB, codeCorrupt:
-			return egdi.Errorf(egdi.EINVALID, "%s is not an egdi database (or it is damaged): %v.", d.cfg.Path, se)
+			return egdi.Errorf(egdi.EINVALID, "%s is not an egdi database (or it is damaged): %w.", d.cfg.Path, se)
 		case codeReadOnly, codeFull, codeIOErr:
-			return egdi.Errorf(egdi.EUNAVAILABLE, "Cannot write the database %s: %v.", d.cfg.Path, se)
+			return egdi.Errorf(egdi.EUNAVAILABLE, "Cannot write the database %s: %w.", d.cfg.Path, se)
 		}
 	}
 	return fmt.Errorf("sqlite %s: %w", d.cfg.Path, err)

@@ -93,13 +93,15 @@ type ImportOptions struct {
 // cell the import reads (formulas are never evaluated), a value that is
 // not a number or is out of the indicator's bounds, an unknown country
 // (all unmatched names in one error), two rows with different values for
-// one key (naming both rows). Import never panics.
+// one key (naming both rows). Import never panics: a panic inside it (a bug) is recovered
+// and returned as an EINTERNAL error.
 func Import(name string, r io.Reader, opts ImportOptions) (b *egdi.Batch, err error) {
 	defer func() {
-		// The parsers check every index they use; a panic here would be a
-		// bug, and must still not take the caller down with it.
+		// The parsers check every index they use; a panic here is a bug,
+		// not the user's bad file: it must not take the caller down, and
+		// it is reported as an internal error (exit 1, HTTP 500).
 		if p := recover(); p != nil {
-			b, err = nil, &egdi.InputError{File: name, Err: fmt.Errorf("cannot read the file (internal error: %v)", p)}
+			b, err = nil, egdi.Errorf(egdi.EINTERNAL, "Cannot import %s: internal error (a bug in the importer): %v.", name, p)
 		}
 	}()
 	if opts.Source != "" && !slices.Contains(Sources, opts.Source) {

@@ -37,12 +37,12 @@ import (
 	"encoding/hex"
 	"flag"
 	"fmt"
+	"github.com/egdi-project/egdi/internal/atomicfile"
 	"io"
 	"io/fs"
 	"maps"
 	"math"
 	"os"
-	"path"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -229,7 +229,7 @@ func run(args []string, stderr io.Writer) error {
 		return err
 	}
 	for i, f := range files {
-		if err := writeFileAtomic(filepath.Join(*out, f.name), outputs[i]); err != nil {
+		if err := atomicfile.WriteFile(filepath.Join(*out, f.name), outputs[i], 0o644); err != nil {
 			return err
 		}
 	}
@@ -1381,32 +1381,4 @@ func (g *gen) sourcesMD() ([]byte, error) {
 		fmt.Fprintf(&b, "- %s\n", n)
 	}
 	return []byte(b.String()), nil
-}
-
-// writeFileAtomic writes data to name through a temporary file in the same
-// directory and a rename, so readers never see a partial file.
-func writeFileAtomic(name string, data []byte) (err error) {
-	f, err := os.CreateTemp(filepath.Dir(name), "."+path.Base(filepath.ToSlash(name))+".tmp*")
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(f.Name())
-		}
-	}()
-	if _, err = f.Write(data); err != nil {
-		return err
-	}
-	if err = f.Sync(); err != nil {
-		return err
-	}
-	if err = f.Chmod(0o644); err != nil {
-		return err
-	}
-	if err = f.Close(); err != nil {
-		return err
-	}
-	return os.Rename(f.Name(), name)
 }
