@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/egdi-project/egdi"
+	"github.com/egdi-project/egdi/internal/cliparse"
 )
 
 // editionCmd groups the commands on user-defined editions (scenarios).
@@ -66,7 +67,7 @@ The output says which inputs were carried, for which countries.`,
 			}
 			var ss []egdi.Set
 			for _, s := range sets {
-				st, err := egdi.ParseSet(s)
+				st, err := cliparse.ParseSet(s)
 				if err != nil {
 					return err
 				}
