@@ -49,7 +49,7 @@ type Costs [NumIndicators]Cost
 // because education moves slowly; a fixed-broadband subscription costs four
 // mobile ones (wiring against spectrum); a year of mean schooling of
 // adults costs twice a year of expected schooling of children. Override
-// them with a costs file (see [ParseCosts]).
+// them with a costs file (cliparse.ParseCosts reads one).
 var defaultCost = [NumIndicators]float64{
 	InternetUsers: 1, MobileSubscriptions: 0.5, ActiveMobileBroadband: 0.5, FixedBroadband: 2,
 	FixedTelephone: 1, WirelessBroadband: 0.5,

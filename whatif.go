@@ -368,7 +368,7 @@ func (b *Base) recompute(in *Inputs, changed []bool) ([]Score, error) {
 	return b.Method.Score(in.Countries, osi, tii, hci, epi, egdi, pub), nil
 }
 
-// setString writes a set as [ParseSet] reads it.
+// setString writes a set as the CLI's --set flag reads it (cliparse.ParseSet).
 func setString(s Set) string {
 	return string(s.ISO3) + "." + s.Indicator.String() + "=" + strconv.FormatFloat(s.Value, 'f', -1, 64)
 }
