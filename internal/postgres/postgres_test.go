@@ -15,16 +15,14 @@ import (
 	"github.com/egdi-project/egdi/internal/builtin"
 	"github.com/egdi-project/egdi/internal/postgres"
 	"github.com/egdi-project/egdi/internal/storetest"
+	"github.com/egdi-project/egdi/internal/testenv"
 )
 
-// serverURL returns EGDI_TEST_POSTGRES, or skips the test.
+// serverURL returns EGDI_TEST_POSTGRES (see testenv.Postgres: the test
+// skips when it is not set, and fails with CI=true).
 func serverURL(t testing.TB) string {
 	t.Helper()
-	u := os.Getenv("EGDI_TEST_POSTGRES")
-	if u == "" {
-		t.Skip("EGDI_TEST_POSTGRES not set: PostgreSQL conformance tests skipped")
-	}
-	return u
+	return testenv.Postgres(t)
 }
 
 var schemas atomic.Int64

@@ -15,19 +15,18 @@ import (
 
 	"github.com/egdi-project/egdi"
 	"github.com/egdi-project/egdi/internal/report"
+	"github.com/egdi-project/egdi/internal/testenv"
 )
 
 // needPDFTools skips a test when Chromium or poppler-utils is missing (CI
 // installs both: apt-get install chromium poppler-utils).
 func needPDFTools(t testing.TB) {
 	t.Helper()
-	if _, err := report.New(report.Config{}).ChromiumPath(); err != nil {
-		t.Skip("no Chromium: ", err)
-	}
+	_, err := report.New(report.Config{}).ChromiumPath()
+	testenv.Chromium(t, err)
 	for _, tool := range []string{"pdftotext", "pdffonts", "pdfinfo"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			t.Skip("no ", tool, " (apt-get install poppler-utils)")
-		}
+		_, err := exec.LookPath(tool)
+		testenv.Chromium(t, err)
 	}
 }
 

@@ -12,6 +12,7 @@ import (
 
 	"github.com/egdi-project/egdi"
 	"github.com/egdi-project/egdi/internal/builtin"
+	"github.com/egdi-project/egdi/internal/testenv"
 )
 
 // The workbook fuzzers (XLSX, XLS) have inputs of several kilobytes, each
@@ -26,7 +27,7 @@ import (
 // fixture under testdata/bad with one of the extensions.
 func seedHeads(f *testing.F, n int, exts []string, globs ...string) {
 	for _, g := range globs {
-		paths, _ := filepath.Glob(filepath.Join(sharedData, g))
+		paths, _ := filepath.Glob(filepath.Join(testenv.DataDir(), g))
 		for _, p := range paths {
 			b, err := os.ReadFile(p)
 			if err != nil {

@@ -14,20 +14,14 @@ import (
 
 	"github.com/egdi-project/egdi"
 	"github.com/egdi-project/egdi/internal/builtin"
+	"github.com/egdi-project/egdi/internal/testenv"
 )
 
-// sharedData is the project's source data, a sibling of the repository
-// (shared/data), as seen from this package's directory.
-const sharedData = "../../../shared/data"
-
-// dataFile returns the path of a file under shared/data, skipping the test
-// when the directory is not there.
+// dataFile returns the path of a file under shared/data (see testenv.DataFile:
+// the test skips when it is missing, and fails with EGDI_REQUIRE_DATA=1).
 func dataFile(t testing.TB, rel string) string {
 	t.Helper()
-	if _, err := os.Stat(sharedData); err != nil {
-		t.Skipf("shared data directory %s not found (it is a sibling of the repository): %v", sharedData, err)
-	}
-	return filepath.Join(sharedData, filepath.FromSlash(rel))
+	return testenv.DataFile(t, rel)
 }
 
 func importFile(t testing.TB, path string, opts ImportOptions) *egdi.Batch {
