@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"math"
 	"slices"
+	"sort"
 	"strconv"
 	"strings"
 )
@@ -415,7 +416,7 @@ func (b *Base) planLinear(i int, t Target, inputs []Indicator, from, hi []float6
 	slices.Sort(cands)
 	cands = slices.Compact(cands)
 	cur := b.Scores[i].EGDI
-	k := sortSearch(len(cands), func(k int) bool {
+	k := sort.Search(len(cands), func(k int) bool {
 		if cands[k] <= cur {
 			return false
 		}
@@ -502,20 +503,6 @@ func (b *Base) withEGDI(i int, v float64) []Score {
 	}
 	pub[i], raw[i] = v, v
 	return b.Method.Score(b.Inputs.Countries, osi, tii, hci, epi, raw, pub)
-}
-
-// sortSearch is sort.Search: the smallest k in [0, n) with f(k), or n.
-func sortSearch(n int, f func(int) bool) int {
-	lo, hi := 0, n
-	for lo < hi {
-		h := int(uint(lo+hi) >> 1)
-		if !f(h) {
-			lo = h + 1
-		} else {
-			hi = h
-		}
-	}
-	return lo
 }
 
 // metFast decides from unrounded EGDI values alone whether country i
