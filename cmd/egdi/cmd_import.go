@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/egdi-project/egdi"
+	"github.com/egdi-project/egdi/internal/builtin"
 	"github.com/egdi-project/egdi/internal/tabular"
 )
 
@@ -50,7 +51,12 @@ goes to stderr. rank, country, compare and compute use imported data at once.`,
 				return egdi.Errorf(egdi.EINVALID, "Cannot read %s: %w.", name, err)
 			}
 			defer f.Close()
-			b, err := tabular.Import(name, f, tabular.ImportOptions{Source: strings.ToLower(source), Edition: edition})
+			// Names and codes are matched against the built-in Member States.
+			builtinData, err := builtin.Dataset()
+			if err != nil {
+				return err
+			}
+			b, err := tabular.Import(name, f, tabular.ImportOptions{Source: strings.ToLower(source), Edition: edition, Countries: builtinData.Countries})
 			if err != nil {
 				return err
 			}

@@ -223,6 +223,9 @@ func TestImportBadInput(t *testing.T) {
 			} else {
 				data = fixture(t, tt.file)
 			}
+			if tt.opts.Countries == nil {
+				tt.opts.Countries = d.Countries
+			}
 			b, err := Import(tt.file, bytes.NewReader(data), tt.opts)
 			if tt.err == "" {
 				if err != nil {

@@ -12,7 +12,6 @@ import (
 	"golang.org/x/text/encoding/unicode"
 
 	"github.com/egdi-project/egdi"
-	"github.com/egdi-project/egdi/internal/builtin"
 )
 
 // MaxImportSize is the largest file [Import] accepts: 64 MiB. The largest
@@ -51,8 +50,9 @@ type ImportOptions struct {
 	// whose year column disagrees with a non-zero Edition is an error.
 	// Other sources ignore it.
 	Edition int
-	// Countries matches names and codes to Member States; nil uses the
-	// built-in list (internal/builtin).
+	// Countries matches names and codes to Member States. It is required:
+	// the caller says which list it trusts (the CLI passes the built-in
+	// one); Import has no list of its own to fall back on.
 	Countries *egdi.Countries
 }
 
@@ -108,11 +108,7 @@ func Import(name string, r io.Reader, opts ImportOptions) (b *egdi.Batch, err er
 		return nil, &egdi.InputError{File: name, Err: fmt.Errorf("unknown source %q: choose one of %s", opts.Source, strings.Join(Sources, ", "))}
 	}
 	if opts.Countries == nil {
-		d, err := builtin.Dataset()
-		if err != nil {
-			return nil, err
-		}
-		opts.Countries = d.Countries
+		return nil, egdi.Errorf(egdi.EINTERNAL, "tabular.Import: no Member States given (ImportOptions.Countries is nil).")
 	}
 	data, err := io.ReadAll(io.LimitReader(r, MaxImportSize+1))
 	if err != nil {

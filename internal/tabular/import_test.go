@@ -26,6 +26,9 @@ func dataFile(t testing.TB, rel string) string {
 
 func importFile(t testing.TB, path string, opts ImportOptions) *egdi.Batch {
 	t.Helper()
+	if opts.Countries == nil {
+		opts.Countries = builtin.MustDataset().Countries
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		t.Fatal(err)
@@ -331,5 +334,14 @@ func TestImportHDR(t *testing.T) {
 		if !strings.Contains(s.Reason, "aggregate") && !strings.Contains(s.Reason, "not a UN Member State") {
 			t.Errorf("row %d skipped for an unexpected reason: %s", s.Row, s.Reason)
 		}
+	}
+}
+
+// TestImportNeedsCountries: Import has no list of Member States of its own
+// to fall back on; forgetting to pass one is a bug of the caller.
+func TestImportNeedsCountries(t *testing.T) {
+	_, err := Import("un.csv", strings.NewReader("Survey Year,Country Name,E-Government Index\n2024,Bahrain,0.9\n"), ImportOptions{})
+	if egdi.ErrorCode(err) != egdi.EINTERNAL || !strings.Contains(egdi.ErrorMessage(err), "ImportOptions.Countries is nil") {
+		t.Fatalf("got %v (%s), want EINTERNAL naming ImportOptions.Countries", err, egdi.ErrorCode(err))
 	}
 }
