@@ -257,9 +257,7 @@ func NewScenario(name string, like, dataYear int, d *Dataset, sets []Set, now ti
 	for c, ms := range rep.Missing {
 		rep.Missing[c] = slices.Compact(ms)
 	}
-	for _, st := range sets {
-		rep.Set = append(rep.Set, st)
-	}
+	rep.Set = append(rep.Set, sets...)
 	SortValues(s.Values)
 	return s, rep, nil
 }

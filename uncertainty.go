@@ -267,13 +267,11 @@ type Model struct {
 	egdiPow   float64 // 10^digits
 	veryHighQ float64 // the very-high cut-off in units of the last published digit
 	ordinal   bool
-	posBits   uint     // bits of a country's position in a sort key
-	order     []int32  // countries in baseline rank order
-	pos       []uint64 // position of each country in order
+	posBits   uint    // bits of a country's position in a sort key
+	order     []int32 // countries in baseline rank order
 	baseRank  []int32
-	next      []int32 // the country ranked just below (−1 for the last)
-	sens      []int   // countries with their own Sobol indices
-	rows      int     // Saltelli rows
+	sens      []int // countries with their own Sobol indices
+	rows      int   // Saltelli rows
 	sobol     *SobolPoints
 }
 
