@@ -114,7 +114,7 @@ func (a *app) computeFile(ctx context.Context, year int, input string) (*egdi.Re
 	if err != nil {
 		return nil, egdi.Errorf(egdi.EINVALID, "Cannot read %s: %w.", input, err)
 	}
-	defer fh.Close()
+	defer func() { _ = fh.Close() }()
 	f, err := tabular.ReadInputs(input, fh, d.Countries)
 	if err != nil {
 		return nil, err

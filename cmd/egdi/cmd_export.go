@@ -66,7 +66,7 @@ under its name.`,
 			if err := atomicfile.WriteFile(output, buf.Bytes(), 0o644); err != nil {
 				return writeError(output, err)
 			}
-			fmt.Fprintf(a.stderr, "egdi: wrote %s (%s, edition %s, %d countries)\n", output, format, t.Edition, len(t.Scores))
+			_, _ = fmt.Fprintf(a.stderr, "egdi: wrote %s (%s, edition %s, %d countries)\n", output, format, t.Edition, len(t.Scores))
 			return nil
 		},
 	}

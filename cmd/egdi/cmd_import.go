@@ -50,7 +50,7 @@ goes to stderr. rank, country, compare and compute use imported data at once.`,
 			if err != nil {
 				return egdi.Errorf(egdi.EINVALID, "Cannot read %s: %w.", name, err)
 			}
-			defer f.Close()
+			defer func() { _ = f.Close() }()
 			// Names and codes are matched against the built-in Member States.
 			builtinData, err := builtin.Dataset()
 			if err != nil {
@@ -68,7 +68,7 @@ goes to stderr. rank, country, compare and compute use imported data at once.`,
 			var progress func(done, total int)
 			if a.getenv(stallEnv) != "" {
 				progress = func(done, total int) {
-					fmt.Fprintf(a.stderr, "import stalled at %d of %d rows\n", done, total)
+					_, _ = fmt.Fprintf(a.stderr, "import stalled at %d of %d rows\n", done, total)
 					<-ctx.Done()
 				}
 			}
@@ -88,7 +88,7 @@ goes to stderr. rank, country, compare and compute use imported data at once.`,
 // printSummary writes an import summary: the counts, then each reason for
 // skipping rows with how many rows and the first few row numbers.
 func printSummary(w io.Writer, s *egdi.ImportSummary) {
-	fmt.Fprintf(w, "egdi: imported %s\n", s)
+	_, _ = fmt.Fprintf(w, "egdi: imported %s\n", s)
 	type group struct {
 		reason string
 		rows   []int
@@ -119,7 +119,7 @@ func printSummary(w io.Writer, s *egdi.ImportSummary) {
 	const maxReasons = 12
 	for i, g := range gs {
 		if i == maxReasons {
-			fmt.Fprintf(w, "  … and %d other reasons\n", len(gs)-maxReasons)
+			_, _ = fmt.Fprintf(w, "  … and %d other reasons\n", len(gs)-maxReasons)
 			break
 		}
 		rows := ""
@@ -134,6 +134,6 @@ func printSummary(w io.Writer, s *egdi.ImportSummary) {
 			}
 			rows += ")"
 		}
-		fmt.Fprintf(w, "  skipped %d: %s%s\n", g.n, g.reason, rows)
+		_, _ = fmt.Fprintf(w, "  skipped %d: %s%s\n", g.n, g.reason, rows)
 	}
 }

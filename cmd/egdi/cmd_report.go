@@ -134,7 +134,7 @@ func (a *app) runReport(cmd *cobra.Command, args []string, f reportFlags) error 
 	}
 
 	r := report.New(report.Config{Now: now, DataVersion: builtin.Version, Chromium: a.getenv("EGDI_CHROMIUM")})
-	defer r.Close()
+	defer func() { _ = r.Close() }()
 	if f.format == report.PDF {
 		if _, err := r.ChromiumPath(); err != nil {
 			return err // before any file is created
@@ -184,7 +184,7 @@ func (a *app) batch(ctx context.Context, r *report.Renderer, d *egdi.Dataset, qs
 				}
 				if err == nil {
 					done++
-					fmt.Fprintf(a.stderr, "egdi: [%d/%d] %s\n", done, len(qs), path)
+					_, _ = fmt.Fprintf(a.stderr, "egdi: [%d/%d] %s\n", done, len(qs), path)
 				}
 				mu.Unlock()
 			}

@@ -28,9 +28,9 @@ func exitCode(err error, stderr io.Writer) int {
 	code := egdi.ErrorCode(err)
 	switch code {
 	case egdi.EINTERNAL:
-		fmt.Fprintf(stderr, "egdi: internal error: %v\n", err)
+		_, _ = fmt.Fprintf(stderr, "egdi: internal error: %v\n", err)
 	default:
-		fmt.Fprintf(stderr, "egdi: %s\n", egdi.ErrorMessage(err))
+		_, _ = fmt.Fprintf(stderr, "egdi: %s\n", egdi.ErrorMessage(err))
 	}
 	switch code {
 	case egdi.EINVALID, egdi.ENOTFOUND, egdi.ECONFLICT, egdi.EUNAVAILABLE:
@@ -54,4 +54,22 @@ func writeError(path string, err error) error {
 		return egdi.Errorf(egdi.EINVALID, "Cannot write %s: %w.", path, err)
 	}
 	return egdi.Errorf(egdi.EINTERNAL, "Cannot write %s: %w.", path, err)
+}
+
+// checkedWriter is standard output as the commands see it: it remembers the
+// first write error and drops later writes, so that printing code can
+// discard errors (_, _ = fmt.Fprintf) and run still reports a failed
+// output (a full disk, a closed file) as an internal error, exit 1.
+type checkedWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (c *checkedWriter) Write(p []byte) (int, error) {
+	if c.err != nil {
+		return 0, c.err
+	}
+	n, err := c.w.Write(p)
+	c.err = err
+	return n, err
 }

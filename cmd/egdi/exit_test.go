@@ -129,3 +129,25 @@ func TestWriteError(t *testing.T) {
 		})
 	}
 }
+
+// failWriter fails every write, as a full disk does.
+type failWriter struct{}
+
+func (failWriter) Write([]byte) (int, error) { return 0, syscall.ENOSPC }
+
+// TestOutputWriteFails: a command whose output cannot be written exits 1
+// with the OS error, even though printing code discards write errors.
+func TestOutputWriteFails(t *testing.T) {
+	for _, args := range [][]string{{"rank", "--top", "3"}, {"editions"}, {"editions", "--lang", "ar"}} {
+		t.Run(strings.Join(args, "_"), func(t *testing.T) {
+			var errb bytes.Buffer
+			dir := t.TempDir()
+			env := map[string]string{"EGDI_DB": "sqlite:" + filepath.Join(dir, "egdi.db"), "HOME": dir, "XDG_DATA_HOME": dir}
+			err := run(t.Context(), append([]string{"egdi"}, args...), func(k string) string { return env[k] }, failWriter{}, &errb)
+			if code := exitCode(err, &errb); code != exitInternal || !strings.Contains(errb.String(), "internal error") ||
+				!strings.Contains(errb.String(), "no space left on device") {
+				t.Fatalf("exit %d, stderr %q; want %d, an internal error and the OS error", code, errb.String(), exitInternal)
+			}
+		})
+	}
+}

@@ -135,7 +135,7 @@ func (a *app) storeDataset() func(ctx context.Context) (*egdi.Dataset, error) {
 // closeStore closes the store if a command opened it.
 func (a *app) closeStore() {
 	if a.store != nil {
-		a.store.Close()
+		_ = a.store.Close()
 		a.store = nil
 	}
 }

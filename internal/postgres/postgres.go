@@ -169,7 +169,7 @@ func (d *DB) migrate(ctx context.Context) error {
 		return err
 	}
 	db := stdlib.OpenDBFromPool(d.pool)
-	defer db.Close()
+	defer func() { _ = db.Close() }()
 	p, err := goose.NewProvider(goose.DialectPostgres, db, sub, goose.WithSessionLocker(locker), goose.WithDisableGlobalRegistry(true))
 	if err != nil {
 		return fmt.Errorf("postgres: migrations: %w", err)
@@ -187,7 +187,7 @@ func (d *DB) write(ctx context.Context, fn func(tx pgx.Tx) error) error {
 	if err != nil {
 		return d.error(err)
 	}
-	defer tx.Rollback(context.WithoutCancel(ctx))
+	defer func() { _ = tx.Rollback(context.WithoutCancel(ctx)) }()
 	if _, err := tx.Exec(ctx, fmt.Sprintf(`SET LOCAL lock_timeout = %d`, d.cfg.LockTimeout.Milliseconds())); err != nil {
 		return d.error(err)
 	}

@@ -218,7 +218,7 @@ func TestPDFSample(t *testing.T) {
 
 func TestNoChromium(t *testing.T) {
 	r := report.New(report.Config{Chromium: "/nonexistent/chromium", Now: fixedNow})
-	defer r.Close()
+	defer func() { _ = r.Close() }()
 	var b bytes.Buffer
 	err := r.PDF(t.Context(), &b, dataset(t), report.Request{Country: "BHR", Lang: "en"})
 	if got := egdi.ErrorCode(err); got != egdi.EUNAVAILABLE {
@@ -238,7 +238,7 @@ func TestNoChromium(t *testing.T) {
 func TestIdleTimeout(t *testing.T) {
 	needPDFTools(t)
 	r := report.New(report.Config{Now: fixedNow, IdleTimeout: 300 * time.Millisecond})
-	defer r.Close()
+	defer func() { _ = r.Close() }()
 	d := dataset(t)
 	for round := range 2 {
 		var b bytes.Buffer

@@ -77,7 +77,7 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 	}
 	d := &DB{db: sdb, cfg: cfg}
 	if err := d.init(ctx); err != nil {
-		sdb.Close()
+		_ = sdb.Close()
 		return nil, err
 	}
 	return d, nil
@@ -204,7 +204,7 @@ func (d *DB) seed(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		defer pst.Close()
+		defer func() { _ = pst.Close() }()
 		for _, rs := range d.cfg.Builtin.Published {
 			for _, r := range rs {
 				if _, err := pst.ExecContext(ctx, r.Edition, string(r.ISO3), r.Name, r.Assessed, r.Rank, r.EGDI, r.OSI, r.TII, r.HCI, r.EPI); err != nil {
@@ -217,7 +217,7 @@ func (d *DB) seed(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		defer ost.Close()
+		defer func() { _ = ost.Close() }()
 		for _, o := range d.cfg.Builtin.Observations {
 			if _, err := ost.ExecContext(ctx, string(o.ISO3), o.Indicator.String(), o.Year, o.Source, o.Vintage, o.Value, o.Estimate); err != nil {
 				return err
@@ -244,7 +244,7 @@ func (d *DB) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
 		return d.error(err)
 	}
 	if err := fn(tx); err != nil {
-		tx.Rollback()
+		_ = tx.Rollback()
 		return d.error(err)
 	}
 	if err := tx.Commit(); err != nil {

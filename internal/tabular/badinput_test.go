@@ -26,7 +26,7 @@ var ituHeaderRow = []any{"Country", "Region", "ISO", "Indicator name", "Year", "
 func xlsxFixture(t testing.TB, sheet string, rows [][]any, formulas map[string]string) []byte {
 	t.Helper()
 	f := excelize.NewFile()
-	defer f.Close()
+	defer func() { _ = f.Close() }()
 	if sheet != "Sheet1" {
 		if err := f.SetSheetName("Sheet1", sheet); err != nil {
 			t.Fatal(err)

@@ -161,7 +161,7 @@ func FuzzReadSheetXML(f *testing.F) {
 			if strings.HasPrefix(zf.Name, "xl/worksheets/") {
 				rc, _ := zf.Open()
 				b, _ := io.ReadAll(rc)
-				rc.Close()
+				_ = rc.Close()
 				f.Add(b)
 			}
 		}

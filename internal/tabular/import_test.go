@@ -33,7 +33,7 @@ func importFile(t testing.TB, path string, opts ImportOptions) *egdi.Batch {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
+	defer func() { _ = f.Close() }()
 	b, err := Import(path, f, opts)
 	if err != nil {
 		t.Fatalf("Import(%s): %v", path, err)

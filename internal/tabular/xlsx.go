@@ -54,7 +54,7 @@ func readXLSX(name string, data []byte) ([]*grid, error) {
 	if err != nil {
 		return nil, bad(err)
 	}
-	defer f.Close()
+	defer func() { _ = f.Close() }()
 	var grids []*grid
 	for _, sheet := range f.GetSheetList() {
 		g := &grid{file: name, sheet: sheet}
@@ -65,7 +65,7 @@ func readXLSX(name string, data []byte) ([]*grid, error) {
 		for i := 0; i < previewRows && rows.Next(); i++ {
 			cols, err := rows.Columns(excelize.Options{RawCellValue: true})
 			if err != nil {
-				rows.Close()
+				_ = rows.Close()
 				return nil, &egdi.InputError{File: name, Sheet: sheet, Row: i + 1, Err: fmt.Errorf("cannot read the row: %v", err)}
 			}
 			g.rows = append(g.rows, cols)
@@ -119,7 +119,7 @@ func openParts(zr *zip.Reader) (*workbook, error) {
 		if err != nil {
 			return nil, err
 		}
-		defer rc.Close()
+		defer func() { _ = rc.Close() }()
 		// The zip's size is a hint (it may lie): the limit still applies.
 		buf := bytes.NewBuffer(make([]byte, 0, min(f.UncompressedSize64, maxUnzipped)+bytes.MinRead))
 		if _, err := buf.ReadFrom(io.LimitReader(rc, maxUnzipped+1)); err != nil {

@@ -233,7 +233,7 @@ func run(args []string, stderr io.Writer) error {
 			return err
 		}
 	}
-	fmt.Fprintf(stderr, "gen: wrote %s: countries.csv %d rows, published.csv %d rows, itu.csv %d rows\n",
+	_, _ = fmt.Fprintf(stderr, "gen: wrote %s: countries.csv %d rows, published.csv %d rows, itu.csv %d rows\n",
 		*out, len(g.countries), len(g.published), len(g.itu))
 	return nil
 }
@@ -242,7 +242,7 @@ func run(args []string, stderr io.Writer) error {
 func (g *gen) note(format string, args ...any) {
 	s := fmt.Sprintf(format, args...)
 	g.notes = append(g.notes, s)
-	fmt.Fprintf(g.stderr, "gen: note: %s\n", s)
+	_, _ = fmt.Fprintf(g.stderr, "gen: note: %s\n", s)
 }
 
 // read returns the content of a source file and records its SHA-256.
@@ -583,7 +583,7 @@ func (g *gen) checkWBClass() error {
 	if err != nil {
 		return fmt.Errorf("%s: %w", fileWBClass, err)
 	}
-	defer f.Close()
+	defer func() { _ = f.Close() }()
 	const sheet = "List of economies"
 	rows, err := f.GetRows(sheet, excelize.Options{RawCellValue: true})
 	if err != nil {
@@ -1116,7 +1116,7 @@ func (g *gen) readITU() error {
 	if err != nil {
 		return fmt.Errorf("%s: %w", fileITU, err)
 	}
-	defer f.Close()
+	defer func() { _ = f.Close() }()
 	sheets := f.GetSheetList()
 	if len(sheets) != 1 {
 		return fmt.Errorf("%s: %d sheets %q, want 1", fileITU, len(sheets), sheets)
