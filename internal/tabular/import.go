@@ -243,7 +243,7 @@ func decodeText(name string, b []byte) ([]byte, error) {
 		dec := unicode.UTF16(unicode.LittleEndian, unicode.ExpectBOM).NewDecoder()
 		u, err := dec.Bytes(b)
 		if err != nil {
-			return nil, &egdi.InputError{File: name, Err: fmt.Errorf("the file is not valid UTF-16: %v", err)}
+			return nil, &egdi.InputError{File: name, Err: fmt.Errorf("the file is not valid UTF-16: %w", err)}
 		}
 		b = bytes.TrimPrefix(u, []byte{0xEF, 0xBB, 0xBF})
 	}
