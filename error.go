@@ -49,12 +49,6 @@ func Errorf(code, format string, args ...any) *Error {
 	return e
 }
 
-// Wrap returns an *Error with the given code, a formatted message and err
-// as its cause. The message does not repeat err unless the format says so.
-func Wrap(code string, err error, format string, args ...any) *Error {
-	return &Error{Code: code, Message: fmt.Sprintf(format, args...), Err: err}
-}
-
 // ErrorCode returns the code of the first *Error in err's chain, ECANCELED
 // for a context cancellation, "" for nil and EINTERNAL for anything else.
 func ErrorCode(err error) string {

@@ -25,7 +25,6 @@ func TestErrorCause(t *testing.T) {
 		{"ErrorfV", egdi.Errorf(egdi.EINVALID, "Bad: %v.", cause), egdi.EINVALID, "Bad: open x.csv: permission denied.", nil},
 		{"ErrorfTwoW", egdi.Errorf(egdi.EINVALID, "%w and %w", context.Canceled, cause), egdi.EINVALID,
 			"context canceled and open x.csv: permission denied", fs.ErrPermission},
-		{"Wrap", egdi.Wrap(egdi.EUNAVAILABLE, cause, "The store %s is locked.", "db"), egdi.EUNAVAILABLE, "The store db is locked.", fs.ErrPermission},
 		{"WrappedAgain", errors.Join(egdi.Errorf(egdi.ENOTFOUND, "No %w", cause)), egdi.ENOTFOUND, "No open x.csv: permission denied", cause},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
