@@ -31,7 +31,9 @@ func (a *app) importCmd() *cobra.Command {
 		Long: `import reads a file as its publisher releases it and stores what it holds, all of it
 or nothing, in one transaction:
 
-  un   UN E-Government Data Center CSV/XLSX (every header variant): a published edition
+  un   UN E-Government Data Center CSV/XLSX (every header variant): a published edition;
+       an edition after 2024 becomes a new edition, with the 2024 method assumed and
+       checked against the file's own numbers (see egdi edition check)
   itu  ITU key ICT indicators XLSX: the TII inputs
   wdi  World Bank WDI CSV or XLS (year columns): TII and HCI inputs
   hdr  UNDP HDR composite indices time series CSV: expected and mean years of schooling
@@ -77,7 +79,7 @@ goes to stderr. rank, country, compare and compute use imported data at once.`,
 				return err
 			}
 			printSummary(a.stderr, sum)
-			return nil
+			return a.checkNewEditions(ctx, st, b)
 		},
 	}
 	c.Flags().StringVar(&source, "source", "", "the file's publisher: "+strings.Join(tabular.Sources, "|")+" (default: detected)")

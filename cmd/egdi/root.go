@@ -80,6 +80,7 @@ recomputes each index from its inputs as the UN did, edition by edition.`,
 		a.explainCmd,
 		a.uncertaintyCmd,
 		a.exportCmd,
+		a.nowcastCmd,
 	} {
 		root.AddCommand(c())
 	}

@@ -57,6 +57,8 @@ func (s *Server) routes() []route {
 		{"GET", "/healthz", s.handleHealth},
 	}
 	rs = append(rs, s.reportRoutes()...) // api_reports.go
+	// The nowcast of the next edition: api_nowcast.go.
+	rs = append(rs, s.nowcastRoutes()...)
 	return rs
 }
 

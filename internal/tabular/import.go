@@ -185,6 +185,15 @@ func importGrids(name string, grids []*grid, opts ImportOptions) (*egdi.Batch, e
 			}
 		}
 	}
+	// A UN table with columns missing (a new edition's file, say): let the
+	// UN layout name them.
+	if opts.Source == "" {
+		for _, g := range grids {
+			if i := g.firstRow(); i >= 0 && isPartialUNHeader(g.rows[i]) {
+				return parseGrid(name, SourceUN, g, i, opts)
+			}
+		}
+	}
 	e := &egdi.InputError{File: name, Err: fmt.Errorf("no table with the headers of a UN E-Government Data Center table, "+
 		"the ITU key ICT indicators, a World Bank WDI download or the UNDP HDR time series (%s)", strings.Join(seen, "; "))}
 	if len(grids) == 1 {

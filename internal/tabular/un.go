@@ -77,6 +77,28 @@ func isUNHeader(row []string) bool {
 	return (f["country"] || f["iso3"]) && f["egdi"] && f["osi"] && f["tii"] && f["hci"] && f["epi"]
 }
 
+// isPartialUNHeader reports whether a row looks like the header of a UN
+// table with columns missing: a country column and at least three other
+// UN columns (year, rank, indices).
+func isPartialUNHeader(row []string) bool {
+	f := map[string]bool{}
+	for _, c := range row {
+		f[unField(c)] = true
+	}
+	delete(f, "")
+	return (f["country"] || f["iso3"]) && len(f) >= 4
+}
+
+// firstRow returns the index of the first row that is not blank, or −1.
+func (g *grid) firstRow() int {
+	for i := range g.rows {
+		if !g.blank(i) {
+			return i
+		}
+	}
+	return -1
+}
+
 // unValueFields are the indices of a Record, in the order they are read.
 var unValueFields = []string{"egdi", "osi", "tii", "hci", "epi"}
 
@@ -124,7 +146,7 @@ func importUN(g *grid, hi int, opts ImportOptions) (*egdi.Batch, error) {
 			return nil, g.err(hi, -1, errors.New("the table has no Survey Year column and the file name holds no edition year: give the edition (--edition)"))
 		}
 	}
-	if edition != 0 && !slices.Contains(egdi.Editions, edition) {
+	if edition != 0 && !egdi.IsEditionYear(edition) {
 		return nil, g.err(hi, -1, fmt.Errorf("%d is not a published edition (%s)", edition, editionList()))
 	}
 
@@ -163,7 +185,7 @@ func importUN(g *grid, hi int, opts ImportOptions) (*egdi.Batch, error) {
 				return nil, err
 			}
 			y, err := parseInt(s)
-			if err != nil || !slices.Contains(egdi.Editions, y) {
+			if err != nil || !egdi.IsEditionYear(y) {
 				return nil, g.errAt(i, hi, yearCol, fmt.Errorf("%q is not a published edition (%s)", s, editionList()))
 			}
 			if opts.Edition != 0 && y != opts.Edition {
@@ -350,13 +372,14 @@ func lookupName(cs *egdi.Countries, name string) (*egdi.Country, error) {
 var reEditionInName = regexp.MustCompile(`(?:^|[^0-9])(20[0-9]{2})(?:[^0-9]|$)`)
 
 // fileEdition returns the edition year a file name holds, when it holds
-// exactly one published edition year (egdi-2010.csv → 2010), else 0.
+// exactly one edition year, built in or later (egdi-2010.csv → 2010,
+// EGOV_DATA_2026.csv → 2026), else 0.
 func fileEdition(name string) int {
 	base := filepath.Base(filepath.ToSlash(name))
 	found := 0
 	for _, m := range reEditionInName.FindAllStringSubmatch(base, -1) {
 		y, _ := strconv.Atoi(m[1])
-		if !slices.Contains(egdi.Editions, y) {
+		if !egdi.IsEditionYear(y) {
 			continue
 		}
 		if found != 0 && found != y {
@@ -367,12 +390,14 @@ func fileEdition(name string) int {
 	return found
 }
 
+// editionList lists the editions a UN file may hold: the built-in ones,
+// and a later one (see egdi.IsLaterEdition), which the import adds.
 func editionList() string {
 	s := make([]string, len(egdi.Editions))
 	for i, y := range egdi.Editions {
 		s[i] = strconv.Itoa(y)
 	}
-	return strings.Join(s, ", ")
+	return strings.Join(s, ", ") + ", or a later even year up to " + strconv.Itoa(egdi.MaxEdition)
 }
 
 // parseNum parses a decimal number written with a dot: no hex, no
@@ -461,7 +486,7 @@ func importJSON(name string, text []byte, opts ImportOptions) (*egdi.Batch, erro
 			return nil, at("edition", errors.New("missing"))
 		}
 		y := *jr.Edition
-		if !slices.Contains(egdi.Editions, y) {
+		if !egdi.IsEditionYear(y) {
 			return nil, at("edition", fmt.Errorf("%d is not a published edition (%s)", y, editionList()))
 		}
 		if opts.Edition != 0 && y != opts.Edition {
