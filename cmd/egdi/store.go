@@ -35,7 +35,7 @@ func (a *app) openStore(ctx context.Context) (egdi.Store, error) {
 	}
 	// A store says some things once (an imported edition a new release
 	// has built in): on stderr.
-	notice := func(msg string) { fmt.Fprintln(a.stderr, "egdi: "+msg) }
+	notice := func(msg string) { _, _ = fmt.Fprintln(a.stderr, "egdi: "+msg) }
 	switch {
 	case strings.HasPrefix(spec, "postgres://"), strings.HasPrefix(spec, "postgresql://"):
 		a.store, err = postgres.Open(ctx, postgres.Config{URL: spec, Builtin: b, BuiltinVersion: builtin.Version, Notice: notice})

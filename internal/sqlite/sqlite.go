@@ -277,12 +277,12 @@ func supersede(ctx context.Context, tx *sql.Tx, b *egdi.Dataset) ([][2]int, erro
 	for rows.Next() {
 		var y int
 		if err := rows.Scan(&y); err != nil {
-			rows.Close()
+			_ = rows.Close()
 			return nil, err
 		}
 		eds = append(eds, y)
 	}
-	rows.Close()
+	_ = rows.Close()
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
