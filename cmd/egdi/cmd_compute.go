@@ -119,9 +119,9 @@ func (a *app) computeFile(ctx context.Context, year int, input string) (*egdi.Re
 	}
 	fh, err := os.Open(input)
 	if err != nil {
-		return nil, egdi.Errorf(egdi.EINVALID, "Cannot read %s: %v.", input, err)
+		return nil, egdi.Errorf(egdi.EINVALID, "Cannot read %s: %w.", input, err)
 	}
-	defer fh.Close()
+	defer func() { _ = fh.Close() }()
 	f, err := tabular.ReadInputs(input, fh, d.Countries)
 	if err != nil {
 		return nil, err

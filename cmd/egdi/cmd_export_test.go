@@ -64,7 +64,7 @@ func TestExportImportsBack(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			defer f.Close()
+			defer func() { _ = f.Close() }()
 			b, err := tabular.Import(out, f, tabular.ImportOptions{Countries: d.Countries})
 			if err != nil {
 				t.Fatal(err)

@@ -26,7 +26,7 @@ var ituHeaderRow = []any{"Country", "Region", "ISO", "Indicator name", "Year", "
 func xlsxFixture(t testing.TB, sheet string, rows [][]any, formulas map[string]string) []byte {
 	t.Helper()
 	f := excelize.NewFile()
-	defer f.Close()
+	defer func() { _ = f.Close() }()
 	if sheet != "Sheet1" {
 		if err := f.SetSheetName("Sheet1", sheet); err != nil {
 			t.Fatal(err)
@@ -229,6 +229,9 @@ func TestImportBadInput(t *testing.T) {
 				data = tt.data(t)
 			} else {
 				data = fixture(t, tt.file)
+			}
+			if tt.opts.Countries == nil {
+				tt.opts.Countries = d.Countries
 			}
 			b, err := Import(tt.file, bytes.NewReader(data), tt.opts)
 			if tt.err == "" {

@@ -124,7 +124,7 @@ func TestWriteXLSX(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
+	defer func() { _ = f.Close() }()
 	en, ar := XLSXSheets("2003")
 	if got := f.GetSheetList(); len(got) != 2 || got[0] != en || got[1] != ar {
 		t.Fatalf("sheets %q, want [%q %q]", got, en, ar)
@@ -264,7 +264,7 @@ func TestImportArabicSheet(t *testing.T) {
 	if _, err := f.WriteTo(&only); err != nil {
 		t.Fatal(err)
 	}
-	f.Close()
+	_ = f.Close()
 	b, err := Import("ar.xlsx", &only, ImportOptions{Countries: d.Countries})
 	if err != nil {
 		t.Fatal(err)

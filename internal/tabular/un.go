@@ -452,10 +452,10 @@ type jsonRow struct {
 func importJSON(name string, text []byte, opts ImportOptions) (*egdi.Batch, error) {
 	var elems []json.RawMessage
 	if err := json.Unmarshal(text, &elems); err != nil {
-		e := &egdi.InputError{File: name, Err: fmt.Errorf("not a JSON array of ranking rows: %v", err)}
+		e := &egdi.InputError{File: name, Err: fmt.Errorf("not a JSON array of ranking rows: %w", err)}
 		var se *json.SyntaxError
 		if errors.As(err, &se) && se.Offset > 0 && se.Offset <= int64(len(text)) {
-			e.Err = fmt.Errorf("malformed JSON at line %d: %v (truncated?)", 1+bytes.Count(text[:se.Offset], []byte{'\n'}), err)
+			e.Err = fmt.Errorf("malformed JSON at line %d: %w (truncated?)", 1+bytes.Count(text[:se.Offset], []byte{'\n'}), err)
 		}
 		return nil, e
 	}
@@ -476,7 +476,7 @@ func importJSON(name string, text []byte, opts ImportOptions) (*egdi.Batch, erro
 		b.Read++
 		var jr jsonRow
 		if err := json.Unmarshal(raw, &jr); err != nil {
-			return nil, at("", fmt.Errorf("not a ranking row: %v", err))
+			return nil, at("", fmt.Errorf("not a ranking row: %w", err))
 		}
 		if jr.ISO3 == nil {
 			return nil, at("iso3", errors.New("missing"))
