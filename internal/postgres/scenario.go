@@ -277,4 +277,3 @@ func (d *DB) results(ctx context.Context, where string, arg any) ([]*egdi.Result
 	}
 	return out, d.error(rows.Err())
 }
-

@@ -865,4 +865,3 @@ func TestDatasetUnavailable(t *testing.T) {
 		t.Errorf("the log lacks the connection details:\n%s", logs.String())
 	}
 }
-
