@@ -50,7 +50,7 @@ goes to stderr. rank, country, compare and compute use imported data at once.`,
 				return egdi.Errorf(egdi.EINVALID, "Cannot read %s: %v.", name, err)
 			}
 			defer f.Close()
-			b, err := tabular.Import(name, f, tabular.ImportOptions{Source: strings.ToLower(source), Edition: edition})
+			b, err := tabular.Import(cmd.Context(), name, f, tabular.ImportOptions{Source: strings.ToLower(source), Edition: edition})
 			if err != nil {
 				return err
 			}

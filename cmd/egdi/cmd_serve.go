@@ -120,7 +120,9 @@ func listenURLs(addr net.Addr, ifaddrs func() ([]net.Addr, error)) ([]string, er
 		return []string{"http://" + addr.String() + "/"}, nil
 	}
 	port := strconv.Itoa(int(ap.Port()))
-	url := func(ip netip.Addr) string { return "http://" + net.JoinHostPort(ip.Unmap().WithZone("").String(), port) + "/" }
+	url := func(ip netip.Addr) string {
+		return "http://" + net.JoinHostPort(ip.Unmap().WithZone("").String(), port) + "/"
+	}
 	if !ap.Addr().IsUnspecified() {
 		return []string{url(ap.Addr())}, nil
 	}

@@ -2,6 +2,7 @@ package tabular
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"os"
 	"path/filepath"
@@ -223,7 +224,7 @@ func TestImportBadInput(t *testing.T) {
 			} else {
 				data = fixture(t, tt.file)
 			}
-			b, err := Import(tt.file, bytes.NewReader(data), tt.opts)
+			b, err := Import(context.Background(), tt.file, bytes.NewReader(data), tt.opts)
 			if tt.err == "" {
 				if err != nil {
 					t.Fatalf("unexpected error: %v", err)

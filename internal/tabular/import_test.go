@@ -2,6 +2,7 @@ package tabular
 
 import (
 	"bytes"
+	"context"
 	"encoding/csv"
 	"io/fs"
 	"math"
@@ -37,9 +38,9 @@ func importFile(t testing.TB, path string, opts ImportOptions) *egdi.Batch {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	b, err := Import(path, f, opts)
+	b, err := Import(context.Background(), path, f, opts)
 	if err != nil {
-		t.Fatalf("Import(%s): %v", path, err)
+		t.Fatalf("Import(context.Background(), %s): %v", path, err)
 	}
 	return b
 }
@@ -280,7 +281,7 @@ func TestImportWDI(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			grids, err := readXLS(path, raw)
+			grids, err := readXLS(context.Background(), path, raw)
 			if err != nil {
 				t.Fatal(err)
 			}
