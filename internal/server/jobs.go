@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"os"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/egdi-project/egdi"
@@ -148,10 +149,25 @@ func (s *Server) Work(ctx context.Context) error {
 		<-ctx.Done()
 		return nil
 	}
+	// Recovery runs on its own, every JobPoll, so that a long run here
+	// does not delay the recovery of another process's job.
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	wg.Go(func() {
+		tick := time.NewTicker(s.deps.JobPoll)
+		defer tick.Stop()
+		for {
+			s.tidyJobs(ctx)
+			select {
+			case <-ctx.Done():
+				return
+			case <-tick.C:
+			}
+		}
+	})
 	tick := time.NewTicker(s.deps.JobPoll)
 	defer tick.Stop()
 	for {
-		s.tidyJobs(ctx)
 		for ctx.Err() == nil {
 			j, err := s.deps.Jobs.ClaimJob(ctx, jobKind, s.worker, s.deps.JobLease)
 			if err != nil {
