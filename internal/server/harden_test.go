@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -378,4 +379,31 @@ func TestWebWording(t *testing.T) {
 			t.Errorf("webWording(%q) = %q, want %q", tc.in, got, tc.want)
 		}
 	}
+}
+
+// FuzzCheckJSONObject: what checkJSONObject accepts is one valid JSON
+// object, and any object without repeated keys (as a map re-encodes it)
+// is accepted.
+func FuzzCheckJSONObject(f *testing.F) {
+	for _, s := range []string{`{}`, `{"a":1}`, `{"a":1,"a":2}`, `{"a":{"b":[1,{"c":2,"c":3}]}}`, `null`, `[]`, `{"a":1} {}`, `{"a":`, `{"a":[{},{}],"b":{"a":1}}`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if checkJSONObject(data) == nil {
+			var m map[string]any
+			if err := json.Unmarshal(data, &m); err != nil || m == nil {
+				t.Fatalf("accepted %q, which is not one JSON object: %v", data, err)
+			}
+		}
+		var m map[string]any
+		if json.Unmarshal(data, &m) == nil && m != nil {
+			again, err := json.Marshal(m)
+			if err != nil {
+				return
+			}
+			if err := checkJSONObject(again); err != nil {
+				t.Fatalf("refused %q (from %q): %v", again, data, err)
+			}
+		}
+	})
 }
