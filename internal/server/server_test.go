@@ -64,7 +64,7 @@ func newJobServer(t *testing.T, set func(*Deps)) (*Server, *sqlite.DB) {
 	return s, st
 }
 
-func openJobStore(t *testing.T) *sqlite.DB {
+func openJobStore(t testing.TB) *sqlite.DB {
 	t.Helper()
 	st, err := sqlite.Open(t.Context(), sqlite.Config{Path: filepath.Join(t.TempDir(), "egdi.db"),
 		Builtin: builtin.MustDataset(), BuiltinVersion: builtin.Version})
