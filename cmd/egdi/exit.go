@@ -30,9 +30,9 @@ func exitCode(err error, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "egdi: %s\n", egdi.ErrorMessage(err))
 	}
 	switch code {
-	case egdi.EINVALID, egdi.ENOTFOUND, egdi.ECONFLICT, egdi.ENOTIMPLEMENTED, egdi.EUNAVAILABLE:
+	case egdi.EINVALID, egdi.ENOTFOUND, egdi.ECONFLICT, egdi.ENOTIMPLEMENTED, egdi.EUNAVAILABLE, egdi.EFORBIDDEN:
 		return exitInvalid
-	case egdi.EBUSY:
+	case egdi.EBUSY, egdi.ETOOMANY:
 		return exitBusy
 	case egdi.ECANCELED:
 		return exitCanceled
