@@ -168,6 +168,13 @@ func (d *DB) UpdateJob(ctx context.Context, id string, u egdi.JobUpdate) (*egdi.
 // egdi.JobStore), in one write transaction.
 func (d *DB) RecoverJobs(ctx context.Context, expire time.Time) (int, error) {
 	now := egdi.StoreTime(d.cfg.Now())
+	// Every serving process calls this every second: a read first, so
+	// that the write lock is taken only when a job needs recovering.
+	var any bool
+	if err := d.db.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM jobs WHERE (status = 'running' AND (lease_until IS NULL OR lease_until < ?))
+		OR (status = 'queued' AND created_at < ?))`, fmtTime(now), fmtTime(expire)).Scan(&any); err != nil || !any {
+		return 0, d.error(err)
+	}
 	n := 0
 	err := d.write(ctx, func(tx *sql.Tx) error {
 		n = 0
@@ -196,6 +203,11 @@ func (d *DB) RecoverJobs(ctx context.Context, expire time.Time) (int, error) {
 
 // ExpireJobs deletes the jobs finished before t (see egdi.JobStore).
 func (d *DB) ExpireJobs(ctx context.Context, t time.Time) (int, error) {
+	var any bool
+	if err := d.db.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM jobs WHERE finished_at IS NOT NULL AND finished_at < ?)`,
+		fmtTime(t)).Scan(&any); err != nil || !any {
+		return 0, d.error(err)
+	}
 	var n int64
 	err := d.write(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `DELETE FROM jobs WHERE finished_at IS NOT NULL AND finished_at < ?`, fmtTime(t))

@@ -153,3 +153,26 @@ func TestCROnlyLines(t *testing.T) {
 		t.Fatalf("CR-only: %+v; LF: %+v", got.Observations, want.Observations)
 	}
 }
+
+// TestDeclaredCells: a sheet whose dimension claims more cells than the
+// limit is refused before it is parsed; ordinary dimensions pass.
+func TestDeclaredCells(t *testing.T) {
+	sheet := func(ref string) []byte {
+		return []byte(`<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">` +
+			`<dimension ref="` + ref + `"/><sheetData><row r="1"><c r="A1"><v>1</v></c></row></sheetData></worksheet>`)
+	}
+	for _, tc := range []struct {
+		ref  string
+		want string // "" = read
+	}{
+		{"A1:D50", ""},
+		{"A1", ""},
+		{"A1:XFD1048576", "declares 17179869184 cells"},
+		{"A1:Z400000", "declares 10400000 cells"},
+	} {
+		rows, _, err := readSheetXML(t.Context(), sheet(tc.ref), nil)
+		if tc.want == "" && (err != nil || len(rows) != 1) || tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)) {
+			t.Errorf("dimension %s: %d rows, %v; want %q", tc.ref, len(rows), err, tc.want)
+		}
+	}
+}

@@ -351,6 +351,9 @@ const (
 //
 // ctx is checked every 256 tags.
 func readSheetXML(ctx context.Context, b []byte, sst []string) ([][]string, map[cellRef]bool, error) {
+	if n := declaredCells(b); n > maxSheetCells {
+		return nil, nil, fmt.Errorf("the sheet declares %d cells, more than the import limit of %d", n, maxSheetCells)
+	}
 	var rows [][]string
 	formulas := map[cellRef]bool{}
 	row, col := 0, -1
@@ -504,6 +507,30 @@ func readSheetXML(ctx context.Context, b []byte, sst []string) ([][]string, map[
 		}
 	}
 	return rows, formulas, nil
+}
+
+// declaredCells is the area of a worksheet's <dimension ref="A1:D50">
+// (found in the part's first 4 KB, before <sheetData>), 0 when it has
+// none: a sheet claiming more cells than the limit is refused before it is
+// parsed (the parser also counts the cells it meets, for sheets that
+// claim less than they hold).
+func declaredCells(b []byte) int {
+	head := b[:min(len(b), 4096)]
+	k := bytes.Index(head, []byte("dimension "))
+	if k < 0 {
+		return 0
+	}
+	ref := attr(head[k+len("dimension")-1:], "ref")
+	from, to, ok := strings.Cut(ref, ":")
+	if !ok {
+		return 0
+	}
+	c1, r1, err1 := excelize.CellNameToCoordinates(from)
+	c2, r2, err2 := excelize.CellNameToCoordinates(to)
+	if err1 != nil || err2 != nil || c2 < c1 || r2 < r1 {
+		return 0
+	}
+	return (c2 - c1 + 1) * (r2 - r1 + 1)
 }
 
 // xmlText decodes the entities and character references of XML character
