@@ -48,6 +48,7 @@ func Run(t *testing.T, open func(t *testing.T) egdi.Store) {
 		{"Jobs", testJobs},
 		{"JobsConcurrentClaims", testJobsConcurrentClaims},
 		{"JobLimits", testJobLimits},
+		{"JobLimitsConcurrent", testJobLimitsConcurrent},
 		{"JobKeys", testJobKeys},
 		{"JobRecovery", testJobRecovery},
 	} {
@@ -657,6 +658,44 @@ func testJobLimits(t *testing.T, s egdi.Store) {
 		if len(all) > lim.MaxKept {
 			t.Fatalf("%d jobs kept, the bound is %d", len(all), lim.MaxKept)
 		}
+	}
+}
+
+// testJobLimitsConcurrent creates jobs from several goroutines at once
+// (as several server processes would): exactly MaxActive are accepted,
+// the others refused with ETOOMANY.
+func testJobLimitsConcurrent(t *testing.T, s egdi.Store) {
+	ctx := t.Context()
+	const tries, bound = 16, 5
+	var mu sync.Mutex
+	ok, refused, busy := 0, 0, 0
+	var wg sync.WaitGroup
+	errs := make(chan error, tries)
+	for i := range tries {
+		wg.Go(func() {
+			_, err := s.CreateJob(ctx, egdi.NewJob{Kind: "c", Client: fmt.Sprint("client-", i), Limits: egdi.JobLimits{MaxActive: bound}})
+			mu.Lock()
+			defer mu.Unlock()
+			switch code(err) {
+			case "":
+				ok++
+			case egdi.ETOOMANY:
+				refused++
+			case egdi.EBUSY: // the store's lock wait ran out: also a refusal
+				refused++
+				busy++
+			default:
+				errs <- err
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+	if list, _ := s.Jobs(ctx, "c", "", 0); ok > bound || busy == 0 && ok != bound || len(list) != ok || ok+refused != tries {
+		t.Fatalf("%d accepted (%d stored), %d refused of %d; the bound is %d", ok, len(list), refused, tries, bound)
 	}
 }
 
