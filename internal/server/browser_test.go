@@ -20,8 +20,8 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
-	"github.com/egdi-project/egdi/internal/testenv"
 	"github.com/egdi-project/egdi"
+	"github.com/egdi-project/egdi/internal/testenv"
 )
 
 // chromiumPath is Debian's browser; CI installs it (.ci/run).
