@@ -74,7 +74,7 @@ const clippedJS = `(() => {
     const s = svg.getBoundingClientRect(), r = t.getBoundingClientRect();
     if (!t.textContent.trim() || r.width === 0) continue;
     if (r.left < s.left - 1 || r.right > s.right + 1 || r.top < s.top - 1 || r.bottom > s.bottom + 1) {
-      out.push("chart text outside its chart: " + JSON.stringify(t.textContent.trim().slice(0, 60)));
+      out.push("chart text outside its chart (" + [r.left, r.right, r.top, r.bottom].map(Math.round) + " in " + [s.left, s.right, s.top, s.bottom].map(Math.round) + "): " + JSON.stringify(t.textContent.trim().slice(0, 60)));
     }
     const vb = svg.viewBox.baseVal;
     const px = parseFloat(getComputedStyle(t).fontSize) * (vb && vb.width ? s.width / vb.width : 1);
