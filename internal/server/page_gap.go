@@ -14,8 +14,8 @@ import (
 // its text readable and scrolls sideways (the box is focusable, so it
 // scrolls from the keyboard too); app.js adds the SVG and PNG downloads.
 func boxed(svg template.HTML, label string) template.HTML {
-	return template.HTML(`<div class="chartscroll" tabindex="0" role="group" aria-label="` +
-		template.HTMLEscapeString(label) + `">`) + svg + `</div>`
+	return template.HTML(`<div class="chartscroll" tabindex="0" role="group" aria-label="`+
+		template.HTMLEscapeString(label)+`">`) + svg + `</div>`
 }
 
 // countryOptions lists every Member State in lang, sorted by the

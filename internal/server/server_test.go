@@ -22,11 +22,14 @@ import (
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/getkin/kin-openapi/routers"
 	"github.com/getkin/kin-openapi/routers/gorillamux"
+	"github.com/xuri/excelize/v2"
 
 	"github.com/egdi-project/egdi"
 	"github.com/egdi-project/egdi/api"
 	"github.com/egdi-project/egdi/internal/builtin"
+	"github.com/egdi-project/egdi/internal/i18n"
 	"github.com/egdi-project/egdi/internal/sqlite"
+	"github.com/egdi-project/egdi/internal/tabular"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
@@ -270,8 +273,22 @@ func TestAPI(t *testing.T) {
 			}
 		}},
 		{name: "download xlsx", method: "GET", target: "/api/v1/rankings/download?format=xlsx&lang=ar", status: 200, check: func(t *testing.T, b []byte) {
-			if !bytes.HasPrefix(b, []byte("PK")) {
-				t.Error("xlsx is not a zip file")
+			f, err := excelize.OpenReader(bytes.NewReader(b))
+			if err != nil {
+				t.Fatalf("xlsx: %v", err)
+			}
+			defer f.Close()
+			// lang=ar: the Arabic sheet first, and open.
+			_, ar := tabular.XLSXSheets("2024")
+			if sh := f.GetSheetList(); len(sh) != 2 || sh[0] != ar || f.GetActiveSheetIndex() != 0 {
+				t.Errorf("sheets %q (active %d), want %q first and open", sh, f.GetActiveSheetIndex(), ar)
+			}
+		}},
+		{name: "download csv ar", method: "GET", target: "/api/v1/rankings/download?group=gcc&format=csv&lang=ar", status: 200, check: func(t *testing.T, b []byte) {
+			lines := strings.Split(strings.TrimSpace(string(b)), "\n")
+			if len(lines) != 1+len(egdi.GCC) || !strings.HasPrefix(lines[0], "\ufeff"+i18n.T("ar", "edition")+","+i18n.T("ar", "country")+",") ||
+				!strings.Contains(string(b), "البحرين") || strings.Contains(string(b), "Bahrain") || strings.Contains(string(b), "Western Asia") {
+				t.Errorf("Arabic csv:\n%s", b)
 			}
 		}},
 		{name: "download json", method: "GET", target: "/api/v1/rankings/download?format=json&top=5", status: 200, check: func(t *testing.T, b []byte) {
