@@ -36,6 +36,10 @@ var layoutPages = []struct{ name, path, wait string }{
 	{"compare", "/compare?c=BHR&c=ARE&c=SAU&c=QAT&c=KWT&c=OMN", "table.ranking"},
 	{"uncertainty", "/uncertainty?run=1&edition=2024&group=gcc&focus=BHR", "figure.chart svg"},
 	{"methodology", "/methodology", "table.methods"},
+	{"uncertainty_form", "/uncertainty", "form.controls"},
+	{"country_errors", "/countries/BHR?edition=2024&target=19&vs=XYZ", "#target-error"},
+	{"compare_errors", "/compare?countries=BHR,ARE,SAU,QAT,KWT,OMN,EGY,JOR,MAR", "#compare-error"},
+	{"notfound", "/nope", "main"},
 }
 
 // clippedJS lists text a reader cannot see whole: a text node that sticks
