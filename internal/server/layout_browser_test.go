@@ -120,11 +120,15 @@ const latinJS = `(() => {
     }
     if (/[\u0600-\u06FF][\s\u200e\u200f)]*[,;][\s\u200e\u200f(]*[\u0600-\u06FF]/.test(s)) out.push("Latin comma or semicolon in " + where + ": " + JSON.stringify(s.trim().slice(0, 80)));
   };
+  // The same across elements: a text node starting with a Latin comma or
+  // semicolon followed by Arabic ("0.91958</strong>; الترتيب").
+  const lead = /^[\s\u200e\u200f]*[,;][\s\u200e\u200f]*[\u0600-\u06FF]/;
   const walker = document.createTreeWalker(document.documentElement, NodeFilter.SHOW_TEXT);
   for (let n; (n = walker.nextNode());) {
     const el = n.parentElement;
     if (!el || el.closest("script, style, [translate=no]")) continue;
     check(n.textContent, el.tagName.toLowerCase());
+    if (lead.test(n.textContent)) out.push("Latin comma or semicolon after an element in " + el.tagName.toLowerCase() + ": " + JSON.stringify(n.textContent.trim().slice(0, 80)));
   }
   for (const el of document.querySelectorAll("[aria-label], [title], [alt], [placeholder]")) {
     for (const a of ["aria-label", "title", "alt", "placeholder"]) {

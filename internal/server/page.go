@@ -223,6 +223,9 @@ func (b *base) Class(code string) string { return classLabel(b.Lang, code) }
 // Comma is the list separator of the page's language (Arabic comma in Arabic).
 func (b *base) Comma() string { return i18n.Comma(b.Lang) }
 
+// Semi is the semicolon of the page's language (Arabic semicolon in Arabic).
+func (b *base) Semi() string { return strings.TrimSpace(i18n.Semicolon(b.Lang)) }
+
 // EditionTitle is the title of an edition's Survey in the page's language.
 func (b *base) EditionTitle(year int) string { return i18n.T(b.Lang, "edtitle."+strconv.Itoa(year)) }
 

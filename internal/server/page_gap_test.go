@@ -84,3 +84,20 @@ func TestNoteSentences(t *testing.T) {
 		}
 	}
 }
+
+// TestNavAndFavicon: a country page highlights no navigation entry (it is
+// none of them), the rankings page its own; /favicon.ico is an icon.
+func TestNavAndFavicon(t *testing.T) {
+	h := newTestServer(t).handler()
+	body := do(h, "GET", "/en/countries/BHR", "").Body.String()
+	if strings.Contains(body, `aria-current="page"`) {
+		t.Error("the country page marks a navigation entry as current")
+	}
+	if body := do(h, "GET", "/en/rankings", "").Body.String(); !strings.Contains(body, `href="/en/rankings" aria-current="page"`) {
+		t.Error("the rankings page does not mark its navigation entry")
+	}
+	rec := do(h, "GET", "/favicon.ico", "")
+	if rec.Code != 200 || rec.Header().Get("Content-Type") != "image/x-icon" || !strings.HasPrefix(rec.Body.String(), "\x00\x00\x01\x00") {
+		t.Errorf("/favicon.ico: %d %q", rec.Code, rec.Header().Get("Content-Type"))
+	}
+}
