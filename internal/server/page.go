@@ -332,6 +332,20 @@ func (s *Server) pageError(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	b := s.newBase(r, "", "error")
 	b.Error = egdi.ErrorMessage(err)
+	if b.Lang == "ar" {
+		// The engine's messages are English: an Arabic page says what
+		// went wrong in Arabic, by the kind of error.
+		switch egdi.ErrorCode(err) {
+		case egdi.EINVALID:
+			b.Error = b.T("err.bad_request")
+		case egdi.ENOTFOUND:
+			if b.Error != tr("ar", "not_found_text") {
+				b.Error = b.T("err.not_found_item")
+			}
+		default:
+			b.Error = b.T("err.internal")
+		}
+	}
 	if status == http.StatusNotFound {
 		b.Title = b.T("not_found")
 	}

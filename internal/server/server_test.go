@@ -694,7 +694,7 @@ func TestPages(t *testing.T) {
 	}{
 		{"home", "/", 200, []string{`class="worldmap"`, `data-iso="BHR"`, "Denmark"}, []string{"الدانمرك", "البحرين"}},
 		{"home tii 2010", "/?edition=2010&index=tii", 200, []string{"Telecommunication Infrastructure Index, 2010"}, nil},
-		{"home bad edition", "/?edition=1", 400, []string{`class="error"`}, nil},
+		{"home bad edition", "/?edition=1", 400, []string{`class="error"`}, []string{`class="error"`, "في هذا العنوان قيمة غير صالحة"}},
 		{"rankings", "/rankings?group=gcc&by=osi", 200, []string{`aria-sort="ascending"`, "Bahrain", "/api/v1/rankings/download?"}, []string{"البحرين"}},
 		{"rankings bad", "/rankings?region=Mars", 400, []string{"Unknown region"}, nil},
 		{"country", "/countries/BHR", 200, []string{"Bahrain", `id="whatif-form"`, `id="wi-osi"`, "Why it changed", "Gulf Cooperation Council"}, []string{"البحرين", "ماذا لو"}},
