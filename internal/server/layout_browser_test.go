@@ -170,6 +170,12 @@ func TestBrowserLayout(t *testing.T) {
 					if x := eval[float64](t, ctx, `scrollX`); x != 0 {
 						t.Errorf("page opens scrolled by %v px", x)
 					}
+					if width == 1366 && (p.name == "methodology" || p.name == "compare") {
+						// On a laptop these tables fit: no column waits behind a scroll.
+						if wide := eval[[]string](t, ctx, `[...document.querySelectorAll(".tablewrap")].filter(w => w.scrollWidth > w.clientWidth + 1).map(w => w.getAttribute("aria-label") + " " + w.scrollWidth + "/" + w.clientWidth)`); len(wide) > 0 {
+							t.Errorf("tables wider than their box at 1366 px: %v", wide)
+						}
+					}
 					for _, c := range eval[[]string](t, ctx, clippedJS) {
 						t.Errorf("%s", c)
 					}
