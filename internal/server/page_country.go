@@ -86,8 +86,13 @@ type planRow struct {
 	Name, EGDI, Group, Cost string
 	Reached                 bool
 	Rank                    int
-	Changes                 []string
+	Changes                 []planChange
 }
+
+// planChange is one change of a plan: the indicator in the page's
+// language, then its value from → to (written left to right, kept on
+// one line, after the label in either direction).
+type planChange struct{ Label, From, To string }
 
 // slider is one what-if control: a component index in [0, 1]. Value and
 // Orig are written in full precision; Shown as the edition published it.
@@ -329,9 +334,9 @@ func (s *Server) pageCountry(w http.ResponseWriter, r *http.Request) {
 				prec := m.Precision(ind)
 				label := i18n.T(b.Lang, ch.Indicator)
 				if ind.IsIndex() {
-					row.Changes = append(row.Changes, label+" "+prec.Format(ch.From)+" → "+prec.Format(ch.To))
+					row.Changes = append(row.Changes, planChange{label, prec.Format(ch.From), prec.Format(ch.To)})
 				} else {
-					row.Changes = append(row.Changes, label+" "+strconv.FormatFloat(ch.From, 'f', 2, 64)+" → "+strconv.FormatFloat(ch.To, 'f', 2, 64))
+					row.Changes = append(row.Changes, planChange{label, strconv.FormatFloat(ch.From, 'f', 2, 64), strconv.FormatFloat(ch.To, 'f', 2, 64)})
 				}
 			}
 			p.Plans = append(p.Plans, row)
