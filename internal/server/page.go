@@ -19,7 +19,6 @@ import (
 	"github.com/egdi-project/egdi"
 	"github.com/egdi-project/egdi/internal/assets"
 	"github.com/egdi-project/egdi/internal/i18n"
-	"github.com/egdi-project/egdi/internal/report"
 )
 
 //go:embed assets
@@ -168,9 +167,7 @@ func mustParsePages() map[string]*template.Template {
 			}
 			return n
 		},
-		// methodChange words a change of method as the reports do.
-		"methodChange": report.MethodChangeText,
-		"valOf":        func(r rankingRow, ix string) float64 { return r.ValueOf(ix) },
+		"valOf": func(r rankingRow, ix string) float64 { return r.ValueOf(ix) },
 	}
 	out := map[string]*template.Template{}
 	for _, p := range pageFiles {
