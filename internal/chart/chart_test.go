@@ -13,6 +13,8 @@ import (
 	"strings"
 	"testing"
 
+	"pgregory.net/rapid"
+
 	"github.com/egdi-project/egdi/internal/chart"
 )
 
@@ -382,4 +384,33 @@ func TestAxisTopAndTitleWrap(t *testing.T) {
 	if !strings.Contains(w, `<g transform="translate(0 `) {
 		t.Error("the plot does not move down under a wrapped title")
 	}
+}
+
+// TestLegendInsideProperty: whatever the names (Latin or Arabic, short or
+// long), the number of series (2–8) and the direction, every legend label
+// is anchored inside the chart.
+func TestLegendInsideProperty(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		lang := rapid.SampledFrom([]string{"en", "ar"}).Draw(t, "lang")
+		n := rapid.IntRange(2, 8).Draw(t, "n")
+		width := rapid.IntRange(320, 900).Draw(t, "width")
+		word := rapid.SampledFrom([]string{"Bahrain", "United Arab Emirates", "الإمارات العربية المتحدة", "عُمان", "Saint Vincent and the Grenadines", "x"})
+		var ss []chart.Series
+		for i := range n {
+			ss = append(ss, chart.Series{Name: word.Draw(t, "name") + " " + strconv.Itoa(i), Highlight: i == 0,
+				Points: []chart.Point{{X: "2022", Y: 0.5}, {X: "2024", Y: 0.6}}})
+		}
+		s := string(chart.Line(chart.Options{Title: "t", Lang: lang, Width: width}, ss...))
+		re := regexp.MustCompile(`<text x="([0-9.]+)" y="(?:38|58|78|98|118|138|158|178)" text-anchor="[a-z]+">`)
+		got := re.FindAllStringSubmatch(s, -1)
+		if len(got) < n {
+			t.Fatalf("%d legend labels for %d series", len(got), n)
+		}
+		for _, m := range got {
+			x, _ := strconv.ParseFloat(m[1], 64)
+			if x < 0 || x > float64(width) {
+				t.Fatalf("legend label anchored at x=%v in a chart %d wide", x, width)
+			}
+		}
+	})
 }
