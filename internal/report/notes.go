@@ -88,6 +88,6 @@ func sources(w words, years []int, version string) []template.HTML {
 		w.S("report.src.m49"),
 		w.S("report.src.groups"),
 		w.S("report.src.engine", "version", num(version)),
-		w.S("report.src.fonts"),
+		w.S("report.src.fonts_print"),
 	}
 }

@@ -166,7 +166,7 @@ func (r *Renderer) html(w io.Writer, d *egdi.Dataset, q Request, fontBase string
 	if err != nil {
 		return err
 	}
-	p.FontCSS = template.CSS(assets.FontFaceCSS(fontBase)) // our own embedded CSS, not user input
+	p.FontCSS = template.CSS(assets.PrintFontFaceCSS(fontBase)) // our own embedded CSS, not user input
 	p.Style = template.CSS(css)
 	var buf bytes.Buffer
 	if err := r.tmpl.ExecuteTemplate(&buf, "page.html", p); err != nil {
