@@ -217,7 +217,7 @@ func targetSection(b *egdi.Base, c egdi.ISO3, w words) *analysis {
 	if err != nil {
 		return nil
 	}
-	goal := w.S("report.target.class", "class", num(t.Class))
+	goal := w.S("report.target.class", "class", w.classHTML(t.Class))
 	if t.Group != "" {
 		goal = w.S("report.target.group", "group", w.T(string(t.Group)))
 	}
@@ -226,14 +226,14 @@ func targetSection(b *egdi.Base, c egdi.ISO3, w words) *analysis {
 		a.Lines = append(a.Lines, w.S("report.target.unreachable", "best", res.BestRank))
 	}
 	a.Head = []string{w.T("report.col.plan"), w.T("report.col.changes"), w.T("egdi.short"), w.T("rank"), w.T("report.col.class")}
-	a.NumCols = []bool{false, false, true, true, true}
+	a.NumCols = []bool{false, false, true, true, w.lang != "ar"} // an Arabic class is words
 	for _, p := range res.Plans {
 		var ch []string
 		for _, x := range p.Changes {
 			ch = append(ch, string(w.S("report.target.change", "index", w.short(x.Indicator), "from", num(f4(x.From)), "to", num(f4(x.To)))))
 		}
-		class := p.Class
-		if class == "" {
+		class := w.class(p.Class)
+		if p.Class == "" {
 			class = w.T(string(p.Group))
 		}
 		if !p.Reached {

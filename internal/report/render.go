@@ -147,7 +147,7 @@ func (r *Renderer) build(d *egdi.Dataset, q Request) (*page, error) {
 	}
 	p.Footer = p.Title + " · " + w.T("egdi") + " " + itoa(p.Edition)
 	p.Methods = methodRows(w, years)
-	p.Notes = methodNotes(w)
+	p.Notes = methodNotes(w, p.Edition)
 	p.Sources = sources(w, x.years, r.cfg.DataVersion)
 	return p, nil
 }

@@ -87,6 +87,29 @@ func signedInt(n int) string {
 	return "0"
 }
 
+// class writes a rating class: the UN's code (VH, V3 … L1) in English;
+// in Arabic the group and the quarter in words (مرتفع جداً 4), from the
+// glossary keys class.VH … class.L1 that the dashboard uses too. "" and
+// unknown codes give a dash.
+func (w words) class(code string) string {
+	if code == "" {
+		return "–"
+	}
+	if w.lang == "ar" && i18n.Has("class."+code) {
+		return w.T("class." + code)
+	}
+	return code
+}
+
+// classHTML writes a rating class inside a sentence: a left-to-right run
+// in English (a code), plain words in Arabic.
+func (w words) classHTML(code string) template.HTML {
+	if w.lang == "ar" {
+		return text(w.class(code))
+	}
+	return num(w.class(code))
+}
+
 func itoa(n int) string { return strconv.Itoa(n) }
 
 // rankText writes a rank, or a dash for 0 (not ranked).
