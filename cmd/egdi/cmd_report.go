@@ -24,6 +24,9 @@ type reportFlags struct {
 	all                      bool
 	edition                  int
 	lang, format, out        string
+	vs                       string
+	target                   int
+	brief                    bool
 }
 
 func (a *app) reportCmd() *cobra.Command {
@@ -50,7 +53,9 @@ The generation date printed on a report is today's, or SOURCE_DATE_EPOCH
   egdi report Kenya --edition 2020 -o kenya.html
   egdi report --group gcc --lang ar --format pdf -o gcc.pdf
   egdi report --subregion "Western Asia" -o western-asia.html
-  egdi report --all --format pdf --lang ar -o reports/`,
+  egdi report --all --format pdf --lang ar -o reports/
+  egdi report BHR --vs ARE --target 10 --lang ar --format pdf -o bhr-vs-are.pdf
+  egdi report BHR --brief --vs ARE --format pdf -o bhr-brief.pdf`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return a.runReport(cmd, args, f)
 		},
@@ -64,6 +69,9 @@ The generation date printed on a report is today's, or SOURCE_DATE_EPOCH
 	fl.StringVar(&f.lang, "lang", "en", "language of the report: en|ar")
 	fl.StringVar(&f.format, "format", "html", "output format: html|pdf")
 	fl.StringVarP(&f.out, "output", "o", "", "output file, or directory for several reports (default: standard output)")
+	fl.StringVar(&f.vs, "vs", "", "country reports: add the gap to this peer (ISO3 or name), as egdi explain --vs")
+	fl.IntVar(&f.target, "target", 0, "country reports: plan to this EGDI rank instead of the next rating class")
+	fl.BoolVar(&f.brief, "brief", false, "country reports: one A4 page in English and Arabic (headline, change and why, gap to a peer, cheapest plan); --lang is ignored")
 	return c
 }
 
@@ -94,7 +102,10 @@ func (a *app) runReport(cmd *cobra.Command, args []string, f reportFlags) error 
 	}
 
 	// The requests, checked before anything is written.
-	base := report.Request{Edition: f.edition, Lang: f.lang}
+	base := report.Request{Edition: f.edition, Lang: f.lang, Vs: f.vs, Target: f.target, Brief: f.brief}
+	if groupSet && (f.vs != "" || f.target != 0 || f.brief) {
+		return egdi.Errorf(egdi.EINVALID, "--vs, --target and --brief are for country reports, not with --group, --region or --subregion.")
+	}
 	var qs []report.Request
 	switch {
 	case groupSet:

@@ -64,6 +64,10 @@ type countryView struct {
 	Peers             []peerBlock
 	Explain           *analysis
 	Target            *analysis
+	TargetTitle       template.HTML // the plan section's heading
+	Gap               *analysis     // the gap to the peer of Request.Vs
+	GapTitle          template.HTML
+	Cheapest          *analysis // the brief's plan: the cheapest only
 	Uncertainty       *analysis
 	UncertaintyChart  template.HTML
 	UncertaintyTitle  string

@@ -52,6 +52,7 @@ func TestArabicReportText(t *testing.T) {
 	}{
 		{"country_BHR", report.Request{Country: "BHR", Lang: "ar"}},
 		{"country_TUR", report.Request{Country: "TUR", Lang: "ar"}},
+		{"country_BHR_vs_ARE_target_10", report.Request{Country: "BHR", Vs: "ARE", Target: 10, Lang: "ar"}},
 		{"country_KEN_2020", report.Request{Country: "KEN", Edition: 2020, Lang: "ar"}},
 		{"country_BHR_2010", report.Request{Country: "BHR", Edition: 2010, Lang: "ar"}},
 		{"group_gcc", report.Request{Group: "gcc", Lang: "ar"}},

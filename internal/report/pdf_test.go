@@ -295,3 +295,27 @@ func TestIdleTimeout(t *testing.T) {
 		}
 	}
 }
+
+// TestBriefPDF prints the brief: one A4 page with both languages, every
+// font embedded, Arabic words whole.
+func TestBriefPDF(t *testing.T) {
+	needPDFTools(t)
+	r, d := newRenderer(t), dataset(t)
+	for _, iso := range []string{"BHR", "KEN", "DNK"} {
+		var b bytes.Buffer
+		if err := r.PDF(t.Context(), &b, d, report.Request{Country: iso, Brief: true}); err != nil {
+			t.Fatal(err)
+		}
+		p := savePDF(t, "brief_"+iso+".pdf", b.Bytes())
+		if m := regexp.MustCompile(`(?m)^Pages:\s+(\d+)`).FindStringSubmatch(run(t, "pdfinfo", p)); m == nil || m[1] != "1" {
+			t.Errorf("%s: brief is not one page: %v", iso, m)
+		}
+		checkFonts(t, run(t, "pdffonts", p))
+		plain := " " + strings.Join(strings.Fields(stripBidi(run(t, "pdftotext", "-enc", "UTF-8", p, "-"))), " ") + " "
+		for _, w := range []string{"E-Government Development Index", "مؤشر تطوير الحكومة الإلكترونية", "The cheapest plan", "الخطة الأقل كلفة"} {
+			if !containsWhole(plain, w) {
+				t.Errorf("%s: brief lacks %q", iso, w)
+			}
+		}
+	}
+}
