@@ -96,7 +96,7 @@ func TestReportCLIBadInput(t *testing.T) {
 		{"ErrVsSelf", nil, []string{"BHR", "--vs", "BHR"}, "name a peer"},
 		{"ErrVsUnknown", nil, []string{"BHR", "--vs", "Atlantis"}, "Unknown country"},
 		{"ErrTargetNotBetter", nil, []string{"BHR", "--target", "19"}, "not an improvement"},
-		{"ErrTargetOutOfRange", nil, []string{"BHR", "--target", "500"}, "500"},
+		{"ErrTargetOutOfRange", nil, []string{"BHR", "--target", "500"}, "not a rank of edition 2024"},
 		{"ErrTargetNegative", nil, []string{"BHR", "--target", "-3"}, "not a rank"},
 		{"ErrBriefGroup", nil, []string{"--group", "gcc", "--brief"}, "country reports"},
 	} {

@@ -83,6 +83,9 @@ func (r *Renderer) requested(x *data, v *countryView, q Request, w words) error 
 	}
 	if q.Target > 0 {
 		s := b.Score(c)
+		if n := len(b.Scores); q.Target > n {
+			return egdi.Errorf(egdi.EINVALID, "--target %d is not a rank of edition %d: give a rank from 1 to %d.", q.Target, v.Edition, n)
+		}
 		if s != nil && s.EGDIRank <= q.Target {
 			return egdi.Errorf(egdi.EINVALID, "%s is already ranked %d in %d: --target %d is not an improvement; choose a rank from 1 to %d.",
 				c, s.EGDIRank, v.Edition, q.Target, max(1, s.EGDIRank-1))
