@@ -460,7 +460,7 @@ func uncertaintySection(x *data, res *egdi.UncertaintyResult, c egdi.ISO3, v *co
 	}
 	a.Note = w.S("report.unc.note", "n", res.Replications, "seed", num(strconv.FormatUint(res.Seed, 10)))
 	v.UncertaintyTitle = w.T("report.chart.uncertainty") + " — " + v.PeerName + " " + itoa(v.Edition)
-	ch := chart.Intervals(chart.Options{Title: v.UncertaintyTitle, Lang: w.lang, YMin: 0, YMax: float64(niceCeil(hi)),
+	ch := chart.Intervals(chart.Options{Title: v.UncertaintyTitle, Lang: w.lang, YMin: 0, YMax: float64(niceCeil(hi)), Width: peerChartWidth,
 		Desc: w.T("report.chart.uncertainty_desc"), Height: barsHeight(len(rows))}, rows)
 	return a, ch
 }

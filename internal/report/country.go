@@ -278,7 +278,7 @@ func peerCompare(x *data, w words, y int, c *egdi.Country, name string, keep fun
 	b.Average = peerRow{Name: w.T("average"), EGDI: f4(m.EGDI), OSI: f4(m.OSI), TII: f4(m.TII), HCI: f4(m.HCI), EPI: f4(m.EPI)}
 	b.Intro = w.S("report.peer_intro", "country", c.Name(w.lang), "pos", w.ordinal(pos), "n", len(ms), "peers", name, "avg", num(f4(m.EGDI)))
 	b.ChartTitle = w.T("report.chart.peers") + " — " + name + " " + itoa(y)
-	b.Chart = chart.Bars(chart.Options{Title: b.ChartTitle, Lang: w.lang, YMin: 0, YMax: 1, Digits: 4,
+	b.Chart = chart.Bars(chart.Options{Title: b.ChartTitle, Lang: w.lang, YMin: 0, YMax: 1, Digits: 4, Width: peerChartWidth,
 		Desc: w.T("report.chart.peers_desc"), Height: barsHeight(len(bars))}, bars)
 	return b
 }
@@ -309,3 +309,9 @@ func barsHeight(n int) int {
 
 // round12 removes float noise from a difference of published values.
 func round12(v float64) float64 { return math.Round(v*1e12) / 1e12 }
+
+// peerChartWidth is the viewBox width of the charts with a row per country
+// (peers, rank intervals): wider than the default 640, so that on an A4 page
+// (180 mm) a row is 5.5 mm instead of 6.8 and a chart of 18 to 22 countries
+// leaves room for its table on the same page; text is set at about 8 pt.
+const peerChartWidth = 780

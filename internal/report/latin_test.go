@@ -46,6 +46,7 @@ func TestArabicReportText(t *testing.T) {
 	}
 	latinWord := regexp.MustCompile(`[A-Za-z][A-Za-z0-9\-]*(?:[./][A-Za-z0-9\-]+)*`)
 	latinPunct := regexp.MustCompile(`\p{Arabic}[\p{Mn}\s]*[,;]\s*\p{Arabic}`)
+	signed := regexp.MustCompile(`[+\x{2212}-][0-9]`)
 	for _, tc := range []struct {
 		name string
 		q    report.Request
@@ -83,6 +84,12 @@ func TestArabicReportText(t *testing.T) {
 						bad[w]++
 					}
 				}
+				// A signed figure (+36, −12) must sit in a left-to-right
+				// run (span.n or a td.num cell), or an Arabic line shows
+				// it as "36+" or "(12−)".
+				if signed.MatchString(s) && !inLTR(n) {
+					t.Errorf("signed figure outside a left-to-right run: %q", s)
+				}
 				if m := latinPunct.FindString(s); m != "" {
 					t.Errorf("Latin comma or semicolon between Arabic words: %q in %q", m, s)
 				}
@@ -113,4 +120,37 @@ func TestArabicTextCheck(t *testing.T) {
 	if !latinOK("BHR", map[string]bool{"BHR": true}) || !latinOK("EGDI", nil) {
 		t.Error("an ISO3 code or an index abbreviation fails the allow-list")
 	}
+	doc, err := html.Parse(strings.NewReader(`<p>تقدّم (−46)</p><p>تقدّم <span class="n">(−46)</span></p>`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ltr []bool
+	for n := range doc.Descendants() {
+		if n.Type == html.TextNode && strings.Contains(n.Data, "46") {
+			ltr = append(ltr, inLTR(n))
+		}
+	}
+	if len(ltr) != 2 || ltr[0] || !ltr[1] {
+		t.Errorf("inLTR = %v, want [false true]", ltr)
+	}
+}
+
+// inLTR reports whether a text node is inside a left-to-right run: an
+// element of class n or num, an element with dir="ltr", or a chart (SVG
+// text is placed by the chart, each label its own run).
+func inLTR(n *html.Node) bool {
+	for p := n.Parent; p != nil; p = p.Parent {
+		if p.Type != html.ElementNode {
+			continue
+		}
+		if p.Data == "svg" || hasClass(p, "n") || hasClass(p, "num") {
+			return true
+		}
+		for _, a := range p.Attr {
+			if a.Key == "dir" && a.Val == "ltr" {
+				return true
+			}
+		}
+	}
+	return false
 }
