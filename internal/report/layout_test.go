@@ -2,6 +2,7 @@ package report_test
 
 import (
 	"bytes"
+	"fmt"
 	"regexp"
 	"strconv"
 	"strings"
@@ -37,6 +38,13 @@ func TestPDFPageBreaks(t *testing.T) {
 		{"country_BHR_en", report.Request{Country: "BHR", Lang: "en"}},
 		{"country_KEN_2020_en", report.Request{Country: "KEN", Edition: 2020, Lang: "en"}},
 		{"group_gcc_ar", report.Request{Group: "gcc", Lang: "ar"}},
+		{"country_BHR_vs_ARE_target_10_ar", report.Request{Country: "BHR", Vs: "ARE", Target: 10, Lang: "ar"}},
+		{"country_SAU_en", report.Request{Country: "SAU", Lang: "en"}},
+		{"country_KEN_ar", report.Request{Country: "KEN", Lang: "ar"}},
+		{"country_TUV_en", report.Request{Country: "TUV", Lang: "en"}},
+		{"country_USA_ar", report.Request{Country: "USA", Lang: "ar"}},
+		{"country_BRA_2014_ar", report.Request{Country: "BRA", Edition: 2014, Lang: "ar"}},
+		{"subregion_western_asia_ar", report.Request{Subregion: "Western Asia", Lang: "ar"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var h, pdf bytes.Buffer
@@ -49,8 +57,12 @@ func TestPDFPageBreaks(t *testing.T) {
 			p := savePDF(t, tc.name+".pdf", pdf.Bytes())
 			doc := parseReport(t, h.String())
 			pages := pdfPages(t, p)
-			checkHeadings(t, doc, pages)
-			checkSmallTables(t, doc, pages)
+			for _, e := range checkHeadings(doc, pages) {
+				t.Error(e)
+			}
+			for _, e := range checkTables(doc, pages) {
+				t.Error(e)
+			}
 			checkFill(t, p, len(pages))
 		})
 	}
@@ -209,8 +221,7 @@ func letters(s string) string {
 // checkHeadings fails when the last line of a page (or its last two lines,
 // for a heading that wraps) is a heading or a caption: a heading must be
 // followed on its page by what it heads.
-func checkHeadings(t *testing.T, doc reportDoc, pages [][]string) {
-	t.Helper()
+func checkHeadings(doc reportDoc, pages [][]string) (errs []string) {
 	heads := map[string]string{}
 	for _, h := range doc.headings {
 		if l := letters(h); l != "" {
@@ -225,18 +236,19 @@ func checkHeadings(t *testing.T, doc reportDoc, pages [][]string) {
 		}
 		for _, cand := range []string{last, two} {
 			if h, ok := heads[cand]; ok {
-				t.Errorf("page %d ends with the heading %q", i+1, h)
+				errs = append(errs, fmt.Sprintf("page %d ends with the heading %q", i+1, h))
 			}
 		}
 	}
+	return errs
 }
 
-// checkSmallTables finds each table of at most 8 rows in the pages, in
-// document order, and fails when its rows are not on one page, or its
-// caption not on the page of its first row. A row is found as a line that
+// checkTables finds each table in the pages, in document order, and
+// reports a table of at most 8 rows whose rows are not on one page or
+// whose caption is not on the page of its first row, and a longer table
+// that leaves fewer than 3 rows on a page. A row is found as a line that
 // holds all its figures (the cells of class num), each as a whole token.
-func checkSmallTables(t *testing.T, doc reportDoc, pages [][]string) {
-	t.Helper()
+func checkTables(doc reportDoc, pages [][]string) (errs []string) {
 	type pos struct{ page, line int }
 	find := func(from pos, figs []string) (pos, bool) {
 		for p := from.page; p < len(pages); p++ {
@@ -260,12 +272,12 @@ func checkSmallTables(t *testing.T, doc reportDoc, pages [][]string) {
 		}
 		first, ok := find(cur, tb.rows[0])
 		if !ok {
-			t.Errorf("table %d (%q): first row %v not found after page %d", ti+1, tb.caption, tb.rows[0], cur.page+1)
+			errs = append(errs, fmt.Sprintf("table %d (%q): first row %v not found after page %d", ti+1, tb.caption, tb.rows[0], cur.page+1))
 			continue
 		}
 		last, ok := find(first, tb.rows[len(tb.rows)-1])
 		if !ok {
-			t.Errorf("table %d (%q): last row %v not found after its first", ti+1, tb.caption, tb.rows[len(tb.rows)-1])
+			errs = append(errs, fmt.Sprintf("table %d (%q): last row %v not found after its first", ti+1, tb.caption, tb.rows[len(tb.rows)-1]))
 			continue
 		}
 		cur = pos{last.page, last.line + 1}
@@ -285,14 +297,14 @@ func checkSmallTables(t *testing.T, doc reportDoc, pages [][]string) {
 			}
 			for p, k := range perPage {
 				if len(perPage) > 1 && k < 3 {
-					t.Errorf("table %d (%q): %d row(s) alone on page %d", ti+1, tb.caption, k, p+1)
+					errs = append(errs, fmt.Sprintf("table %d (%q): %d row(s) alone on page %d", ti+1, tb.caption, k, p+1))
 				}
 			}
 			continue
 		}
 		checked++
 		if first.page != last.page {
-			t.Errorf("table %d (%q) of %d rows is split over pages %d and %d", ti+1, tb.caption, len(tb.rows), first.page+1, last.page+1)
+			errs = append(errs, fmt.Sprintf("table %d (%q) of %d rows is split over pages %d and %d", ti+1, tb.caption, len(tb.rows), first.page+1, last.page+1))
 		}
 		if c := letters(tb.caption); c != "" {
 			onPage := false
@@ -302,13 +314,14 @@ func checkSmallTables(t *testing.T, doc reportDoc, pages [][]string) {
 				}
 			}
 			if !onPage {
-				t.Errorf("table %d (%q): caption not above its first row on page %d", ti+1, tb.caption, first.page+1)
+				errs = append(errs, fmt.Sprintf("table %d (%q): caption not above its first row on page %d", ti+1, tb.caption, first.page+1))
 			}
 		}
 	}
 	if checked == 0 {
-		t.Error("no table of 8 rows or fewer was checked")
+		errs = append(errs, "no table of 8 rows or fewer was checked")
 	}
+	return errs
 }
 
 // hasTokens reports whether every figure of figs is in line as a whole
@@ -357,5 +370,34 @@ func checkFill(t *testing.T, path string, n int) {
 		case i == n-1 && words < 25:
 			t.Errorf("last page holds only %d words", words)
 		}
+	}
+}
+
+// TestPageBreakChecks shows that the checks of TestPDFPageBreaks fail on
+// the faults they look for, on made-up pages.
+func TestPageBreakChecks(t *testing.T) {
+	doc := reportDoc{
+		headings: []string{"History", "Members of the GCC"},
+		tables: []tableRows{{caption: "Members of the GCC", rows: [][]string{
+			{"1", "0.9602"}, {"2", "0.9533"}, {"3", "0.9196"}, {"4", "0.8244"}, {"5", "0.7812"}, {"6", "0.7690"}}}},
+	}
+	good := [][]string{{"intro", "History", "a line", "Members of the GCC", "1 UAE 0.9602", "2 KSA 0.9533", "3 BHR 0.9196",
+		"4 QAT 0.8244", "5 OMN 0.7812", "6 KWT 0.7690"}, {"the end"}}
+	if e := append(checkHeadings(doc, good), checkTables(doc, good)...); len(e) != 0 {
+		t.Errorf("good pages fail: %v", e)
+	}
+	headingLast := [][]string{{"intro", "History"}, {"a line", "Members of the GCC", "1 UAE 0.9602", "2 KSA 0.9533", "3 BHR 0.9196",
+		"4 QAT 0.8244", "5 OMN 0.7812", "6 KWT 0.7690"}}
+	if e := checkHeadings(doc, headingLast); len(e) != 1 {
+		t.Errorf("a heading last on page 1: %v", e)
+	}
+	split := [][]string{{"Members of the GCC", "1 UAE 0.9602", "2 KSA 0.9533", "3 BHR 0.9196", "4 QAT 0.8244"},
+		{"5 OMN 0.7812", "6 KWT 0.7690"}}
+	if e := checkTables(doc, split); len(e) != 1 {
+		t.Errorf("a 6-row table split 4 + 2: %v", e)
+	}
+	captionAlone := [][]string{{"x", "Members of the GCC"}, {"1 UAE 0.9602", "2 KSA 0.9533", "3 BHR 0.9196", "4 QAT 0.8244", "5 OMN 0.7812", "6 KWT 0.7690"}}
+	if e := checkTables(doc, captionAlone); len(e) != 1 {
+		t.Errorf("a caption alone on the page before its table: %v", e)
 	}
 }
