@@ -79,7 +79,8 @@ func TestPDF(t *testing.T) {
 			// and lam-alef (الإلكترونية, الاستقصائية) as a reader would
 			// search them (Ctrl-F, copy and paste).
 			[]string{"مؤشر تطوير الحكومة الإلكترونية", "مؤشر الخدمات الإلكترونية", "البحرين", "دراسة الأمم المتحدة الاستقصائية للحكومة الإلكترونية",
-				"مؤشر البنية التحتية للاتصالات", "مؤشر رأس المال البشري", "مجلس التعاون الخليجي"}},
+				"مؤشر البنية التحتية للاتصالات", "مؤشر رأس المال البشري", "مجلس التعاون الخليجي",
+				"تقرير قطري", "التغير في الترتيب"}},
 		{"group_gcc_en", report.Request{Group: "gcc", Lang: "en"}, 2, 6,
 			[]string{"Gulf Cooperation Council", "Saudi Arabia", "World average"}, nil},
 		{"group_gcc_ar", report.Request{Group: "gcc", Lang: "ar"}, 2, 6,

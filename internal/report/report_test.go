@@ -302,3 +302,19 @@ func TestBriefHTML(t *testing.T) {
 		t.Error("brief without --vs has no gap section")
 	}
 }
+
+// TestArabicNoDiacritics checks that the Arabic reports carry no tashkeel
+// (U+064B–U+0652), which breaks words in the PDF's text.
+func TestArabicNoDiacritics(t *testing.T) {
+	r, d := newRenderer(t), dataset(t)
+	for _, q := range []report.Request{{Country: "BHR", Lang: "ar"}, {Country: "BHR", Vs: "ARE", Target: 10, Lang: "ar"}, {Group: "gcc", Lang: "ar"}} {
+		var b bytes.Buffer
+		if err := r.HTML(&b, d, q); err != nil {
+			t.Fatal(err)
+		}
+		s := stripStyle(b.String())
+		if i := strings.IndexFunc(s, func(r rune) bool { return r >= '\u064b' && r <= '\u0652' }); i >= 0 {
+			t.Errorf("%+v: diacritic in %q", q, s[max(0, i-30):min(len(s), i+30)])
+		}
+	}
+}
