@@ -58,6 +58,8 @@ func TestArabicReportText(t *testing.T) {
 		{"country_BHR_2010", report.Request{Country: "BHR", Edition: 2010, Lang: "ar"}},
 		{"group_gcc", report.Request{Group: "gcc", Lang: "ar"}},
 		{"subregion_western_asia", report.Request{Subregion: "Western Asia", Lang: "ar"}},
+		{"brief_BHR_vs_ARE", report.Request{Country: "BHR", Vs: "ARE", Brief: true}}, // its Arabic half
+		{"brief_KEN", report.Request{Country: "KEN", Brief: true}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var b bytes.Buffer
@@ -67,6 +69,18 @@ func TestArabicReportText(t *testing.T) {
 			root, err := html.Parse(&b)
 			if err != nil {
 				t.Fatal(err)
+			}
+			if tc.q.Brief {
+				// A brief has an English and an Arabic half: walk the Arabic one.
+				for n := range root.Descendants() {
+					if n.Type == html.ElementNode && n.Data == "section" && slicesContains(attrs(n), "lang=ar") {
+						root = n
+						break
+					}
+				}
+				if root.Data != "section" {
+					t.Fatal("brief has no Arabic half")
+				}
 			}
 			bad := map[string]int{}
 			nodes := 0
@@ -94,7 +108,7 @@ func TestArabicReportText(t *testing.T) {
 					t.Errorf("Latin comma or semicolon between Arabic words: %q in %q", m, s)
 				}
 			}
-			if nodes < 100 {
+			if least := map[bool]int{false: 100, true: 40}[tc.q.Brief]; nodes < least {
 				t.Fatalf("only %d text nodes: the walk is not reading the report", nodes)
 			}
 			for w, k := range bad {
@@ -153,4 +167,13 @@ func inLTR(n *html.Node) bool {
 		}
 	}
 	return false
+}
+
+// attrs lists an element's attributes as key=value.
+func attrs(n *html.Node) []string {
+	var out []string
+	for _, a := range n.Attr {
+		out = append(out, a.Key+"="+a.Val)
+	}
+	return out
 }

@@ -244,6 +244,8 @@ func TestPeerAndTarget(t *testing.T) {
 	}{
 		{"VsTarget", report.Request{Country: "BHR", Vs: "ARE", Target: 10, Lang: "en"}, "",
 			[]string{"The gap to United Arab Emirates", "Target plan: rank <span class=\"n\">10</span>", "Least effort (any index)"}},
+		{"Turkiye", report.Request{Country: "TUR", Vs: "GRC", Lang: "en"}, "",
+			[]string{"<h1>Türkiye</h1>", "Greece"}}, // the UN's name since 2022, shared with the dashboard (egdi.Country.Name)
 		{"VsArabic", report.Request{Country: "BHR", Vs: "Saudi Arabia", Lang: "ar"}, "",
 			[]string{"الفجوة مع المملكة العربية السعودية", "حصته من الفجوة"}},
 		{"ErrVsSelf", report.Request{Country: "BHR", Vs: "BHR", Lang: "en"}, egdi.EINVALID, nil},
