@@ -47,6 +47,12 @@ With one subject, -o names the file (default: standard output). With several
 countries, or --all, -o names a directory (created if needed) that receives
 one file per report, named like BHR-2024-ar.pdf.
 
+A country report can add the gap to a peer (--vs ISO3, as egdi explain --vs)
+and plan to a chosen EGDI rank (--target N) instead of the next rating class.
+--brief writes one A4 page with an English and an Arabic half: the headline,
+the change and why, the gap to the peer (--vs, or the country just above in
+its peer area) and the cheapest plan to the next target.
+
 The generation date printed on a report is today's, or SOURCE_DATE_EPOCH
 (seconds since 1970) when that variable is set, for reproducible files.`,
 		Example: `  egdi report BHR --lang ar --format pdf -o bahrain-ar.pdf
