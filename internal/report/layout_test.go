@@ -280,6 +280,17 @@ func checkTables(doc reportDoc, pages [][]string) (errs []string) {
 			errs = append(errs, fmt.Sprintf("table %d (%q): last row %v not found after its first", ti+1, tb.caption, tb.rows[len(tb.rows)-1]))
 			continue
 		}
+		// The last row (a peer set's average) is printed once, at the
+		// end: found before the row above it, it was repeated as a page
+		// footer in the middle of the table.
+		if k := len(tb.rows); k >= 2 && len(tb.rows[k-2]) > 0 && uniqueRow(tb.rows, k-1) {
+			if pen, ok := find(first, tb.rows[k-2]); ok && (last.page < pen.page || last.page == pen.page && last.line < pen.line) {
+				errs = append(errs, fmt.Sprintf("table %d (%q): last row %v repeated before the end of the table, on page %d", ti+1, tb.caption, tb.rows[k-1], last.page+1))
+				if l2, ok := find(pen, tb.rows[k-1]); ok {
+					last = l2
+				}
+			}
+		}
 		cur = pos{last.page, last.line + 1}
 		if len(tb.rows) > 8 {
 			// A long table may break, but leaves no orphan: at least 3
@@ -322,6 +333,17 @@ func checkTables(doc reportDoc, pages [][]string) (errs []string) {
 		errs = append(errs, "no table of 8 rows or fewer was checked")
 	}
 	return errs
+}
+
+// uniqueRow reports whether row i's figures differ from every other row's
+// (two plans can end at the same EGDI and rank).
+func uniqueRow(rows [][]string, i int) bool {
+	for j, r := range rows {
+		if j != i && strings.Join(r, " ") == strings.Join(rows[i], " ") {
+			return false
+		}
+	}
+	return true
 }
 
 // hasTokens reports whether every figure of figs is in line as a whole
@@ -395,6 +417,29 @@ func TestPageBreakChecks(t *testing.T) {
 		{"5 OMN 0.7812", "6 KWT 0.7690"}}
 	if e := checkTables(doc, split); len(e) != 1 {
 		t.Errorf("a 6-row table split 4 + 2: %v", e)
+	}
+	// A 9-row table over two pages, its average row printed at the foot
+	// of both.
+	var rows9 [][]string
+	var p1, p2 []string
+	for i := 1; i <= 9; i++ {
+		v := fmt.Sprintf("0.%d111", 9-i)
+		rows9 = append(rows9, []string{strconv.Itoa(i), v})
+		if i <= 5 {
+			p1 = append(p1, fmt.Sprintf("%d Country %s", i, v))
+		} else {
+			p2 = append(p2, fmt.Sprintf("%d Country %s", i, v))
+		}
+	}
+	rows9 = append(rows9, []string{"0.5000"})
+	docFoot := reportDoc{tables: []tableRows{{caption: "Members", rows: rows9}}}
+	pagesFoot := [][]string{append(append([]string{"Members"}, p1...), "Average 0.5000"), append(p2, "Average 0.5000")}
+	if e := checkTables(docFoot, pagesFoot); len(e) != 2 || !strings.Contains(e[0], "repeated") {
+		t.Errorf("a footer row repeated on page 1: %v", e)
+	}
+	pagesOnce := [][]string{append([]string{"Members"}, p1...), append(p2, "Average 0.5000")}
+	if e := checkTables(docFoot, pagesOnce); len(e) != 1 || !strings.Contains(e[0], "no table of 8 rows") {
+		t.Errorf("a footer printed once: %v", e)
 	}
 	captionAlone := [][]string{{"x", "Members of the GCC"}, {"1 UAE 0.9602", "2 KSA 0.9533", "3 BHR 0.9196", "4 QAT 0.8244", "5 OMN 0.7812", "6 KWT 0.7690"}}
 	if e := checkTables(doc, captionAlone); len(e) != 1 {
