@@ -346,16 +346,32 @@ func uniqueRow(rows [][]string, i int) bool {
 	return true
 }
 
-// hasTokens reports whether every figure of figs is in line as a whole
-// token (not part of a longer number).
+// hasTokens reports whether the figures of figs are in line as whole
+// tokens (not part of a longer number), in their order or in reverse order
+// (a right-to-left table's columns read from the right).
 func hasTokens(line string, figs []string) bool {
+	return inOrder(line, figs) || inOrder(line, reversed(figs))
+}
+
+func inOrder(line string, figs []string) bool {
+	at := 0
 	for _, f := range figs {
 		re := regexp.MustCompile(`(^|[^0-9.])` + regexp.QuoteMeta(f) + `($|[^0-9.])`)
-		if !re.MatchString(line) {
+		m := re.FindStringSubmatchIndex(line[at:])
+		if m == nil {
 			return false
 		}
+		at += m[4] // the end of the figure: the next one comes after it
 	}
 	return true
+}
+
+func reversed(ss []string) []string {
+	out := make([]string, len(ss))
+	for i, s := range ss {
+		out[len(ss)-1-i] = s
+	}
+	return out
 }
 
 // checkFill measures how far down each page its text goes (pdftotext
