@@ -318,3 +318,68 @@ func FuzzCharts(f *testing.F) {
 		}
 	})
 }
+
+// TestLegendPaletteWrap: eight compared series get eight distinct colours
+// from Options.Palette, and their legend flows into rows inside the chart
+// in both directions (the issue's Oman label fell outside the Arabic chart).
+func TestLegendPaletteWrap(t *testing.T) {
+	pal := []string{"#d55e00", "#009e73", "#cc79a7", "#b07d00", "#5a9fd4", "#6a3d9a", "#8c564b", "#4d4d4d"}
+	for _, lang := range []string{"en", "ar"} {
+		t.Run(lang, func(t *testing.T) {
+			var ss []chart.Series
+			for i := range 8 {
+				name := "United Republic of Country " + strconv.Itoa(i)
+				if lang == "ar" {
+					name = "جمهورية البلد المتحدة رقم " + strconv.Itoa(i)
+				}
+				ss = append(ss, chart.Series{Name: name, Highlight: i == 2,
+					Points: []chart.Point{{X: "2022", Y: 0.5 + float64(i)/20}, {X: "2024", Y: 0.6 + float64(i)/20}}})
+			}
+			s := string(chart.Line(chart.Options{Title: "t", Lang: lang, Palette: pal, Class: "w640"}, ss...))
+			checkSVG(t, s)
+			if !strings.Contains(s, `class="chart w640"`) {
+				t.Error("Options.Class not on the <svg>")
+			}
+			colours := map[string]bool{}
+			for _, m := range regexp.MustCompile(`<path d="[^"]*" fill="none" stroke="(#[0-9a-f]+)"`).FindAllStringSubmatch(s, -1) {
+				colours[m[1]] = true
+			}
+			if len(colours) != 8 {
+				t.Errorf("%d distinct line colours, want 8 (7 from the palette and the accent): %v", len(colours), colours)
+			}
+			// Legend texts: those at the legend rows' y (38, 58, …), each
+			// anchored inside the plot, over at least two rows.
+			rows := map[string]bool{}
+			for _, m := range regexp.MustCompile(`<text x="([0-9.]+)" y="(38|58|78|98)" text-anchor="[a-z]+">([^<]*)</text>`).FindAllStringSubmatch(s, -1) {
+				x, _ := strconv.ParseFloat(m[1], 64)
+				if x < 0 || x > 640 {
+					t.Errorf("legend %q anchored at x=%v, outside the chart", m[3], x)
+				}
+				rows[m[2]] = true
+			}
+			if len(rows) < 2 {
+				t.Errorf("legend on %d row(s), want it to wrap", len(rows))
+			}
+		})
+	}
+}
+
+// TestAxisTopAndTitleWrap: AxisTop writes the value axis above the rows
+// too; a title wider than the chart wraps and the chart grows by a line.
+func TestAxisTopAndTitleWrap(t *testing.T) {
+	_, rs := intervals("en")
+	plain := string(chart.Intervals(chart.Options{Title: "t"}, rs))
+	top := string(chart.Intervals(chart.Options{Title: "t", AxisTop: true}, rs))
+	if n, m := strings.Count(plain, `direction="ltr" text-anchor="middle">20<`), strings.Count(top, `direction="ltr" text-anchor="middle">20<`); m != 2*n || n == 0 {
+		t.Errorf("tick 20 written %d times with AxisTop, %d without", m, n)
+	}
+	long := strings.Repeat("A long title that goes on ", 6)
+	w := string(chart.Bars(chart.Options{Title: long, Width: 360}, []chart.Bar{{Label: "a", Value: 0.5}}))
+	checkSVG(t, w)
+	if n := strings.Count(w, `font-size="14" font-weight="bold"`); n < 2 {
+		t.Errorf("title on %d line(s), want it wrapped", n)
+	}
+	if !strings.Contains(w, `<g transform="translate(0 `) {
+		t.Error("the plot does not move down under a wrapped title")
+	}
+}

@@ -72,3 +72,15 @@ func TestGuessAndWeight(t *testing.T) {
 		t.Errorf("Guess en = %q", got)
 	}
 }
+
+// FuzzMatch: any Accept-Language header gives "en" or "ar", never a panic.
+func FuzzMatch(f *testing.F) {
+	for _, s := range []string{"", "ar", "ar-BH,en;q=0.5", "*;q=0.1", "en;q=abc", "a-b-c-d-e-f-g-h,,,;"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, h string) {
+		if got := Match(h); got != "en" && got != "ar" {
+			t.Errorf("Match(%q) = %q", h, got)
+		}
+	})
+}

@@ -223,6 +223,9 @@ func (b *base) Class(code string) string { return classLabel(b.Lang, code) }
 // Comma is the list separator of the page's language (Arabic comma in Arabic).
 func (b *base) Comma() string { return i18n.Comma(b.Lang) }
 
+// Semi is the semicolon of the page's language (Arabic semicolon in Arabic).
+func (b *base) Semi() string { return strings.TrimSpace(i18n.Semicolon(b.Lang)) }
+
 // EditionTitle is the title of an edition's Survey in the page's language.
 func (b *base) EditionTitle(year int) string { return i18n.T(b.Lang, "edtitle."+strconv.Itoa(year)) }
 
@@ -329,6 +332,20 @@ func (s *Server) pageError(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	b := s.newBase(r, "", "error")
 	b.Error = egdi.ErrorMessage(err)
+	if b.Lang == "ar" {
+		// The engine's messages are English: an Arabic page says what
+		// went wrong in Arabic, by the kind of error.
+		switch egdi.ErrorCode(err) {
+		case egdi.EINVALID:
+			b.Error = b.T("err.bad_request")
+		case egdi.ENOTFOUND:
+			if b.Error != tr("ar", "not_found_text") {
+				b.Error = b.T("err.not_found_item")
+			}
+		default:
+			b.Error = b.T("err.internal")
+		}
+	}
 	if status == http.StatusNotFound {
 		b.Title = b.T("not_found")
 	}

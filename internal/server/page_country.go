@@ -316,7 +316,7 @@ func (s *Server) pageCountry(w http.ResponseWriter, r *http.Request) {
 		t, err := base.Plan(c.ISO3, egdi.Target{Rank: targetRank}, egdi.DefaultCosts(base))
 		if err != nil {
 			p.TargetErr = b.T("error") + ": " + egdi.ErrorMessage(err)
-			s.render(w, r, http.StatusOK, "country", p)
+			s.render(w, r, http.StatusBadRequest, "country", p)
 			return
 		}
 		p.Target = t
@@ -337,7 +337,11 @@ func (s *Server) pageCountry(w http.ResponseWriter, r *http.Request) {
 			p.Plans = append(p.Plans, row)
 		}
 	}
-	s.render(w, r, http.StatusOK, "country", p)
+	status := http.StatusOK
+	if p.TargetErr != "" || p.VsErr != "" {
+		status = http.StatusBadRequest // the whole page, the error beside the form that caused it
+	}
+	s.render(w, r, status, "country", p)
 }
 
 func signedFloat(v float64, digits int) string {

@@ -14,8 +14,8 @@ import (
 // its text readable and scrolls sideways (the box is focusable, so it
 // scrolls from the keyboard too); app.js adds the SVG and PNG downloads.
 func boxed(svg template.HTML, label string) template.HTML {
-	return template.HTML(`<div class="chartscroll" tabindex="0" role="group" aria-label="` +
-		template.HTMLEscapeString(label) + `">`) + svg + `</div>`
+	return template.HTML(`<div class="chartscroll" tabindex="0" role="group" aria-label="`+
+		template.HTMLEscapeString(label)+`">`) + svg + `</div>`
 }
 
 // countryOptions lists every Member State in lang, sorted by the
@@ -145,7 +145,7 @@ func methodChangeSentence(mc egdi.MethodChange, lang string) string {
 	return i18n.F(lang, "method_change.generic", "field", field, "from", methodTerm(lang, mc.From), "to", methodTerm(lang, mc.To))
 }
 
-var rePrecision = regexp.MustCompile(`^(\d+) dp, (\w+)$`)
+var rePrecision = regexp.MustCompile(`^(\d+) dp, (.+)$`)
 
 func parsePrecision(s string) (digits, mode string, ok bool) {
 	m := rePrecision.FindStringSubmatch(s)
@@ -190,7 +190,7 @@ func methodTerm(lang, v string) string {
 		switch {
 		case reWeightTerm.MatchString(t):
 			m := reWeightTerm.FindStringSubmatch(t)
-			out = append(out, i18n.T(lang, strings.ToLower(m[1])+".abbr")+" "+m[2])
+			out = append(out, tr(lang, strings.ToLower(m[1])+".abbr")+" "+m[2])
 		case i18n.Has("report.mcv." + t):
 			out = append(out, i18n.T(lang, "report.mcv."+t))
 		case i18n.Has(t):

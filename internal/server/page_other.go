@@ -156,8 +156,16 @@ func (s *Server) pageCompare(w http.ResponseWriter, r *http.Request) {
 		p.Presets = append(p.Presets, option{Value: view(strings.Split(g[1], ","), ""), Label: b.T("preset_" + g[0])})
 	}
 	if len(chosen) == 0 || len(chosen) > maxCompare {
-		s.render(w, r, http.StatusOK, "compare", p)
+		status := http.StatusOK
+		if len(p.FormErr) > 0 {
+			status = http.StatusBadRequest // the page, with the error above its form
+		}
+		s.render(w, r, status, "compare", p)
 		return
+	}
+	status := http.StatusOK
+	if len(p.FormErr) > 0 {
+		status = http.StatusBadRequest // an unknown name beside valid ones: compare those, say why
 	}
 	cmp, err := compareOf(d, v, chosen, edition, "egdi", b.Lang)
 	if err != nil {
@@ -194,7 +202,7 @@ func (s *Server) pageCompare(w http.ResponseWriter, r *http.Request) {
 		YMin: 0, YMax: 1, Digits: 3, Height: 360, Class: "w640", Palette: comparePalette}, series...), b.T("compare_chart"))
 	p.RankChart = boxed(chart.Line(chart.Options{Title: b.T("rank_history"), Desc: b.T("rank_history_desc"), Lang: b.Lang,
 		InvertY: true, Digits: 0, Height: 360, Class: "w640", Palette: comparePalette}, rankSeries...), b.T("rank_history"))
-	s.render(w, r, http.StatusOK, "compare", p)
+	s.render(w, r, status, "compare", p)
 }
 
 type uncertaintyPage struct {

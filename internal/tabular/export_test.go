@@ -81,7 +81,7 @@ func TestExportRoundTrip(t *testing.T) {
 						if !w.Assessed {
 							continue
 						}
-						w.Name = d.Countries.Get(w.ISO3).NameEN
+						w.Name = d.Countries.Get(w.ISO3).Name("en") // the display name (Türkiye)
 					}
 					n++
 					if g, ok := got[w.ISO3]; !ok {

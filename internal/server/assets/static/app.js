@@ -97,15 +97,6 @@
     });
   }
 
-  // Compare: at most data-max countries.
-  document.querySelectorAll("select[multiple][data-max]").forEach(function (s) {
-    var max = parseInt(s.dataset.max, 10);
-    s.addEventListener("change", function () {
-      var chosen = Array.prototype.filter.call(s.options, function (o) { return o.selected; });
-      s.setCustomValidity(chosen.length > max ? s.closest("label").textContent.trim() : "");
-    });
-  });
-
   // Every chart downloads as SVG and as PNG (for slides): the SVG is the
   // chart's own markup; the PNG draws it on a canvas at twice its size.
   var slug = function (s) {
