@@ -76,6 +76,8 @@ recomputes each index from its inputs as the UN did, edition by edition.`,
 		a.explainCmd,
 		a.uncertaintyCmd,
 		a.exportCmd,
+		a.questionnaireCmd,
+		a.assessmentCmd,
 	} {
 		root.AddCommand(c())
 	}
