@@ -368,3 +368,61 @@ func (s *SelfScore) indexOf() string {
 	}
 	return IndexEGL
 }
+
+// CalibrateWith fits the maps of q's indices (OSI and, from an OSI
+// questionnaire's E-Participation module, EPI; or EPI for an EPI
+// questionnaire) on reference assessments: each must be of q, of a
+// country assessed in edition year of d; its raw score is paired with
+// the country's published value. No references: an empty set (the
+// default maps). Errors: EINVALID for a reference of another
+// questionnaire or a country without a published value, or a fit
+// [Calibrate] refuses; and for references to an EGL or LOSI questionnaire,
+// whose scores the UN does not rescale.
+func (q *Questionnaire) CalibrateWith(refs []*Assessment, d *Dataset, year int) (Calibrations, error) {
+	cal := Calibrations{}
+	if len(refs) == 0 {
+		return cal, nil
+	}
+	if q.Index != IndexOSI && q.Index != IndexEPI {
+		return nil, Errorf(EINVALID, "References calibrate OSI and EPI estimates; questionnaire %s estimates the %s, which the UN does not rescale.", q.ID, strings.ToUpper(q.Index))
+	}
+	pub := map[ISO3]Record{}
+	for _, r := range d.Published[year] {
+		if r.Assessed {
+			pub[r.ISO3] = r
+		}
+	}
+	byIndex := map[string][]Reference{}
+	for _, r := range refs {
+		if r.Questionnaire != q.ID {
+			return nil, Errorf(EINVALID, "Reference %s is of questionnaire %s, not %s.", r.Name, r.Questionnaire, q.ID)
+		}
+		rec, ok := pub[r.Country]
+		if !ok {
+			return nil, Errorf(EINVALID, "Reference %s: %s has no published value in edition %d.", r.Name, r.Country, year)
+		}
+		sh, err := q.Shares(r.Values())
+		if err != nil {
+			return nil, err
+		}
+		for _, idx := range []string{IndexOSI, IndexEPI} {
+			raw, ok := q.RawFor(&sh, idx)
+			if !ok {
+				continue
+			}
+			v := rec.OSI
+			if idx == IndexEPI {
+				v = rec.EPI
+			}
+			byIndex[idx] = append(byIndex[idx], Reference{Name: r.Name, Country: r.Country, Raw: raw, Published: v})
+		}
+	}
+	for idx, rs := range byIndex {
+		c, err := Calibrate(idx, rs)
+		if err != nil {
+			return nil, err
+		}
+		cal[idx] = c
+	}
+	return cal, nil
+}

@@ -385,3 +385,40 @@ func TestCalibrateErrors(t *testing.T) {
 		})
 	}
 }
+
+// TestCalibrateWith: reference assessments of Korea and Togo fit OSI and
+// EPI maps through their published 2024 values; a reference of another
+// questionnaire or of a country not in the edition is refused.
+func TestCalibrateWith(t *testing.T) {
+	d := builtin.MustDataset()
+	q := synthQuestionnaire()
+	kor, tgo := assess(q, "kor", "KOR", firstN(160)), assess(q, "tgo", "TGO", firstN(60))
+	cal, err := q.CalibrateWith([]*egdi.Assessment{kor, tgo}, d, 2024)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pub := map[egdi.ISO3]egdi.Record{}
+	for _, r := range d.Published[2024] {
+		pub[r.ISO3] = r
+	}
+	for _, a := range []*egdi.Assessment{kor, tgo} {
+		s, err := q.Score(a, cal, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Two references fit exactly (float rounding only).
+		if math.Abs(s.OSI.Estimate-pub[a.Country].OSI) > 1e-9 || math.Abs(s.EPI.Estimate-pub[a.Country].EPI) > 1e-9 {
+			t.Errorf("%s: OSI %g EPI %g, published %g %g", a.Name, s.OSI.Estimate, s.EPI.Estimate, pub[a.Country].OSI, pub[a.Country].EPI)
+		}
+	}
+	other := *kor
+	other.Questionnaire = "other"
+	for name, refs := range map[string][]*egdi.Assessment{
+		"ErrOtherQuestionnaire": {&other, tgo},
+		"ErrNotInEdition":       {kor, assess(q, "x", "XXX", firstN(10))},
+	} {
+		if _, err := q.CalibrateWith(refs, d, 2024); egdi.ErrorCode(err) != egdi.EINVALID {
+			t.Errorf("%s: err = %v, want EINVALID", name, err)
+		}
+	}
+}

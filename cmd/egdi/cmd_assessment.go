@@ -405,64 +405,25 @@ func (a *app) assessmentDeleteCmd() *cobra.Command {
 	}
 }
 
-// calibrations fits the maps of q's indices on the reference assessments:
-// each must be of q, of a country assessed in edition y; its raw score is
-// paired with the country's published OSI (and EPI).
+// calibrations loads the reference assessments and fits the maps
+// ([egdi.Questionnaire.CalibrateWith]).
 func (a *app) calibrations(ctx context.Context, q *egdi.Questionnaire, d *egdi.Dataset, y int, refs []string) (egdi.Calibrations, error) {
-	cal := egdi.Calibrations{}
 	if len(refs) == 0 {
-		return cal, nil
-	}
-	if q.Index != egdi.IndexOSI && q.Index != egdi.IndexEPI {
-		return nil, egdi.Errorf(egdi.EINVALID, "--reference calibrates OSI and EPI estimates; questionnaire %s estimates the %s, which the UN does not rescale.", q.ID, strings.ToUpper(q.Index))
+		return egdi.Calibrations{}, nil
 	}
 	st, err := a.openStore(ctx)
 	if err != nil {
 		return nil, err
 	}
-	pub := map[egdi.ISO3]egdi.Record{}
-	for _, r := range d.Published[y] {
-		if r.Assessed {
-			pub[r.ISO3] = r
-		}
-	}
-	byIndex := map[string][]egdi.Reference{}
+	var as []*egdi.Assessment
 	for _, name := range refs {
 		r, err := st.Assessment(ctx, name)
 		if err != nil {
 			return nil, err
 		}
-		if r.Questionnaire != q.ID {
-			return nil, egdi.Errorf(egdi.EINVALID, "Reference %s is of questionnaire %s, not %s.", name, r.Questionnaire, q.ID)
-		}
-		rec, ok := pub[r.Country]
-		if !ok {
-			return nil, egdi.Errorf(egdi.EINVALID, "Reference %s: %s has no published value in edition %d.", name, r.Country, y)
-		}
-		sh, err := q.Shares(r.Values())
-		if err != nil {
-			return nil, err
-		}
-		for _, idx := range []string{egdi.IndexOSI, egdi.IndexEPI} {
-			raw, ok := q.RawFor(&sh, idx)
-			if !ok {
-				continue
-			}
-			v := rec.OSI
-			if idx == egdi.IndexEPI {
-				v = rec.EPI
-			}
-			byIndex[idx] = append(byIndex[idx], egdi.Reference{Name: name, Country: r.Country, Raw: raw, Published: v})
-		}
+		as = append(as, r)
 	}
-	for idx, rs := range byIndex {
-		c, err := egdi.Calibrate(idx, rs)
-		if err != nil {
-			return nil, err
-		}
-		cal[idx] = c
-	}
-	return cal, nil
+	return q.CalibrateWith(as, d, y)
 }
 
 func (a *app) assessmentScoreCmd() *cobra.Command {
