@@ -57,6 +57,7 @@ func (s *Server) routes() []route {
 		{"GET", "/healthz", s.handleHealth},
 	}
 	rs = append(rs, s.reportRoutes()...) // api_reports.go
+	rs = append(rs, s.assessmentRoutes()...) // assessment.go
 	return rs
 }
 

@@ -22,6 +22,9 @@ type Deps struct {
 	// in-process store (NewMemJobs): fine for one process, not for several
 	// behind a load balancer.
 	Jobs Jobs
+	// Assessments keeps self-assessments (assessment.go). Nil means an
+	// in-process store (NewMemAssessments), lost when the process ends.
+	Assessments egdi.AssessmentStore
 	// Refresh is how long a dataset is reused before Dataset is asked
 	// again (default 1 s): a store answers with one query, but not one per
 	// request; an import by another process shows within Refresh.
@@ -82,6 +85,9 @@ func newServer(logger *slog.Logger, deps Deps) *Server {
 	}
 	if deps.Jobs == nil {
 		deps.Jobs = NewMemJobs(deps.Now)
+	}
+	if deps.Assessments == nil {
+		deps.Assessments = NewMemAssessments(deps.Now)
 	}
 	s := &Server{log: logger, deps: deps, mux: http.NewServeMux(), cache: newRespCache(512), pageCache: newRespCache(64),
 		jobSlot: make(chan struct{}, 1)}
