@@ -57,7 +57,8 @@ func (s *Server) routes() []route {
 		{"GET", "/healthz", s.handleHealth},
 	}
 	rs = append(rs, s.reportRoutes()...) // api_reports.go
-	rs = append(rs, s.assessmentRoutes()...) // assessment.go
+	// The self-assessment (assessment.go).
+	rs = append(rs, s.assessmentRoutes()...)
 	return rs
 }
 

@@ -95,7 +95,7 @@ func testAssessmentAnswers(t *testing.T, s egdi.Store) {
 	}
 	at := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
 	a, err := s.SaveAnswers(ctx, "bhr-2024", []egdi.Answer{
-		{Item: "IF-010", Value: "yes", Note: "now published", At: at}, // changed; no file given: the file stays
+		{Item: "IF-010", Value: "yes", Note: "now published", At: at},                                        // changed; no file given: the file stays
 		{Item: "SP-012", Value: "yes", Evidence: "https://www.bahrain.bh/services", Note: "ملاحظة بالعربية"}, // the same
 		{Item: "CP-117", Value: "yes"}, // new
 	})
@@ -134,7 +134,10 @@ func testAssessmentAnswers(t *testing.T, s egdi.Store) {
 	if err != nil || ef.Name != "new.pdf" || string(ef.Data) != "%PDF-1.7" || getAssessment(t, s, "bhr-2024").Answer("IF-010").Version != 3 {
 		t.Errorf("replaced file = %+v, %v", ef, err)
 	}
-	wantCode(t, func() error { _, err := s.SaveAnswers(ctx, "nope", []egdi.Answer{{Item: "IF-010", Value: "yes"}}); return err }(), egdi.ENOTFOUND)
+	wantCode(t, func() error {
+		_, err := s.SaveAnswers(ctx, "nope", []egdi.Answer{{Item: "IF-010", Value: "yes"}})
+		return err
+	}(), egdi.ENOTFOUND)
 }
 
 // testAssessmentAllOrNothing: a bad answer among good ones (a URL that is
