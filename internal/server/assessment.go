@@ -699,7 +699,11 @@ func (s *Server) assessmentPageWith(w http.ResponseWriter, r *http.Request, stat
 						if it, _ := q.Item(ch.Item); it != nil {
 							text = it.Text.In(b.Lang)
 						}
-						pr.Changes = append(pr.Changes, featureChange{Item: ch.Item, Text: text, From: ch.From, To: ch.To, Effort: ch.Effort})
+						from := "—"
+						if ch.From != "" {
+							from = tr(b.Lang, "sa.answer."+ch.From)
+						}
+						pr.Changes = append(pr.Changes, featureChange{Item: ch.Item, Text: text, From: from, To: tr(b.Lang, "sa.answer."+ch.To), Effort: ch.Effort})
 					}
 					p.Plans = append(p.Plans, pr)
 				}
