@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -429,18 +430,21 @@ func (a *app) calibrations(ctx context.Context, q *egdi.Questionnaire, d *egdi.D
 func (a *app) assessmentScoreCmd() *cobra.Command {
 	var (
 		o       outputFlags
-		edition int
-		refs    []string
+		edition  int
+		refs     []string
+		scenario string
 	)
 	c := &cobra.Command{
-		Use:   "score NAME [--edition Y] [--reference NAME]...",
+		Use:   "score NAME [--edition Y] [--reference NAME]... [--scenario NEW]",
 		Short: "Score an assessment: module shares, OSI/EPI (or LOSI, EGL) estimates with a range, EGDI and rank",
 		Long: `score computes each module's share of points, their weighted total, and the estimate of each index
 the questionnaire measures, with a range. Carried into the edition (default: the questionnaire's),
 the estimate gives the country's EGDI, rank (with rank_low and rank_high, the ranks at the ends of
 the OSI range), group and class, recomputed by the engine. --reference NAME (repeatable) names
 assessments of other countries, with the same questionnaire, whose published values calibrate the
-map from raw score to index (see egdi.Calibration). Best guesses are listed with every score.`,
+map from raw score to index (see egdi.Calibration). Best guesses are listed with every score.
+--scenario NEW also saves the estimate as a user-defined edition like the scored one (egdi edition
+create NEW --like Y --data-year Y' --set ISO3.osi=… --set ISO3.epi=…), to compute and compare.`,
 		Example: "  egdi assessment score bhr-2024\n  egdi assessment score bhr-2024 --reference kor-2024 --reference tgo-2024 --format json",
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -472,6 +476,12 @@ map from raw score to index (see egdi.Calibration). Best guesses are listed with
 			if err != nil {
 				return err
 			}
+			if scenario != "" {
+				if err := a.saveScoreScenario(ctx, scenario, d, b, s); err != nil {
+					return err
+				}
+				s.Notes = append(s.Notes, "saved as edition "+scenario+" (egdi compute --edition "+scenario+")")
+			}
 			if o.format == "json" {
 				return writeJSON(a.stdout, s)
 			}
@@ -480,6 +490,7 @@ map from raw score to index (see egdi.Calibration). Best guesses are listed with
 	}
 	c.Flags().IntVar(&edition, "edition", 0, "edition to place the estimate in (default: the questionnaire's)")
 	c.Flags().StringArrayVar(&refs, "reference", nil, "a reference assessment (repeatable) whose country's published value calibrates the estimate")
+	c.Flags().StringVar(&scenario, "scenario", "", "also save the estimate as a new edition (scenario) of this name")
 	o.add(c, "table", "csv", "json")
 	return c
 }
@@ -589,4 +600,26 @@ func featureTable(m *egdi.Method, res *egdi.FeatureTargetResult) noted {
 		notes = append(notes, "best guess "+g.Name+": "+g.EN)
 	}
 	return noted{t: t, notes: notes}
+}
+
+// saveScoreScenario stores the score's estimates as a scenario like the
+// scored edition, with the edition's own data year.
+func (a *app) saveScoreScenario(ctx context.Context, name string, d *egdi.Dataset, b *egdi.Base, s *egdi.SelfScore) error {
+	sets := s.Sets(0)
+	if len(sets) == 0 {
+		return egdi.Errorf(egdi.EINVALID, "--scenario: questionnaire %s estimates no index of the EGDI editions (OSI or EPI).", s.Questionnaire)
+	}
+	st, err := a.openStore(ctx)
+	if err != nil {
+		return err
+	}
+	dy := b.Method.DataYear
+	if dy == 0 {
+		dy = b.Edition - 2
+	}
+	sc, _, err := egdi.NewScenario(name, b.Edition, dy, d, sets, time.Now())
+	if err != nil {
+		return err
+	}
+	return st.SaveScenario(ctx, sc)
 }

@@ -112,6 +112,13 @@ func TestAssessmentCommands(t *testing.T) {
 			t.Errorf("score JSON lacks %q", k)
 		}
 	}
+	// --scenario carries the estimate into a new edition the engine computes.
+	mustEgdi(t, env, "assessment", "score", "bhr", "--scenario", "bhr-est")
+	var sc egdi.SelfScore
+	json.Unmarshal([]byte(mustEgdi(t, env, "assessment", "score", "bhr", "--format", "json")), &sc)
+	if out := mustEgdi(t, env, "edition", "show", "bhr-est", "--format", "json"); !strings.Contains(out, `"osi"`) {
+		t.Errorf("edition show bhr-est: %s", out)
+	}
 	var guesses []egdi.Guess
 	json.Unmarshal(score["best_guesses"], &guesses)
 	names := []string{}
