@@ -3,6 +3,7 @@ package server
 import (
 	"bytes"
 	"context"
+	"mime"
 	"net/http"
 	"net/url"
 	"slices"
@@ -31,6 +32,7 @@ func (s *Server) assessmentRoutes() []route {
 		{"POST", "/api/v1/assessments/{name}/answers", s.handleAssessmentAnswers},
 		{"GET", "/api/v1/assessments/{name}/score", s.handleAssessmentScore},
 		{"POST", "/api/v1/assessments/{name}/target", s.handleAssessmentTarget},
+		{"GET", "/api/v1/assessments/{name}/files/{item}", s.handleEvidenceFile},
 		{"GET", "/{lang}/assessments", s.pageAssessments},
 		{"POST", "/{lang}/assessments", s.pageAssessmentCreate},
 		{"GET", "/{lang}/assessments/{name}", s.pageAssessment},
@@ -358,6 +360,27 @@ func (s *Server) handleAssessmentTarget(w http.ResponseWriter, r *http.Request) 
 		return
 	}
 	writeJSON(w, http.StatusOK, res)
+}
+
+// handleEvidenceFile answers GET /api/v1/assessments/{name}/files/{item}:
+// the evidence file of an answer, as an attachment (never rendered by the
+// browser as a page of this site).
+func (s *Server) handleEvidenceFile(w http.ResponseWriter, r *http.Request) {
+	f, err := s.assessments().EvidenceFile(r.Context(), r.PathValue("name"), r.PathValue("item"))
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", "application/octet-stream")
+	h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": f.Name}))
+	h.Set("Content-Length", strconv.Itoa(len(f.Data)))
+	h.Set("Cache-Control", "no-store")
+	if f.SHA256 != "" {
+		h.Set("ETag", `"`+f.SHA256+`"`)
+	}
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write(f.Data)
 }
 
 // ---------------------------------------------------------------------------

@@ -118,6 +118,16 @@ func TestAssessmentAPI(t *testing.T) {
 	}
 	call("POST", "/api/v1/assessments/bhr/target", `{"rank":1,"group":"high"}`, 400)
 	call("GET", "/api/v1/assessments", "", 200)
+	// Evidence files: kept by the store, served as attachments.
+	if _, err := s.assessments().SaveAnswers(t.Context(), "bhr", []egdi.Answer{{Item: "IF-014", Value: "yes",
+		File: &egdi.EvidenceFile{Name: "privacy page.png", Data: []byte("\x89PNG")}}}); err != nil {
+		t.Fatal(err)
+	}
+	rec = call("GET", "/api/v1/assessments/bhr/files/IF-014", "", 200)
+	if rec.Body.String() != "\x89PNG" || !strings.Contains(rec.Header().Get("Content-Disposition"), "attachment") {
+		t.Errorf("file: %q %q", rec.Body.String(), rec.Header().Get("Content-Disposition"))
+	}
+	call("GET", "/api/v1/assessments/bhr/files/IF-010", "", 404)
 	call("DELETE", "/api/v1/assessments/bhr", "", 204)
 	call("GET", "/api/v1/assessments/bhr", "", 404)
 }
