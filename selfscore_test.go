@@ -422,3 +422,34 @@ func TestCalibrateWith(t *testing.T) {
 		}
 	}
 }
+
+// TestPropertyRaisingAnswerNeverWorsensRank: carried into 2024, raising one
+// answer never gives a worse rank (nor a worse rank_low or rank_high) or a
+// lower EGDI.
+func TestPropertyRaisingAnswerNeverWorsensRank(t *testing.T) {
+	b, err := egdi.NewBase(builtin.MustDataset(), 2024, egdi.ComponentLevel)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := synthQuestionnaire()
+	rapid.Check(t, func(t *rapid.T) {
+		c := rapid.SampledFrom(b.Inputs.Countries).Draw(t, "country")
+		cal := egdi.Calibrations{egdi.IndexOSI: genCalibration(t, egdi.IndexOSI)}
+		a := assess(q, "p", c, func(k int, it *egdi.Item) int { return rapid.IntRange(0, len(it.Answers)-1).Draw(t, "answer") })
+		before, err := q.Score(a, cal, b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		k := rapid.IntRange(0, len(a.Answers)-1).Draw(t, "item")
+		it, _ := q.Item(a.Answers[k].Item)
+		a.Answers[k].Value = it.Met()
+		after, err := q.Score(a, cal, b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if after.Rank > before.Rank || after.RankLow > before.RankLow || after.RankHigh > before.RankHigh || after.EGDI < before.EGDI {
+			t.Fatalf("%s: meeting %s: rank %d [%d,%d] EGDI %g → rank %d [%d,%d] EGDI %g", c, it.Code,
+				before.Rank, before.RankLow, before.RankHigh, before.EGDI, after.Rank, after.RankLow, after.RankHigh, after.EGDI)
+		}
+	})
+}

@@ -1,9 +1,11 @@
 package questionnaire_test
 
 import (
+	"math"
 	"testing"
 
 	"github.com/egdi-project/egdi"
+	"github.com/egdi-project/egdi/internal/builtin"
 	"github.com/egdi-project/egdi/internal/questionnaire"
 )
 
@@ -78,5 +80,104 @@ func TestBuiltinEPIItemsAreOSIItems(t *testing.T) {
 				t.Errorf("%s is not an E-Participation item of osi-2024", it.Code)
 			}
 		}
+	}
+}
+
+// TestBuiltinExtremes: for every built-in questionnaire, every item met
+// gives a raw score and estimates of 1 before calibration, none gives 0.
+func TestBuiltinExtremes(t *testing.T) {
+	s, err := questionnaire.Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range s.All() {
+		for _, tc := range []struct {
+			name string
+			want float64
+		}{{"all", 1}, {"none", 0}} {
+			a := &egdi.Assessment{Name: "x", Questionnaire: q.ID, Country: "BHR"}
+			for _, m := range q.Modules {
+				for _, it := range m.Items {
+					v := it.Met()
+					if tc.want == 0 {
+						v = it.Unmet()
+					}
+					a.Answers = append(a.Answers, egdi.Answer{Item: it.Code, Value: v})
+				}
+			}
+			sc, err := q.Score(a, nil, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			// Weights sum to 1 within 1e-6 (Validate), so the total is within 1e-6.
+			if math.Abs(sc.Raw-tc.want) > 1e-6 {
+				t.Errorf("%s %s: raw %g, want %g", q.ID, tc.name, sc.Raw, tc.want)
+			}
+			for _, e := range []*egdi.Estimate{sc.OSI, sc.EPI, sc.LOSI, sc.EGL} {
+				if e != nil && math.Abs(e.Estimate-tc.want) > 1e-6 {
+					t.Errorf("%s %s: estimate %g, want %g", q.ID, tc.name, e.Estimate, tc.want)
+				}
+			}
+		}
+	}
+}
+
+// TestBuiltinCalibration2024: with osi-2024 itself, reference assessments
+// of the Republic of Korea and of Togo reproduce their published 2024 OSI
+// (and carried into 2024, their published ranks); assessments with shares
+// between theirs land between them, in order.
+func TestBuiltinCalibration2024(t *testing.T) {
+	s, err := questionnaire.Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	q, _ := s.Get("osi-2024")
+	d := builtin.MustDataset()
+	pub := map[egdi.ISO3]egdi.Record{}
+	for _, r := range d.Published[2024] {
+		pub[r.ISO3] = r
+	}
+	meet := func(name string, c egdi.ISO3, share float64) *egdi.Assessment {
+		a := &egdi.Assessment{Name: name, Questionnaire: q.ID, Country: c}
+		for _, m := range q.Modules {
+			for k, it := range m.Items {
+				v := it.Unmet()
+				if float64(k) < share*float64(len(m.Items)) {
+					v = it.Met()
+				}
+				a.Answers = append(a.Answers, egdi.Answer{Item: it.Code, Value: v})
+			}
+		}
+		return a
+	}
+	kor, tgo := meet("kor", "KOR", 0.95), meet("tgo", "TGO", 0.4)
+	cal, err := q.CalibrateWith([]*egdi.Assessment{kor, tgo}, d, 2024)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := egdi.NewBase(d, 2024, egdi.ComponentLevel)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range []*egdi.Assessment{kor, tgo} {
+		sc, err := q.Score(a, cal, b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Two references fit exactly: float rounding only.
+		if math.Abs(sc.OSI.Estimate-pub[a.Country].OSI) > 1e-9 || sc.Rank != pub[a.Country].Rank {
+			t.Errorf("%s: OSI %g rank %d; published %g, %d", a.Name, sc.OSI.Estimate, sc.Rank, pub[a.Country].OSI, pub[a.Country].Rank)
+		}
+	}
+	prev := pub["TGO"].OSI
+	for _, share := range []float64{0.5, 0.6, 0.7, 0.8, 0.9} {
+		sc, err := q.Score(meet("x", "BHR", share), cal, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !(sc.OSI.Estimate > prev && sc.OSI.Estimate < pub["KOR"].OSI) {
+			t.Errorf("share %.1f: OSI %g not between %g and %g", share, sc.OSI.Estimate, prev, pub["KOR"].OSI)
+		}
+		prev = sc.OSI.Estimate
 	}
 }
