@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/egdi-project/egdi"
+	"github.com/egdi-project/egdi/internal/i18n"
 	"github.com/egdi-project/egdi/internal/tabular"
 )
 
@@ -496,27 +497,63 @@ create NEW --like Y --data-year Y' --set ISO3.osi=… --set ISO3.epi=…), to co
 }
 
 func scoreTable(s *egdi.SelfScore, q *egdi.Questionnaire, o outputFlags) noted {
+	ar := o.lang == "ar" && o.format == "table"
 	t := &table{head: []string{"module", "name", "answered", "items", "share", "weight"}}
+	if ar {
+		for k, h := range t.head {
+			key := "sa." + h
+			if h == "name" {
+				key = "sa.name"
+			}
+			t.head[k] = i18n.T("ar", key)
+		}
+	}
 	for k, m := range s.Modules {
 		t.rows = append(t.rows, []string{m.Code, q.Modules[k].Name.In(o.lang), strconv.Itoa(m.Answered), strconv.Itoa(m.Items),
 			strconv.FormatFloat(m.Share, 'f', 4, 64), strconv.FormatFloat(m.Weight, 'f', 4, 64)})
 	}
-	t.rows = append(t.rows, []string{"total", "", strconv.Itoa(s.Answered), strconv.Itoa(s.Total), strconv.FormatFloat(s.Raw, 'f', 4, 64), ""})
+	total := "total"
+	if ar {
+		total = i18n.T("ar", "sa.total")
+	}
+	t.rows = append(t.rows, []string{total, "", strconv.Itoa(s.Answered), strconv.Itoa(s.Total), strconv.FormatFloat(s.Raw, 'f', 4, 64), ""})
 	var notes []string
 	for _, e := range []struct {
-		name string
-		e    *egdi.Estimate
-	}{{"OSI", s.OSI}, {"EPI", s.EPI}, {"LOSI", s.LOSI}, {"EGL", s.EGL}} {
-		if e.e != nil {
+		key, name string
+		e         *egdi.Estimate
+	}{{"osi", "OSI", s.OSI}, {"epi", "EPI", s.EPI}, {"", "LOSI", s.LOSI}, {"", "EGL", s.EGL}} {
+		if e.e == nil {
+			continue
+		}
+		if ar {
+			name := e.name
+			if e.key != "" {
+				name = i18n.T("ar", e.key)
+			}
+			notes = append(notes, fmt.Sprintf("%s: التقدير %.4f (المدى %.4f–%.4f)", name, e.e.Estimate, e.e.Low, e.e.High))
+		} else {
 			notes = append(notes, fmt.Sprintf("%s estimate %.4f (range %.4f–%.4f)", e.name, e.e.Estimate, e.e.Low, e.e.High))
 		}
 	}
 	if s.Edition != 0 {
-		notes = append(notes, fmt.Sprintf("%s in %d: EGDI %.4f, rank %d (range %d–%d), %s%s", s.Country, s.Edition, s.EGDI, s.Rank,
-			s.RankLow, s.RankHigh, s.Group, classSuffix(s.Class)))
+		if ar {
+			class := ""
+			if s.Class != "" {
+				class = "، " + i18n.T("ar", "rating_class") + " " + s.Class
+			}
+			notes = append(notes, fmt.Sprintf("%s في %d: %s %.4f، الترتيب %d (المدى %d–%d)، %s%s", s.Country, s.Edition,
+				i18n.T("ar", "egdi"), s.EGDI, s.Rank, s.RankLow, s.RankHigh, i18n.T("ar", string(s.Group)), class))
+		} else {
+			notes = append(notes, fmt.Sprintf("%s in %d: EGDI %.4f, rank %d (range %d–%d), %s%s", s.Country, s.Edition, s.EGDI, s.Rank,
+				s.RankLow, s.RankHigh, s.Group, classSuffix(s.Class)))
+		}
+	}
+	bg := "best guess"
+	if ar {
+		bg = i18n.T("ar", "sa.best_guess")
 	}
 	for _, g := range s.BestGuesses {
-		notes = append(notes, "best guess "+g.Name+": "+textIn(o.lang, g.EN, g.AR))
+		notes = append(notes, bg+" "+g.Name+": "+textIn(o.lang, g.EN, g.AR))
 	}
 	return noted{t: t, notes: append(notes, s.Notes...)}
 }

@@ -198,3 +198,26 @@ func TestQuestionnaireShowJSON(t *testing.T) {
 		t.Errorf("got %s %d %s, %d modules, %d items", v.ID, v.Edition, v.Index, len(v.Modules), n)
 	}
 }
+
+// TestAssessmentGolden pins what a person reads: the questionnaire list,
+// a module of osi-2024 in Arabic, the score table and a feature plan of a
+// fixed assessment (70 % of each module met).
+func TestAssessmentGolden(t *testing.T) {
+	env := storeEnv(t)
+	env["EGDI_AUTHOR"] = "tester"
+	mustEgdi(t, env, "assessment", "import", "bhr", writeAnswers(t, t.TempDir(), "bhr.csv", 0.7), "--questionnaire", "osi-2024", "--country", "BHR")
+	for _, tc := range []struct {
+		name string
+		args []string
+	}{
+		{"questionnaire_list", []string{"questionnaire", "list"}},
+		{"questionnaire_show_egl_ar", []string{"questionnaire", "show", "egl-2024", "--lang", "ar"}},
+		{"assessment_score", []string{"assessment", "score", "bhr"}},
+		{"assessment_score_ar", []string{"assessment", "score", "bhr", "--lang", "ar"}},
+		{"target_assessment", []string{"target", "BHR", "--edition", "2024", "--rank", "25", "--assessment", "bhr"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			golden(t, tc.name, mustEgdi(t, env, tc.args...))
+		})
+	}
+}
