@@ -135,6 +135,11 @@ func readAssessmentGrid(g *grid, q *egdi.Questionnaire) (*egdi.Assessment, error
 			if err != nil {
 				return nil, err
 			}
+			if c == 3 && j < len(g.rows[i]) {
+				// A note is free text: keep its quotes and inner spaces,
+				// trim only white space at its ends.
+				v = strings.TrimSpace(g.rows[i][j])
+			}
 			cell[c] = v
 		}
 		x := egdi.Answer{Item: cell[0], Value: cell[1], Evidence: cell[2], Note: cell[3], Author: cell[4]}

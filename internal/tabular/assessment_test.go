@@ -40,7 +40,7 @@ func sampleAssessment(q *egdi.Questionnaire) *egdi.Assessment {
 				x.Evidence = "https://www.bahrain.bh/wps/portal/" + it.Code + "?q=a,b"
 			}
 			if j%4 == 0 {
-				x.Note = "وُجد في ثلاث نقرات, \"quoted\"\nsecond line"
+				x.Note = "\"وُجد\" في ثلاث نقرات, \"quoted\"\nsecond line"
 			}
 			a.Answers = append(a.Answers, x)
 		}
@@ -185,6 +185,12 @@ func FuzzReadAssessment(f *testing.F) {
 		b, err := tabular.ReadAssessment("again.csv", out.Bytes(), "csv", q)
 		if err != nil || len(b.Answers) != len(a.Answers) {
 			t.Fatalf("round trip: %v (%d vs %d answers)", err, len(b.Answers), len(a.Answers))
+		}
+		for k, x := range a.Answers {
+			y := b.Answers[k]
+			if x.Item != y.Item || x.Value != y.Value || x.Evidence != y.Evidence || x.Note != y.Note || x.Author != y.Author || !x.At.Equal(y.At) {
+				t.Fatalf("round trip changed %+v into %+v", x, y)
+			}
 		}
 	})
 }
