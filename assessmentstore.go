@@ -45,13 +45,14 @@ type AssessmentStore interface {
 // MergeAnswers merges new answers into the stored ones, as
 // [AssessmentStore.SaveAnswers] does: it checks each new answer
 // ([CheckAnswer]), refuses an item given twice, keeps a stored file when
-// the new answer has none, fills a file's size and sets versions (1 for
+// the new answer has none (or only a file's metadata, without its data),
+// fills a file's size and sets versions (1 for
 // a new item, +1 for a changed one) and, for a zero At, the time now.
 // changed lists the answers to write (new or different); merged is every
 // answer afterwards, sorted by item.
 func MergeAnswers(stored, in []Answer, now time.Time) (merged, changed []Answer, err error) {
 	byItem := map[string]int{}
-	merged = slices.Clone(stored)
+	merged = append([]Answer{}, stored...)
 	for k, a := range merged {
 		byItem[a.Item] = k
 	}
@@ -64,6 +65,9 @@ func MergeAnswers(stored, in []Answer, now time.Time) (merged, changed []Answer,
 			return nil, nil, Errorf(EINVALID, "Item %s is answered twice.", a.Item)
 		}
 		seen[a.Item] = true
+		if a.File != nil && a.File.Data == nil {
+			a.File = nil // metadata without content (e.g. from an export): keep what is stored
+		}
 		if a.File != nil {
 			f := *a.File
 			if f.Data != nil {

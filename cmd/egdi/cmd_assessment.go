@@ -430,7 +430,7 @@ func (a *app) calibrations(ctx context.Context, q *egdi.Questionnaire, d *egdi.D
 
 func (a *app) assessmentScoreCmd() *cobra.Command {
 	var (
-		o       outputFlags
+		o        outputFlags
 		edition  int
 		refs     []string
 		scenario string

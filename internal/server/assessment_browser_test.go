@@ -87,7 +87,7 @@ func waitNewPage(t *testing.T, ctx context.Context, cond string) {
 	t.Helper()
 	deadline := time.Now().Add(20 * time.Second)
 	for time.Now().Before(deadline) {
-		ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.readyState === "complete" && !document.body.dataset.old && (` + cond + `)`))
+		ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.readyState === "complete" && !document.body.dataset.old && (`+cond+`)`))
 		if err == nil && ok {
 			return
 		}

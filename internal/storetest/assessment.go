@@ -18,6 +18,7 @@ var assessmentTests = []struct {
 	{"AssessmentAnswers", testAssessmentAnswers},
 	{"AssessmentAllOrNothing", testAssessmentAllOrNothing},
 	{"AssessmentDelete", testAssessmentDelete},
+	{"AssessmentFileMetadataOnly", testAssessmentFileMetadataOnly},
 }
 
 func runAssessments(t *testing.T, open func(t *testing.T) egdi.Store) {
@@ -199,5 +200,29 @@ func testAssessmentDelete(t *testing.T, s egdi.Store) {
 	}
 	if v := getAssessment(t, s, "bhr-2024").Answer("SP-012").Version; v != 1 {
 		t.Errorf("version after re-creating = %d, want 1", v)
+	}
+}
+
+// testAssessmentFileMetadataOnly: an answer carrying only a file's
+// metadata (as an export does) keeps the stored file; a new assessment
+// without answers has an empty (not nil) list.
+func testAssessmentFileMetadataOnly(t *testing.T, s egdi.Store) {
+	ctx := t.Context()
+	if err := s.CreateAssessment(ctx, newAssessment()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.SaveAnswers(ctx, "bhr-2024", []egdi.Answer{{Item: "IF-010", Value: "no", File: &egdi.EvidenceFile{Name: "other.png", Size: 3}}}); err != nil {
+		t.Fatal(err)
+	}
+	ef, err := s.EvidenceFile(ctx, "bhr-2024", "IF-010")
+	if err != nil || ef.Name != "chart.png" || string(ef.Data) != "\x89PNG fake" {
+		t.Errorf("file = %+v, %v; want the stored chart.png", ef, err)
+	}
+	empty := &egdi.Assessment{Name: "empty", Questionnaire: "egl-2024", Country: "BHR"}
+	if err := s.CreateAssessment(ctx, empty); err != nil {
+		t.Fatal(err)
+	}
+	if empty.Answers == nil || getAssessment(t, s, "empty").Answers == nil {
+		t.Error("an assessment without answers has a nil answer list")
 	}
 }
