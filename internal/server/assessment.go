@@ -3,6 +3,9 @@ package server
 import (
 	"bytes"
 	"context"
+	"errors"
+	"fmt"
+	"io"
 	"mime"
 	"net/http"
 	"net/url"
@@ -241,7 +244,7 @@ func (s *Server) saveAnswers(ctx context.Context, name string, answers []egdi.An
 	}
 	for k := range answers {
 		x := &answers[k]
-		x.Version, x.At, x.File = 0, time.Time{}, nil
+		x.Version, x.At = 0, time.Time{} // a file from JSON has no data: the store keeps what it has
 		if x.Author == "" {
 			x.Author = "owner"
 		}
@@ -622,6 +625,7 @@ type saItemRow struct {
 	Evidence, Note  string
 	Version         int
 	Met             bool
+	File            string // the stored evidence file's name
 }
 
 type saModuleRow struct {
@@ -690,6 +694,9 @@ func (s *Server) assessmentPageWith(w http.ResponseWriter, r *http.Request, stat
 			cur := ""
 			if x := a.Answer(it.Code); x != nil {
 				cur, row.Evidence, row.Note, row.Version = x.Value, x.Evidence, x.Note, x.Version
+				if x.File != nil {
+					row.File = x.File.Name
+				}
 				pts, _ := it.Points(x.Value)
 				row.Met = pts == 1
 			}
@@ -736,6 +743,37 @@ func (s *Server) assessmentPageWith(w http.ResponseWriter, r *http.Request, stat
 	s.renderFresh(w, r, status, "assessment", p)
 }
 
+// formFile returns the evidence file uploaded in field name, or nil.
+func formFile(r *http.Request, name string) (*egdi.EvidenceFile, error) {
+	if r.MultipartForm == nil || len(r.MultipartForm.File[name]) == 0 {
+		return nil, nil
+	}
+	h := r.MultipartForm.File[name][0]
+	if h.Filename == "" && h.Size == 0 {
+		return nil, nil
+	}
+	if h.Size > egdi.MaxEvidenceFile {
+		return nil, fmt.Errorf("the evidence file %s is %d bytes, over the limit of %d bytes (5 MiB)", h.Filename, h.Size, egdi.MaxEvidenceFile)
+	}
+	f, err := h.Open()
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, egdi.MaxEvidenceFile+1))
+	if err != nil {
+		return nil, err
+	}
+	base := h.Filename
+	if i := strings.LastIndexAny(base, `/\`); i >= 0 {
+		base = base[i+1:]
+	}
+	if base == "" {
+		base = "evidence"
+	}
+	return &egdi.EvidenceFile{Name: base, Data: data}, nil
+}
+
 func textIn(lang, en, ar string) string {
 	if lang == "ar" && ar != "" {
 		return ar
@@ -749,9 +787,19 @@ func textIn(lang, en, ar string) string {
 // item and changes nothing.
 func (s *Server) pageAssessmentAnswer(w http.ResponseWriter, r *http.Request) {
 	lang, name := r.PathValue("lang"), r.PathValue("name")
-	r.Body = http.MaxBytesReader(w, r.Body, 1<<20)
-	if err := r.ParseForm(); err != nil {
-		s.assessmentPageWith(w, r, http.StatusBadRequest, "Bad form.")
+	r.Body = http.MaxBytesReader(w, r.Body, egdi.MaxEvidenceFile+1<<20)
+	var err error
+	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt == "multipart/form-data" {
+		err = r.ParseMultipartForm(1 << 20)
+	} else {
+		err = r.ParseForm()
+	}
+	if err != nil {
+		msg := "Bad form."
+		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
+			msg = fmt.Sprintf("The upload is over %d bytes: an evidence file may have at most %d bytes (5 MiB).", egdi.MaxEvidenceFile+1<<20, egdi.MaxEvidenceFile)
+		}
+		s.assessmentPageWith(w, r, http.StatusBadRequest, msg)
 		return
 	}
 	if err := sameOrigin(r); err != nil {
@@ -773,8 +821,15 @@ func (s *Server) pageAssessmentAnswer(w http.ResponseWriter, r *http.Request) {
 		if v == "" {
 			continue
 		}
-		answers = append(answers, egdi.Answer{Item: item, Value: v, Evidence: strings.TrimSpace(r.PostForm.Get("e." + item)),
-			Note: strings.TrimSpace(r.PostForm.Get("n." + item))})
+		x := egdi.Answer{Item: item, Value: v, Evidence: strings.TrimSpace(r.PostForm.Get("e." + item)),
+			Note: strings.TrimSpace(r.PostForm.Get("n." + item))}
+		if f, err := formFile(r, "f."+item); err != nil {
+			s.assessmentPageWith(w, r, http.StatusBadRequest, fmt.Sprintf("Item %s: %s", item, err))
+			return
+		} else if f != nil {
+			x.File = f
+		}
+		answers = append(answers, x)
 	}
 	if len(answers) > 0 {
 		if _, err := s.saveAnswers(r.Context(), name, answers); err != nil {

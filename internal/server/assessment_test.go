@@ -1,7 +1,9 @@
 package server
 
 import (
+	"bytes"
 	"encoding/json"
+	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -175,6 +177,37 @@ func TestAssessmentPages(t *testing.T) {
 	mustJSON(t, do(h, "GET", "/api/v1/assessments/bhr", "").Body.Bytes(), &a)
 	if x := a.Answer("SP-095a"); x == nil || x.Value != "yes" || x.Note != "سهل" {
 		t.Errorf("stored %+v", x)
+	}
+	// A file uploaded with an answer is kept; one over 5 MiB is refused, naming the item.
+	upload := func(item string, data []byte) *httptest.ResponseRecorder {
+		var buf bytes.Buffer
+		mw := multipart.NewWriter(&buf)
+		mw.WriteField("module", "IF")
+		mw.WriteField("a."+item, "yes")
+		fw, _ := mw.CreateFormFile("f."+item, "privacy.png")
+		fw.Write(data)
+		mw.Close()
+		req := httptest.NewRequest("POST", "/en/assessments/bhr", &buf)
+		req.Header.Set("Content-Type", mw.FormDataContentType())
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		return rec
+	}
+	if rec := upload("IF-014", []byte("png bytes")); rec.Code != http.StatusSeeOther {
+		t.Errorf("upload: %d %s", rec.Code, rec.Body.String())
+	}
+	if rec := do(h, "GET", "/api/v1/assessments/bhr/files/IF-014", ""); rec.Code != 200 || rec.Body.String() != "png bytes" {
+		t.Errorf("uploaded file: %d %q", rec.Code, rec.Body.String())
+	}
+	if rec := upload("IF-015", make([]byte, egdi.MaxEvidenceFile+1)); rec.Code != http.StatusBadRequest || !strings.Contains(rec.Body.String(), "IF-015") {
+		t.Errorf("oversize upload: %d", rec.Code)
+	}
+	if x := func() *egdi.Answer {
+		var a egdi.Assessment
+		mustJSON(t, do(h, "GET", "/api/v1/assessments/bhr", "").Body.Bytes(), &a)
+		return a.Answer("IF-015")
+	}(); x != nil {
+		t.Errorf("the refused upload stored %+v", x)
 	}
 	form.Set("e.SP-095a", "ftp://x")
 	if rec := post(); rec.Code != http.StatusBadRequest || !strings.Contains(rec.Body.String(), "SP-095a") {
