@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/egdi-project/egdi"
+	"github.com/egdi-project/egdi/internal/questionnaire/data"
 )
 
 // writeAnswers writes a CSV assessment file answering every item of
@@ -219,5 +220,21 @@ func TestAssessmentGolden(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			golden(t, tc.name, mustEgdi(t, env, tc.args...))
 		})
+	}
+}
+
+// TestQuestionnaireExportIsTheFile: `questionnaire export ID` writes the
+// questionnaire file byte for byte (nothing is lost between the file, the
+// domain type and the export).
+func TestQuestionnaireExportIsTheFile(t *testing.T) {
+	for _, id := range []string{"osi-2024", "epi-2024", "egl-2024", "losi-2024", "losi-2022"} {
+		out, _, code := egdiRun(t, "questionnaire", "export", id)
+		want, err := data.FS.ReadFile(id + ".json")
+		if err != nil || code != 0 {
+			t.Fatalf("%s: exit %d, %v", id, code, err)
+		}
+		if out != string(want) {
+			t.Errorf("%s: the export differs from the file", id)
+		}
 	}
 }
