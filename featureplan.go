@@ -182,7 +182,8 @@ func (p *featurePlanner) plan(name string, changes []candidate) (FeaturePlan, er
 // bisection over the raw score, each step a full recomputation). Meeting
 // item k of module m adds gₖ = wₘ·(1 − pointsₖ)/nₘ to the raw score; the
 // cheapest plan is the 0/1 knapsack min Σ costₖ subject to Σ gₖ ≥ R* − raw,
-// solved exactly by dynamic programming over the costs (rounded to 0.1).
+// solved exactly by dynamic programming over the costs (in units of 0.1;
+// coarser when the costs are very large, see knapsack).
 // Other plans: fewest_items (largest gains first) and one per module
 // (module_CODE, items of that module only) when it can reach the target.
 //
@@ -353,18 +354,29 @@ func (p *featurePlanner) complete(chosen, pool []candidate) ([]candidate, error)
 	}
 }
 
+// maxUnits bounds the cost axis of [knapsack] (its table has one bit per
+// item and unit): 20,000 units × 165 items is 3.3 MB.
+const maxUnits = 20000
+
 // knapsack returns the items of least total cost whose gains sum to at
 // least need, or nil when all of them do not. Costs are counted in units
-// of 0.1 (at least one unit an item); dp[c] is the largest gain with total
-// cost ≤ c units, over items 0..k, and take[k][c] records the choice.
+// of u = max(0.1, Σ cost / 20,000) (at least one unit an item): exact for
+// the default efforts (integers 1–5) and costs files with one decimal, to
+// within u an item otherwise. dp[c] is the largest gain with total cost
+// ≤ c units, over items 0..k, and take[k][c] records the choice.
 func knapsack(cs []candidate, need float64) []candidate {
 	if need <= 0 {
 		return []candidate{}
 	}
+	sum := 0.0
+	for _, c := range cs {
+		sum += c.cost
+	}
+	unit := max(0.1, sum/maxUnits)
 	units := make([]int, len(cs))
 	total := 0
 	for k, c := range cs {
-		units[k] = max(1, int(math.Round(c.cost*10)))
+		units[k] = max(1, int(math.Round(c.cost/unit)))
 		total += units[k]
 	}
 	dp := make([]float64, total+1)

@@ -214,6 +214,41 @@ func TestFeaturePlanCheapestIsOptimal(t *testing.T) {
 	}
 }
 
+// TestFeaturePlanHugeCosts: costs a million times the defaults keep the
+// knapsack table small and still give verified plans, cheapest first.
+func TestFeaturePlanHugeCosts(t *testing.T) {
+	b, _ := egdi.NewBase(builtin.MustDataset(), 2024, egdi.ComponentLevel)
+	q := synthQuestionnaire()
+	a := assess(q, "a", "BHR", firstN(100))
+	costs := egdi.ItemCosts{}
+	for _, m := range q.Modules {
+		for _, it := range m.Items {
+			costs[it.Code] = it.Effort * 1e6
+		}
+	}
+	cal := egdi.DefaultCalibration(egdi.IndexOSI)
+	res, err := q.Plan(a, cal, b, egdi.Target{Rank: 25}, costs)
+	if err != nil || !res.Reachable || len(res.Plans) == 0 {
+		t.Fatalf("plan: %v %+v", err, res)
+	}
+	small, _ := q.Plan(a, cal, b, egdi.Target{Rank: 25}, nil)
+	// No plan costs less than the exact optimum (the default efforts, ×1e6);
+	// the coarser units (u = Σ cost / 20,000) lose at most u an item.
+	sum := 0.0
+	for _, c := range costs {
+		sum += c
+	}
+	lo, got := small.Plans[0].Cost*1e6, res.Plans[0].Cost
+	if got < lo-1e-6 || got > lo+float64(len(res.Plans[0].Changes))*sum/20000 {
+		t.Errorf("cheapest cost %g, want within [%g, %g + %d·u]", got, lo, lo, len(res.Plans[0].Changes))
+	}
+	for _, p := range res.Plans {
+		if _, scores := replayFeatures(t, q, a, cal, b, p); !reachesTarget(b, scores, "BHR", egdi.Target{Rank: 25}) {
+			t.Errorf("plan %s does not reach rank 25", p.Name)
+		}
+	}
+}
+
 func TestFeaturePlanErrors(t *testing.T) {
 	d := builtin.MustDataset()
 	b, _ := egdi.NewBase(d, 2024, egdi.ComponentLevel)
