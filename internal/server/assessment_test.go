@@ -119,6 +119,19 @@ func TestAssessmentAPI(t *testing.T) {
 		t.Errorf("plan to rank %d: %+v", s2.Rank-5, plan)
 	}
 	call("POST", "/api/v1/assessments/bhr/target", `{"rank":1,"group":"high"}`, 400)
+	// Reference assessments calibrate the estimate (OSI-QUESTIONNAIRE §2.4).
+	call("POST", "/api/v1/assessments", `{"name":"kor","questionnaire":"osi-2024","country":"KOR","answers":`+jsonOf(t, answersBody(t, 0.95))+`}`, 201)
+	call("POST", "/api/v1/assessments", `{"name":"tgo","questionnaire":"osi-2024","country":"TGO","answers":`+jsonOf(t, answersBody(t, 0.4))+`}`, 201)
+	var s3 egdi.SelfScore
+	mustJSON(t, call("GET", "/api/v1/assessments/bhr/score?reference=kor&reference=tgo", "", 200).Body.Bytes(), &s3)
+	var fitted bool
+	for _, g := range s3.BestGuesses {
+		fitted = fitted || g.Name == "osi_calibration" && strings.Contains(g.EN, "fitted on 2 reference")
+	}
+	if !fitted || s3.OSI.High-s3.OSI.Low >= s2.OSI.High-s2.OSI.Low {
+		t.Errorf("calibrated score: %+v (range %g–%g, uncalibrated %g–%g)", s3.BestGuesses, s3.OSI.Low, s3.OSI.High, s2.OSI.Low, s2.OSI.High)
+	}
+	call("GET", "/api/v1/assessments/bhr/score?reference=nope", "", 400)
 	call("GET", "/api/v1/assessments", "", 200)
 	// Evidence files: kept by the store, served as attachments.
 	if _, err := s.assessments().SaveAnswers(t.Context(), "bhr", []egdi.Answer{{Item: "IF-014", Value: "yes",
