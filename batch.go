@@ -140,7 +140,7 @@ func PrepareBatch(b *Batch, cs *Countries) (recs []Record, obs []Observation, sk
 			return nil, nil, nil, Errorf(EINVALID, "%s: %s %s %d: no source.", file, o.ISO3, o.Indicator, o.Year)
 		}
 		if err := o.Indicator.CheckValue(o.Value); err != nil {
-			return nil, nil, nil, Errorf(EINVALID, "%s: %s %d: %v.", file, o.ISO3, o.Year, err)
+			return nil, nil, nil, Errorf(EINVALID, "%s: %s %d: %w.", file, o.ISO3, o.Year, err)
 		}
 		k := o.Key()
 		if i, ok := seenO[k]; ok {
@@ -221,4 +221,13 @@ func MergeDataset(builtin *Dataset, recs []Record, obs []Observation) *Dataset {
 		}
 	}
 	return d
+}
+
+// SupersededNotice is what a store says, once, when a built-in release
+// brings an edition the user had imported from a UN file before it was
+// built in: the built-in values take precedence and the imported rows of
+// the edition are dropped.
+func SupersededNotice(edition, rows int, version string) string {
+	return fmt.Sprintf("edition %d is now built in (release %s): its built-in values take precedence over the %d rows imported before, which were removed.",
+		edition, version, rows)
 }

@@ -277,32 +277,6 @@ func TestFeaturePlanErrors(t *testing.T) {
 	}
 }
 
-func TestParseItemCosts(t *testing.T) {
-	q := synthQuestionnaire()
-	for _, tc := range []struct {
-		name, in, want string
-	}{
-		{"OK", "item,cost\nSP-001,0.5\nif-002,10\n", ""},
-		{"ErrHeader", "input,cost\nSP-001,1\n", "header"},
-		{"ErrUnknownItem", "item,cost\nXX-1,1\n", "row 2"},
-		{"ErrCost", "item,cost\nSP-001,-1\n", "cost"},
-		{"ErrDuplicate", "item,cost\nSP-001,1\nsp-001,2\n", "twice"},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			c, err := egdi.ParseItemCosts("costs.csv", []byte(tc.in), q)
-			if tc.want == "" {
-				if err != nil || c["SP-001"] != 0.5 || c["IF-002"] != 10 {
-					t.Fatalf("costs %v, err %v", c, err)
-				}
-				return
-			}
-			if egdi.ErrorCode(err) != egdi.EINVALID || !strings.Contains(err.Error(), tc.want) {
-				t.Errorf("err = %v, want EINVALID with %q", err, tc.want)
-			}
-		})
-	}
-}
-
 // BenchmarkScoreAssessment: scoring one 165-item assessment (target ≤ 1 ms).
 func BenchmarkScoreAssessment(bm *testing.B) {
 	q := synthQuestionnaire()

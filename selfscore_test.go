@@ -136,6 +136,9 @@ func TestCheckAnswer(t *testing.T) {
 		{"ErrValue", egdi.Answer{Item: "IF-001", Value: "partial"}, "IF-001"},
 		{"ErrURLScheme", egdi.Answer{Item: "IF-002", Value: "yes", Evidence: "ftp://x.org/a"}, "IF-002"},
 		{"ErrURLJavascript", egdi.Answer{Item: "IF-002", Value: "yes", Evidence: "javascript:alert(1)"}, "not an http(s) URL"},
+		{"ErrURLNoHost", egdi.Answer{Item: "IF-002", Value: "yes", Evidence: "https:///path"}, "not an http(s) URL"},
+		{"ErrURLUserInfo", egdi.Answer{Item: "IF-002", Value: "yes", Evidence: "https://portal.gov.bh@evil.example/"}, "not an http(s) URL"},
+		{"ErrURLSpace", egdi.Answer{Item: "IF-002", Value: "yes", Evidence: "https://a.bh/x y"}, "not an http(s) URL"},
 		{"ErrFileTooLarge", egdi.Answer{Item: "IF-003", Value: "yes", File: &egdi.EvidenceFile{Name: "a.png", Size: egdi.MaxEvidenceFile + 1}}, "IF-003"},
 		{"ErrFilePath", egdi.Answer{Item: "IF-003", Value: "yes", File: &egdi.EvidenceFile{Name: "../a.png", Size: 1}}, "plain file name"},
 	} {
@@ -452,4 +455,13 @@ func TestPropertyRaisingAnswerNeverWorsensRank(t *testing.T) {
 				before.Rank, before.RankLow, before.RankHigh, before.EGDI, after.Rank, after.RankLow, after.RankHigh, after.EGDI)
 		}
 	})
+}
+
+func TestCheckEvidenceURLAccepts(t *testing.T) {
+	for _, u := range []string{"", "https://www.bahrain.bh/wps/portal/x?a=1&b=2#top", "http://127.0.0.1:8080/a", "HTTPS://BAHRAIN.BH",
+		"https://[2001:db8::1]/x", "https://portal.gov.bh/وزارة"} {
+		if err := egdi.CheckEvidenceURL(u); err != nil {
+			t.Errorf("%q: %v", u, err)
+		}
+	}
 }

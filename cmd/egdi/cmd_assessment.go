@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/egdi-project/egdi"
+	"github.com/egdi-project/egdi/internal/cliparse"
 	"github.com/egdi-project/egdi/internal/i18n"
 	"github.com/egdi-project/egdi/internal/tabular"
 )
@@ -585,7 +586,7 @@ func (a *app) featureTarget(ctx context.Context, d *egdi.Dataset, c egdi.ISO3, e
 		if err != nil {
 			return egdi.Errorf(egdi.EINVALID, "Cannot read %s: %v.", costs, err)
 		}
-		if ic, err = egdi.ParseItemCosts(costs, data, q); err != nil {
+		if ic, err = cliparse.ParseItemCosts(costs, data, q); err != nil {
 			return err
 		}
 	}

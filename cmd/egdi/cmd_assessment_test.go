@@ -59,7 +59,9 @@ func TestAssessmentCommands(t *testing.T) {
 		t.Fatal(err)
 	}
 	badCSV := filepath.Join(dir, "bad.csv")
-	os.WriteFile(badCSV, []byte("item,answer,evidence,note\nIF-010,no,,\nSP-095a,maybe,,\n"), 0o644)
+	if err := os.WriteFile(badCSV, []byte("item,answer,evidence,note\nIF-010,no,,\nSP-095a,maybe,,\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	for _, tc := range []struct {
 		name string
 		args []string
@@ -90,8 +92,8 @@ func TestAssessmentCommands(t *testing.T) {
 		mustEgdi(t, env, "assessment", "export", "bhr", "-o", p)
 		mustEgdi(t, env, "assessment", "import", "copy-"+f, p, "--questionnaire", "osi-2024", "--country", "BHR")
 		var a, b egdi.Assessment
-		json.Unmarshal([]byte(mustEgdi(t, env, "assessment", "show", "bhr", "--format", "json")), &a)
-		json.Unmarshal([]byte(mustEgdi(t, env, "assessment", "show", "copy-"+f, "--format", "json")), &b)
+		mustUnmarshal(t, []byte(mustEgdi(t, env, "assessment", "show", "bhr", "--format", "json")), &a)
+		mustUnmarshal(t, []byte(mustEgdi(t, env, "assessment", "show", "copy-"+f, "--format", "json")), &b)
 		if len(a.Answers) != 165 || len(b.Answers) != len(a.Answers) {
 			t.Fatalf("%s: %d and %d answers", f, len(a.Answers), len(b.Answers))
 		}
@@ -116,12 +118,12 @@ func TestAssessmentCommands(t *testing.T) {
 	// --scenario carries the estimate into a new edition the engine computes.
 	mustEgdi(t, env, "assessment", "score", "bhr", "--scenario", "bhr-est")
 	var sc egdi.SelfScore
-	json.Unmarshal([]byte(mustEgdi(t, env, "assessment", "score", "bhr", "--format", "json")), &sc)
+	mustUnmarshal(t, []byte(mustEgdi(t, env, "assessment", "score", "bhr", "--format", "json")), &sc)
 	if out := mustEgdi(t, env, "edition", "show", "bhr-est", "--format", "json"); !strings.Contains(out, `"osi"`) {
 		t.Errorf("edition show bhr-est: %s", out)
 	}
 	var guesses []egdi.Guess
-	json.Unmarshal(score["best_guesses"], &guesses)
+	mustUnmarshal(t, score["best_guesses"], &guesses)
 	names := []string{}
 	for _, g := range guesses {
 		names = append(names, g.Name)
@@ -143,14 +145,14 @@ func TestAssessmentCommands(t *testing.T) {
 	}
 	mustEgdi(t, env, args...)
 	var replay egdi.SelfScore
-	json.Unmarshal([]byte(mustEgdi(t, env, "assessment", "score", "copy-json", "--format", "json")), &replay)
+	mustUnmarshal(t, []byte(mustEgdi(t, env, "assessment", "score", "copy-json", "--format", "json")), &replay)
 	if replay.Rank > 20 {
 		t.Errorf("replayed plan gives rank %d, target 20", replay.Rank)
 	}
 	// Unreachable: exit 2 with the best reachable rank.
 	out, errs, code := egdiIn(t, env, "target", "BHR", "--edition", "2024", "--rank", "1", "--assessment", "bhr", "--format", "json")
 	var un egdi.FeatureTargetResult
-	json.Unmarshal([]byte(out), &un)
+	mustUnmarshal(t, []byte(out), &un)
 	if code != 2 || !strings.Contains(errs, "best reachable rank") || un.Reachable || un.BestRank <= 1 || len(un.Plans) != 1 || un.Plans[0].Rank != un.BestRank {
 		t.Errorf("rank 1 with Bahrain's EGDI: exit %d %q, result %+v", code, errs, un)
 	}
@@ -236,5 +238,12 @@ func TestQuestionnaireExportIsTheFile(t *testing.T) {
 		if out != string(want) {
 			t.Errorf("%s: the export differs from the file", id)
 		}
+	}
+}
+
+func mustUnmarshal(t *testing.T, b []byte, v any) {
+	t.Helper()
+	if err := json.Unmarshal(b, v); err != nil {
+		t.Fatalf("%v: %s", err, b)
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/egdi-project/egdi"
+	"github.com/egdi-project/egdi/internal/builtin"
 	"github.com/egdi-project/egdi/internal/tabular"
 )
 
@@ -30,7 +31,9 @@ func (a *app) importCmd() *cobra.Command {
 		Long: `import reads a file as its publisher releases it and stores what it holds, all of it
 or nothing, in one transaction:
 
-  un   UN E-Government Data Center CSV/XLSX (every header variant): a published edition
+  un   UN E-Government Data Center CSV/XLSX (every header variant): a published edition;
+       an edition after 2024 becomes a new edition, with the 2024 method assumed and
+       checked against the file's own numbers (see egdi edition check)
   itu  ITU key ICT indicators XLSX: the TII inputs
   wdi  World Bank WDI CSV or XLS (year columns): TII and HCI inputs
   hdr  UNDP HDR composite indices time series CSV: expected and mean years of schooling
@@ -40,17 +43,22 @@ file twice changes nothing. Values of the built-in record are read-only: a file 
 contradicts them is refused. A summary (rows read, stored, unchanged, skipped and why)
 goes to stderr. rank, country, compare and compute use imported data at once.`,
 		Example: `  egdi import ITU_DDD_key_ICT_indicators_2010-2021.xlsx
-  egdi import EGOV_DATA_2024.csv --source un --edition 2024
-  egdi import WDI_IT.NET.USER.ZS.csv --db postgres://egdi@db.example/egdi`,
+  egdi import EGOV_DATA_2024_relabelled.csv --source un --edition 2024
+  egdi import WDI_IT.NET.USER.ZS_2021-09-15.xls --db postgres://egdi@db.example/egdi`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			name := args[0]
 			f, err := os.Open(name)
 			if err != nil {
-				return egdi.Errorf(egdi.EINVALID, "Cannot read %s: %v.", name, err)
+				return egdi.Errorf(egdi.EINVALID, "Cannot read %s: %w.", name, err)
 			}
-			defer f.Close()
-			b, err := tabular.Import(name, f, tabular.ImportOptions{Source: strings.ToLower(source), Edition: edition})
+			defer func() { _ = f.Close() }()
+			// Names and codes are matched against the built-in Member States.
+			builtinData, err := builtin.Dataset()
+			if err != nil {
+				return err
+			}
+			b, err := tabular.Import(name, f, tabular.ImportOptions{Source: strings.ToLower(source), Edition: edition, Countries: builtinData.Countries})
 			if err != nil {
 				return err
 			}
@@ -62,7 +70,7 @@ goes to stderr. rank, country, compare and compute use imported data at once.`,
 			var progress func(done, total int)
 			if a.getenv(stallEnv) != "" {
 				progress = func(done, total int) {
-					fmt.Fprintf(a.stderr, "import stalled at %d of %d rows\n", done, total)
+					_, _ = fmt.Fprintf(a.stderr, "import stalled at %d of %d rows\n", done, total)
 					<-ctx.Done()
 				}
 			}
@@ -71,7 +79,7 @@ goes to stderr. rank, country, compare and compute use imported data at once.`,
 				return err
 			}
 			printSummary(a.stderr, sum)
-			return nil
+			return a.checkNewEditions(ctx, st, b)
 		},
 	}
 	c.Flags().StringVar(&source, "source", "", "the file's publisher: "+strings.Join(tabular.Sources, "|")+" (default: detected)")
@@ -82,7 +90,7 @@ goes to stderr. rank, country, compare and compute use imported data at once.`,
 // printSummary writes an import summary: the counts, then each reason for
 // skipping rows with how many rows and the first few row numbers.
 func printSummary(w io.Writer, s *egdi.ImportSummary) {
-	fmt.Fprintf(w, "egdi: imported %s\n", s)
+	_, _ = fmt.Fprintf(w, "egdi: imported %s\n", s)
 	type group struct {
 		reason string
 		rows   []int
@@ -113,7 +121,7 @@ func printSummary(w io.Writer, s *egdi.ImportSummary) {
 	const maxReasons = 12
 	for i, g := range gs {
 		if i == maxReasons {
-			fmt.Fprintf(w, "  … and %d other reasons\n", len(gs)-maxReasons)
+			_, _ = fmt.Fprintf(w, "  … and %d other reasons\n", len(gs)-maxReasons)
 			break
 		}
 		rows := ""
@@ -128,6 +136,6 @@ func printSummary(w io.Writer, s *egdi.ImportSummary) {
 			}
 			rows += ")"
 		}
-		fmt.Fprintf(w, "  skipped %d: %s%s\n", g.n, g.reason, rows)
+		_, _ = fmt.Fprintf(w, "  skipped %d: %s%s\n", g.n, g.reason, rows)
 	}
 }

@@ -4,13 +4,13 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"io"
-	"os"
 	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/egdi-project/egdi"
+	"github.com/egdi-project/egdi/internal/atomicfile"
 	"github.com/egdi-project/egdi/internal/questionnaire"
 )
 
@@ -157,16 +157,20 @@ weights and default efforts. Every unknown is a named best guess.`,
 					return err
 				case "csv":
 					cw := csv.NewWriter(w)
-					cw.Write([]string{"module", "item", "un_code", "text_en", "text_ar", "evidence_en", "evidence_ar", "answers", "effort", "level", "weight"})
+					if err := cw.Write([]string{"module", "item", "un_code", "text_en", "text_ar", "evidence_en", "evidence_ar", "answers", "effort", "level", "weight"}); err != nil {
+						return err
+					}
 					for _, m := range q.Modules {
 						for _, it := range m.Items {
 							var ans []string
 							for _, c := range it.Answers {
 								ans = append(ans, c.Value+"="+strconv.FormatFloat(c.Points, 'g', -1, 64))
 							}
-							cw.Write([]string{m.Code, it.Code, it.UNCode, it.Text.EN, it.Text.AR, it.Evidence.EN, it.Evidence.AR,
+							if err := cw.Write([]string{m.Code, it.Code, it.UNCode, it.Text.EN, it.Text.AR, it.Evidence.EN, it.Evidence.AR,
 								strings.Join(ans, ";"), strconv.FormatFloat(it.Effort, 'g', -1, 64), it.Level,
-								strconv.FormatFloat(m.Weight, 'g', -1, 64)})
+								strconv.FormatFloat(m.Weight, 'g', -1, 64)}); err != nil {
+								return err
+							}
 						}
 					}
 					cw.Flush()
@@ -197,35 +201,19 @@ func getQuestionnaire(id string) (*egdi.Questionnaire, error) {
 	return s.Get(id)
 }
 
-// writeOut writes to the file out (all or nothing: a temporary file renamed
-// into place) or, when out is "", to stdout.
+// writeOut writes to the file out (all or nothing: internal/atomicfile)
+// or, when out is "", to stdout.
 func writeOut(stdout io.Writer, out string, fn func(io.Writer) error) error {
 	if out == "" {
 		return fn(stdout)
 	}
-	f, err := os.CreateTemp(dirOf(out), ".egdi-*")
-	if err != nil {
-		return egdi.Errorf(egdi.EINVALID, "Cannot write %s: %v.", out, err)
-	}
-	defer os.Remove(f.Name())
-	if err := fn(f); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return egdi.Errorf(egdi.EINVALID, "Cannot write %s: %v.", out, err)
-	}
-	if err := os.Rename(f.Name(), out); err != nil {
+	if err := atomicfile.Write(out, 0o644, fn); err != nil {
+		if egdi.ErrorCode(err) != egdi.EINTERNAL {
+			return err
+		}
 		return egdi.Errorf(egdi.EINVALID, "Cannot write %s: %v.", out, err)
 	}
 	return nil
-}
-
-func dirOf(p string) string {
-	if i := strings.LastIndexByte(p, '/'); i >= 0 {
-		return p[:i+1]
-	}
-	return "."
 }
 
 func jsonUnmarshal(data []byte, v any) error { return json.Unmarshal(data, v) }

@@ -39,7 +39,7 @@ processes can share one PostgreSQL store: uncertainty jobs live in the store.`,
 			logger := slog.New(slog.NewJSONHandler(a.stderr, &slog.HandlerOptions{Level: level}))
 			ln, err := net.Listen("tcp", addr)
 			if err != nil {
-				return egdi.Errorf(egdi.EINVALID, "Cannot listen on %s: %v.", addr, err)
+				return egdi.Errorf(egdi.EINVALID, "Cannot listen on %s: %w.", addr, err)
 			}
 			h := server.NewServer(logger, server.Deps{Dataset: a.dataset, Jobs: server.StoreJobs(st), Assessments: st, Version: builtin.Version})
 			url := "http://" + ln.Addr().String() + "/"

@@ -77,7 +77,7 @@ func TestServe(t *testing.T) {
 			t.Fatal(err)
 		}
 		b, _ := io.ReadAll(resp.Body)
-		resp.Body.Close()
+		_ = resp.Body.Close()
 		if resp.StatusCode != tt.status || !strings.Contains(string(b), tt.want) {
 			t.Errorf("GET /%s: %d %.200s; want %d with %s", tt.path, resp.StatusCode, b, tt.status, tt.want)
 		}

@@ -46,7 +46,7 @@ func checkValues(vs []egdi.InputValue) error {
 		}
 		seen[k] = true
 		if err := v.Indicator.CheckValue(v.Value); err != nil {
-			return egdi.Errorf(egdi.EINVALID, "%s: %v.", v.ISO3, err)
+			return egdi.Errorf(egdi.EINVALID, "%s: %w.", v.ISO3, err)
 		}
 		switch v.Origin {
 		case egdi.OriginRaw, egdi.OriginCarried, egdi.OriginSet:

@@ -29,10 +29,6 @@ func statusOf(err error) int {
 		return http.StatusNotFound
 	case egdi.ECONFLICT:
 		return http.StatusConflict
-	case egdi.ENOTIMPLEMENTED:
-		// A method detail the UN has not published: the request is
-		// understood but cannot be answered for this edition.
-		return http.StatusUnprocessableEntity
 	case egdi.EBUSY, egdi.EUNAVAILABLE:
 		return http.StatusServiceUnavailable
 	case egdi.ECANCELED:
@@ -145,7 +141,7 @@ func decodeBody(w http.ResponseWriter, r *http.Request, v any) error {
 		if err == io.EOF {
 			return egdi.Errorf(egdi.EINVALID, "The request body is empty: send a JSON object.")
 		}
-		return egdi.Errorf(egdi.EINVALID, "Malformed JSON body: %v.", err)
+		return egdi.Errorf(egdi.EINVALID, "Malformed JSON body: %w.", err)
 	}
 	if _, err := dec.Token(); err != io.EOF {
 		var mbe *http.MaxBytesError
@@ -169,7 +165,7 @@ func newQuery(r *http.Request) *query {
 	q := &query{}
 	v, err := url.ParseQuery(r.URL.RawQuery)
 	if err != nil {
-		q.err = egdi.Errorf(egdi.EINVALID, "Malformed query string: %v.", err)
+		q.err = egdi.Errorf(egdi.EINVALID, "Malformed query string: %w.", err)
 	}
 	n := 0
 	for _, vs := range v {
@@ -211,8 +207,8 @@ func (q *query) edition(name string) int {
 		return egdi.LatestEdition
 	}
 	y, err := strconv.Atoi(s)
-	if err != nil || !slices.Contains(egdi.Editions, y) {
-		q.err = egdi.Errorf(egdi.EINVALID, "Unknown %s %q: choose one of %s.", name, s, editionList())
+	if err != nil || !egdi.IsEditionYear(y) {
+		q.err = egdi.Errorf(egdi.EINVALID, "Unknown %s %q: choose one of %s (or a later edition imported into the store).", name, s, editionList())
 		return 0
 	}
 	return y

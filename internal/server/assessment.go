@@ -759,8 +759,8 @@ func formFile(r *http.Request, name string) (*egdi.EvidenceFile, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
 	data, err := io.ReadAll(io.LimitReader(f, egdi.MaxEvidenceFile+1))
+	_ = f.Close() // read-only: the data are read or the error is reported
 	if err != nil {
 		return nil, err
 	}

@@ -195,11 +195,21 @@ func TestAssessmentPages(t *testing.T) {
 	upload := func(item string, data []byte) *httptest.ResponseRecorder {
 		var buf bytes.Buffer
 		mw := multipart.NewWriter(&buf)
-		mw.WriteField("module", "IF")
-		mw.WriteField("a."+item, "yes")
-		fw, _ := mw.CreateFormFile("f."+item, "privacy.png")
-		fw.Write(data)
-		mw.Close()
+		for _, err := range []error{mw.WriteField("module", "IF"), mw.WriteField("a."+item, "yes")} {
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		fw, err := mw.CreateFormFile("f."+item, "privacy.png")
+		if err == nil {
+			_, err = fw.Write(data)
+		}
+		if err == nil {
+			err = mw.Close()
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
 		req := httptest.NewRequest("POST", "/en/assessments/bhr", &buf)
 		req.Header.Set("Content-Type", mw.FormDataContentType())
 		rec := httptest.NewRecorder()

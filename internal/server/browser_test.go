@@ -17,6 +17,8 @@ import (
 	cdplog "github.com/chromedp/cdproto/log"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
+
+	"github.com/egdi-project/egdi/internal/testenv"
 )
 
 // chromiumPath is Debian's browser; CI installs it (.ci/run).
@@ -27,9 +29,7 @@ const chromiumPath = "/usr/bin/chromium"
 func newBrowser(t *testing.T) context.Context {
 	t.Helper()
 	path, err := exec.LookPath(chromiumPath)
-	if err != nil {
-		t.Skipf("browser tests skipped: no Chromium at %s (apt-get install chromium to run them)", chromiumPath)
-	}
+	testenv.Chromium(t, err)
 	// Flags: headless, no sandbox (root in containers; it only loads our
 	// own pages from loopback), and nothing that reaches for the network,
 	// which this machine does not have (Chromium stalls without them).

@@ -54,7 +54,7 @@ func putAnswers(ctx context.Context, tx *sql.Tx, name string, answers []egdi.Ans
 	if err != nil {
 		return err
 	}
-	defer st.Close()
+	defer func() { _ = st.Close() }()
 	for _, a := range answers {
 		var fname, fsha sql.NullString
 		var fsize sql.NullInt64
@@ -111,7 +111,7 @@ func (d *DB) assessments(ctx context.Context, db rowsQuerier, name string) ([]*e
 		a := &egdi.Assessment{Answers: []egdi.Answer{}}
 		var country, created, updated string
 		if err := rows.Scan(&a.Name, &a.Questionnaire, &country, &a.City, &created, &updated); err != nil {
-			rows.Close()
+			_ = rows.Close()
 			return nil, d.error(err)
 		}
 		a.Country = egdi.ISO3(country)
@@ -119,13 +119,13 @@ func (d *DB) assessments(ctx context.Context, db rowsQuerier, name string) ([]*e
 			a.UpdatedAt, err = parseTime(updated)
 		}
 		if err != nil {
-			rows.Close()
+			_ = rows.Close()
 			return nil, err
 		}
 		out = append(out, a)
 		byName[a.Name] = a
 	}
-	rows.Close()
+	_ = rows.Close()
 	if err := rows.Err(); err != nil {
 		return nil, d.error(err)
 	}
@@ -140,7 +140,7 @@ func (d *DB) assessments(ctx context.Context, db rowsQuerier, name string) ([]*e
 	if err != nil {
 		return nil, d.error(err)
 	}
-	defer arows.Close()
+	defer func() { _ = arows.Close() }()
 	for arows.Next() {
 		var owner, at string
 		var x egdi.Answer

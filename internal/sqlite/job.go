@@ -61,7 +61,7 @@ func (d *DB) Jobs(ctx context.Context, kind string, status egdi.JobStatus, limit
 	if err != nil {
 		return nil, d.error(err)
 	}
-	defer rows.Close()
+	defer func() { _ = rows.Close() }()
 	var out []*egdi.Job
 	for rows.Next() {
 		j, err := scanJob(rows)

@@ -254,7 +254,7 @@ func AssessmentSheets() (en, ar string) {
 
 func writeAssessmentXLSX(w io.Writer, a *egdi.Assessment, q *egdi.Questionnaire) error {
 	f := excelize.NewFile()
-	defer f.Close()
+	defer func() { _ = f.Close() }() // an in-memory workbook: nothing to lose
 	en, ar := AssessmentSheets()
 	if err := f.SetSheetName("Sheet1", en); err != nil {
 		return err

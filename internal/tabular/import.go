@@ -12,7 +12,6 @@ import (
 	"golang.org/x/text/encoding/unicode"
 
 	"github.com/egdi-project/egdi"
-	"github.com/egdi-project/egdi/internal/builtin"
 )
 
 // MaxImportSize is the largest file [Import] accepts: 64 MiB. The largest
@@ -51,8 +50,9 @@ type ImportOptions struct {
 	// whose year column disagrees with a non-zero Edition is an error.
 	// Other sources ignore it.
 	Edition int
-	// Countries matches names and codes to Member States; nil uses the
-	// built-in list (internal/builtin).
+	// Countries matches names and codes to Member States. It is required:
+	// the caller says which list it trusts (the CLI passes the built-in
+	// one); Import has no list of its own to fall back on.
 	Countries *egdi.Countries
 }
 
@@ -93,24 +93,22 @@ type ImportOptions struct {
 // cell the import reads (formulas are never evaluated), a value that is
 // not a number or is out of the indicator's bounds, an unknown country
 // (all unmatched names in one error), two rows with different values for
-// one key (naming both rows). Import never panics.
+// one key (naming both rows). Import never panics: a panic inside it (a bug) is recovered
+// and returned as an EINTERNAL error.
 func Import(name string, r io.Reader, opts ImportOptions) (b *egdi.Batch, err error) {
 	defer func() {
-		// The parsers check every index they use; a panic here would be a
-		// bug, and must still not take the caller down with it.
+		// The parsers check every index they use; a panic here is a bug,
+		// not the user's bad file: it must not take the caller down, and
+		// it is reported as an internal error (exit 1, HTTP 500).
 		if p := recover(); p != nil {
-			b, err = nil, &egdi.InputError{File: name, Err: fmt.Errorf("cannot read the file (internal error: %v)", p)}
+			b, err = nil, egdi.Errorf(egdi.EINTERNAL, "Cannot import %s: internal error (a bug in the importer): %v.", name, p)
 		}
 	}()
 	if opts.Source != "" && !slices.Contains(Sources, opts.Source) {
 		return nil, &egdi.InputError{File: name, Err: fmt.Errorf("unknown source %q: choose one of %s", opts.Source, strings.Join(Sources, ", "))}
 	}
 	if opts.Countries == nil {
-		d, err := builtin.Dataset()
-		if err != nil {
-			return nil, err
-		}
-		opts.Countries = d.Countries
+		return nil, egdi.Errorf(egdi.EINTERNAL, "tabular.Import: no Member States given (ImportOptions.Countries is nil).")
 	}
 	data, err := io.ReadAll(io.LimitReader(r, MaxImportSize+1))
 	if err != nil {
@@ -121,6 +119,9 @@ func Import(name string, r io.Reader, opts ImportOptions) (b *egdi.Batch, err er
 	}
 	if len(bytes.TrimSpace(data)) == 0 {
 		return nil, &egdi.InputError{File: name, Err: errors.New("the file is empty")}
+	}
+	if kind := sniff(data); kind != "" {
+		return nil, notTabular(name, kind)
 	}
 	var grids []*grid
 	switch {
@@ -141,6 +142,9 @@ func Import(name string, r io.Reader, opts ImportOptions) (b *egdi.Batch, err er
 				return nil, &egdi.InputError{File: name, Err: fmt.Errorf("a JSON file holds egdi's ranking rows (source un), not source %s", opts.Source)}
 			}
 			return importJSON(name, text, opts)
+		}
+		if first := firstLine(text); !strings.ContainsAny(first, ",;\t") {
+			return nil, notTabular(name, fmt.Sprintf("plain text: its first line has no comma, semicolon or tab (%q)", truncRunes(first, 40)))
 		}
 		var g *grid
 		g, err = readCSV(name, text)
@@ -184,6 +188,15 @@ func importGrids(name string, grids []*grid, opts ImportOptions) (*egdi.Batch, e
 				if !g.blank(i) {
 					return parseGrid(name, opts.Source, g, i, opts)
 				}
+			}
+		}
+	}
+	// A UN table with columns missing (a new edition's file, say): let the
+	// UN layout name them.
+	if opts.Source == "" {
+		for _, g := range grids {
+			if i := g.firstRow(); i >= 0 && isPartialUNHeader(g.rows[i]) {
+				return parseGrid(name, SourceUN, g, i, opts)
 			}
 		}
 	}
@@ -245,7 +258,7 @@ func decodeText(name string, b []byte) ([]byte, error) {
 		dec := unicode.UTF16(unicode.LittleEndian, unicode.ExpectBOM).NewDecoder()
 		u, err := dec.Bytes(b)
 		if err != nil {
-			return nil, &egdi.InputError{File: name, Err: fmt.Errorf("the file is not valid UTF-16: %v", err)}
+			return nil, &egdi.InputError{File: name, Err: fmt.Errorf("the file is not valid UTF-16: %w", err)}
 		}
 		b = bytes.TrimPrefix(u, []byte{0xEF, 0xBB, 0xBF})
 	}

@@ -35,7 +35,7 @@ const (
 // left in the reader is turned into an error naming the file.
 func readXLS(name string, data []byte) (grids []*grid, err error) {
 	bad := func(err error) error {
-		return &egdi.InputError{File: name, Err: fmt.Errorf("not a readable .xls workbook (truncated or damaged?): %v", err)}
+		return &egdi.InputError{File: name, Err: fmt.Errorf("not a readable .xls workbook (truncated or damaged?): %w", err)}
 	}
 	stream, err := xlsStream(data)
 	if err != nil {
@@ -96,7 +96,7 @@ func xlsStream(data []byte) ([]byte, error) {
 		if stream == nil && (e.Name == "Workbook" || e.Name == "Book") {
 			stream = make([]byte, e.Size)
 			if _, err := io.ReadFull(e, stream); err != nil {
-				return nil, fmt.Errorf("workbook stream: %v", err)
+				return nil, fmt.Errorf("workbook stream: %w", err)
 			}
 		}
 	}

@@ -33,7 +33,7 @@ const previewRows = 12
 // formats); tests check that both readers give the same rows.
 func readXLSX(name string, data []byte) ([]*grid, error) {
 	bad := func(err error) error {
-		return &egdi.InputError{File: name, Err: fmt.Errorf("not a readable XLSX workbook (truncated or damaged?): %v", err)}
+		return &egdi.InputError{File: name, Err: fmt.Errorf("not a readable XLSX workbook (truncated or damaged?): %w", err)}
 	}
 	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
@@ -54,19 +54,19 @@ func readXLSX(name string, data []byte) ([]*grid, error) {
 	if err != nil {
 		return nil, bad(err)
 	}
-	defer f.Close()
+	defer func() { _ = f.Close() }()
 	var grids []*grid
 	for _, sheet := range f.GetSheetList() {
 		g := &grid{file: name, sheet: sheet}
 		rows, err := f.Rows(sheet)
 		if err != nil {
-			return nil, &egdi.InputError{File: name, Sheet: sheet, Err: fmt.Errorf("cannot read the sheet: %v", err)}
+			return nil, &egdi.InputError{File: name, Sheet: sheet, Err: fmt.Errorf("cannot read the sheet: %w", err)}
 		}
 		for i := 0; i < previewRows && rows.Next(); i++ {
 			cols, err := rows.Columns(excelize.Options{RawCellValue: true})
 			if err != nil {
-				rows.Close()
-				return nil, &egdi.InputError{File: name, Sheet: sheet, Row: i + 1, Err: fmt.Errorf("cannot read the row: %v", err)}
+				_ = rows.Close()
+				return nil, &egdi.InputError{File: name, Sheet: sheet, Row: i + 1, Err: fmt.Errorf("cannot read the row: %w", err)}
 			}
 			g.rows = append(g.rows, cols)
 			g.nums = append(g.nums, i+1)
@@ -77,7 +77,7 @@ func readXLSX(name string, data []byte) ([]*grid, error) {
 		g.load = func() error {
 			all, formulas, err := wb.sheet(sheet)
 			if err != nil {
-				return &egdi.InputError{File: name, Sheet: sheet, Err: fmt.Errorf("cannot read the sheet: %v", err)}
+				return &egdi.InputError{File: name, Sheet: sheet, Err: fmt.Errorf("cannot read the sheet: %w", err)}
 			}
 			g.rows, g.formulas = all, formulas
 			g.nums = make([]int, len(all))
@@ -119,11 +119,11 @@ func openParts(zr *zip.Reader) (*workbook, error) {
 		if err != nil {
 			return nil, err
 		}
-		defer rc.Close()
+		defer func() { _ = rc.Close() }()
 		// The zip's size is a hint (it may lie): the limit still applies.
 		buf := bytes.NewBuffer(make([]byte, 0, min(f.UncompressedSize64, maxUnzipped)+bytes.MinRead))
 		if _, err := buf.ReadFrom(io.LimitReader(rc, maxUnzipped+1)); err != nil {
-			return nil, fmt.Errorf("part %s: %v", p, err)
+			return nil, fmt.Errorf("part %s: %w", p, err)
 		}
 		b := buf.Bytes()
 		if len(b) > maxUnzipped {
@@ -161,13 +161,13 @@ func openParts(zr *zip.Reader) (*workbook, error) {
 		} `xml:"sheets>sheet"`
 	}
 	if err := xml.Unmarshal(b, &book); err != nil {
-		return nil, fmt.Errorf("%s: %v", wbPath, err)
+		return nil, fmt.Errorf("%s: %w", wbPath, err)
 	}
 	dir := path.Dir(wbPath)
 	rels.Rels = nil
 	if b, err := read(path.Join(dir, "_rels", path.Base(wbPath)+".rels")); err == nil {
 		if err := xml.Unmarshal(b, &rels); err != nil {
-			return nil, fmt.Errorf("workbook relationships: %v", err)
+			return nil, fmt.Errorf("workbook relationships: %w", err)
 		}
 	}
 	wb := &workbook{read: read, sheets: map[string]string{}}
@@ -228,7 +228,7 @@ func parseSST(b []byte) ([]string, error) {
 		} `xml:"si"`
 	}
 	if err := xml.Unmarshal(b, &sst); err != nil {
-		return nil, fmt.Errorf("shared strings: %v", err)
+		return nil, fmt.Errorf("shared strings: %w", err)
 	}
 	out := make([]string, len(sst.SI))
 	for i, si := range sst.SI {

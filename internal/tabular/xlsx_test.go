@@ -57,7 +57,7 @@ func TestReadSheetXMLMatchesExcelize(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			defer f.Close()
+			defer func() { _ = f.Close() }()
 			for _, sheet := range f.GetSheetList() {
 				want, err := f.GetRows(sheet, excelize.Options{RawCellValue: true})
 				if err != nil {
