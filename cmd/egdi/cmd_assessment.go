@@ -661,3 +661,30 @@ func (a *app) saveScoreScenario(ctx context.Context, name string, d *egdi.Datase
 	}
 	return st.SaveScenario(ctx, sc)
 }
+
+// assessmentOSI returns, for `egdi nowcast --assessment`, the OSI estimate
+// of each named self-assessment as ISO3=V (an --osi value), calibrated on
+// refs in the questionnaire's edition. Errors: an assessment whose
+// questionnaire does not estimate the OSI.
+func (a *app) assessmentOSI(ctx context.Context, d *egdi.Dataset, names, refs []string) ([]string, error) {
+	var out []string
+	for _, name := range names {
+		_, as, q, err := a.loadAssessment(ctx, name)
+		if err != nil {
+			return nil, err
+		}
+		if q.Index != egdi.IndexOSI {
+			return nil, egdi.Errorf(egdi.EINVALID, "--assessment %s: questionnaire %s estimates the %s, not the OSI.", name, q.ID, strings.ToUpper(q.Index))
+		}
+		cal, err := a.calibrations(ctx, q, d, q.Edition, refs)
+		if err != nil {
+			return nil, err
+		}
+		s, err := q.Score(as, cal, nil)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, string(as.Country)+"="+strconv.FormatFloat(s.OSI.Estimate, 'f', -1, 64))
+	}
+	return out, nil
+}

@@ -2,9 +2,11 @@ package main
 
 import (
 	"encoding/json"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -121,6 +123,26 @@ func TestAssessmentCommands(t *testing.T) {
 	mustUnmarshal(t, []byte(mustEgdi(t, env, "assessment", "score", "bhr", "--format", "json")), &sc)
 	if out := mustEgdi(t, env, "edition", "show", "bhr-est", "--format", "json"); !strings.Contains(out, `"osi"`) {
 		t.Errorf("edition show bhr-est: %s", out)
+	}
+	// egdi nowcast --assessment puts the estimate in the nowcast, as --osi does.
+	var nc, ncOSI struct {
+		Countries []struct {
+			ISO3 string  `json:"iso3"`
+			OSI  float64 `json:"osi"`
+			Rank int     `json:"rank"`
+		} `json:"countries"`
+	}
+	mustUnmarshal(t, []byte(mustEgdi(t, env, "nowcast", "--assessment", "bhr", "--format", "json")), &nc)
+	mustUnmarshal(t, []byte(mustEgdi(t, env, "nowcast", "--osi", "BHR="+strconv.FormatFloat(sc.OSI.Estimate, 'f', -1, 64), "--format", "json")), &ncOSI)
+	found := false
+	for k, c := range nc.Countries {
+		found = found || c.ISO3 == "BHR"
+		if c.ISO3 == "BHR" && (math.Abs(c.OSI-sc.OSI.Estimate) > 1e-4 || c != ncOSI.Countries[k]) {
+			t.Errorf("nowcast --assessment: BHR %+v, with --osi %+v, estimate %g", c, ncOSI.Countries[k], sc.OSI.Estimate)
+		}
+	}
+	if !found || len(nc.Countries) != len(ncOSI.Countries) {
+		t.Errorf("nowcast: BHR not found among %d countries", len(nc.Countries))
 	}
 	var guesses []egdi.Guess
 	mustUnmarshal(t, score["best_guesses"], &guesses)
