@@ -302,13 +302,18 @@ func TestJobUpdate(t *testing.T) {
 		{"CancelQueued", egdi.JobQueued, egdi.JobUpdate{Status: st(egdi.JobCanceled)}, "", egdi.JobCanceled},
 		{"ErrDoneFromQueued", egdi.JobQueued, egdi.JobUpdate{Status: st(egdi.JobDone)}, egdi.ECONFLICT, ""},
 		{"ErrFinished", egdi.JobFailed, egdi.JobUpdate{Progress: f(0.3)}, egdi.ECONFLICT, ""},
-		{"ErrBackToQueued", egdi.JobRunning, egdi.JobUpdate{Status: st(egdi.JobQueued)}, egdi.ECONFLICT, ""},
+		{"Requeue", egdi.JobRunning, egdi.JobUpdate{Status: st(egdi.JobQueued)}, "", egdi.JobQueued},
+		{"FailQueued", egdi.JobQueued, egdi.JobUpdate{Status: st(egdi.JobFailed)}, "", egdi.JobFailed},
+		{"WorkerHolds", egdi.JobRunning, egdi.JobUpdate{Worker: "w1", Progress: f(0.5)}, "", egdi.JobRunning},
+		{"ErrWorkerLost", egdi.JobRunning, egdi.JobUpdate{Worker: "w2", Progress: f(0.5)}, egdi.ECONFLICT, ""},
+		{"ErrWorkerOnQueued", egdi.JobQueued, egdi.JobUpdate{Worker: "w1", Progress: f(0.5)}, egdi.ECONFLICT, ""},
+		{"ErrCanceledToQueued", egdi.JobCanceled, egdi.JobUpdate{Status: st(egdi.JobQueued)}, egdi.ECONFLICT, ""},
 		{"ErrUnknownStatus", egdi.JobRunning, egdi.JobUpdate{Status: st("paused")}, egdi.EINVALID, ""},
 		{"ErrProgressNaN", egdi.JobRunning, egdi.JobUpdate{Progress: f(math.NaN())}, egdi.EINVALID, ""},
 		{"ErrResultNotJSON", egdi.JobRunning, egdi.JobUpdate{Result: json.RawMessage(`{`)}, egdi.EINVALID, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			j := &egdi.Job{ID: 1, Status: tc.from}
+			j := &egdi.Job{ID: "1", Status: tc.from, Worker: "w1"}
 			err := tc.u.Apply(j, now)
 			if egdi.ErrorCode(err) != tc.code {
 				t.Fatalf("Apply: %v, want code %q", err, tc.code)

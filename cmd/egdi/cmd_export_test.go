@@ -65,7 +65,7 @@ func TestExportImportsBack(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer func() { _ = f.Close() }()
-			b, err := tabular.Import(out, f, tabular.ImportOptions{Countries: d.Countries})
+			b, err := tabular.Import(context.Background(), out, f, tabular.ImportOptions{Countries: d.Countries})
 			if err != nil {
 				t.Fatal(err)
 			}

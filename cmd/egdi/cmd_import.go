@@ -58,7 +58,7 @@ goes to stderr. rank, country, compare and compute use imported data at once.`,
 			if err != nil {
 				return err
 			}
-			b, err := tabular.Import(name, f, tabular.ImportOptions{Source: strings.ToLower(source), Edition: edition, Countries: builtinData.Countries})
+			b, err := tabular.Import(cmd.Context(), name, f, tabular.ImportOptions{Source: strings.ToLower(source), Edition: edition, Countries: builtinData.Countries})
 			if err != nil {
 				return err
 			}

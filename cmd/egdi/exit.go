@@ -33,9 +33,9 @@ func exitCode(err error, stderr io.Writer) int {
 		_, _ = fmt.Fprintf(stderr, "egdi: %s\n", egdi.ErrorMessage(err))
 	}
 	switch code {
-	case egdi.EINVALID, egdi.ENOTFOUND, egdi.ECONFLICT, egdi.EUNAVAILABLE:
+	case egdi.EINVALID, egdi.ENOTFOUND, egdi.ECONFLICT, egdi.EUNAVAILABLE, egdi.EFORBIDDEN:
 		return exitInvalid
-	case egdi.EBUSY:
+	case egdi.EBUSY, egdi.ETOOMANY:
 		return exitBusy
 	case egdi.ECANCELED:
 		return exitCanceled

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"io/fs"
 	"os"
@@ -72,7 +73,7 @@ func TestErrorMapping(t *testing.T) {
 			[]string{"egdi: internal error: Cannot write " + filepath.Join(ro, "r.html"), "permission denied"}, ""},
 		{"ImportBadFile", run("import", bad), exitInvalid, []string{"egdi: " + bad}, "internal"},
 		{"ImportPanic", func(t *testing.T) (string, int) {
-			_, err := tabular.Import("panic.csv", panicReader{}, tabular.ImportOptions{Countries: builtin.MustDataset().Countries})
+			_, err := tabular.Import(context.Background(), "panic.csv", panicReader{}, tabular.ImportOptions{Countries: builtin.MustDataset().Countries})
 			if ie, ok := errors.AsType[*egdi.InputError](err); ok {
 				t.Errorf("a panic reported as the user's bad file: %v", ie)
 			}

@@ -152,7 +152,7 @@ func TestBusy(t *testing.T) {
 	if _, err := tx.Exec(`INSERT INTO seeds (version, seeded_at) VALUES ('lock', 'now')`); err != nil {
 		t.Fatal(err)
 	}
-	_, err = b.CreateJob(t.Context(), "x", nil)
+	_, err = b.CreateJob(t.Context(), egdi.NewJob{Kind: "x"})
 	if got := egdi.ErrorCode(err); got != egdi.EBUSY {
 		t.Fatalf("write while locked: code %s (%v), want %s", got, err, egdi.EBUSY)
 	}

@@ -2,6 +2,7 @@ package tabular
 
 import (
 	"bytes"
+	"context"
 	"encoding/csv"
 	"encoding/json"
 	"errors"
@@ -65,13 +66,13 @@ func ReadAssessment(file string, data []byte, format string, q *egdi.Questionnai
 		if !utf8Valid(data) {
 			return nil, &egdi.InputError{File: file, Err: errors.New("the file is not UTF-8 text: save it as CSV UTF-8")}
 		}
-		g, err := readCSV(file, bytes.TrimPrefix(data, []byte("\uFEFF")))
+		g, err := readCSV(context.Background(), file, bytes.TrimPrefix(data, []byte("\uFEFF")))
 		if err != nil {
 			return nil, err
 		}
 		return readAssessmentGrid(g, q)
 	case "xlsx":
-		grids, err := readXLSX(file, data)
+		grids, err := readXLSX(context.Background(), file, data)
 		if err != nil {
 			return nil, err
 		}

@@ -2,6 +2,7 @@ package tabular
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"os"
 	"path/filepath"
@@ -233,7 +234,7 @@ func TestImportBadInput(t *testing.T) {
 			if tt.opts.Countries == nil {
 				tt.opts.Countries = d.Countries
 			}
-			b, err := Import(tt.file, bytes.NewReader(data), tt.opts)
+			b, err := Import(context.Background(), tt.file, bytes.NewReader(data), tt.opts)
 			if tt.err == "" {
 				if err != nil {
 					t.Fatalf("unexpected error: %v", err)

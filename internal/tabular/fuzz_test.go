@@ -3,6 +3,7 @@ package tabular
 import (
 	"archive/zip"
 	"bytes"
+	"context"
 	"errors"
 	"io"
 	"os"
@@ -57,7 +58,7 @@ func seedHeads(f *testing.F, n int, exts []string, globs ...string) {
 // observations within their bounds, not-assessed records without values.
 func checkImport(t *testing.T, name string, data []byte) {
 	cs := builtin.MustDataset().Countries
-	b, err := Import(name, bytes.NewReader(data), ImportOptions{Countries: cs})
+	b, err := Import(context.Background(), name, bytes.NewReader(data), ImportOptions{Countries: cs})
 	if err != nil {
 		if egdi.ErrorCode(err) == egdi.EINTERNAL {
 			t.Fatalf("importer panicked: %v", err)
@@ -181,7 +182,7 @@ func FuzzReadSheetXML(f *testing.F) {
 	}
 	f.Add([]byte(`<worksheet><sheetData><row r="2"><c r="B2" t="inlineStr"><is><r><t>a&amp;</t></r><rPh><t>x</t></rPh></is></c><c t="s"><v>0</v></c><c><f>1+1</f><v>2</v></c></row></sheetData></worksheet>`))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		rows, formulas, err := readSheetXML(data, []string{"s0", "s1"})
+		rows, formulas, err := readSheetXML(context.Background(), data, []string{"s0", "s1"})
 		if err != nil {
 			return
 		}

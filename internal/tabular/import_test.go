@@ -2,6 +2,7 @@ package tabular
 
 import (
 	"bytes"
+	"context"
 	"encoding/csv"
 	"io/fs"
 	"math"
@@ -34,9 +35,9 @@ func importFile(t testing.TB, path string, opts ImportOptions) *egdi.Batch {
 		t.Fatal(err)
 	}
 	defer func() { _ = f.Close() }()
-	b, err := Import(path, f, opts)
+	b, err := Import(context.Background(), path, f, opts)
 	if err != nil {
-		t.Fatalf("Import(%s): %v", path, err)
+		t.Fatalf("Import(context.Background(), %s): %v", path, err)
 	}
 	return b
 }
@@ -277,7 +278,7 @@ func TestImportWDI(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			grids, err := readXLS(path, raw)
+			grids, err := readXLS(context.Background(), path, raw)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -340,7 +341,7 @@ func TestImportHDR(t *testing.T) {
 // TestImportNeedsCountries: Import has no list of Member States of its own
 // to fall back on; forgetting to pass one is a bug of the caller.
 func TestImportNeedsCountries(t *testing.T) {
-	_, err := Import("un.csv", strings.NewReader("Survey Year,Country Name,E-Government Index\n2024,Bahrain,0.9\n"), ImportOptions{})
+	_, err := Import(context.Background(), "un.csv", strings.NewReader("Survey Year,Country Name,E-Government Index\n2024,Bahrain,0.9\n"), ImportOptions{})
 	if egdi.ErrorCode(err) != egdi.EINTERNAL || !strings.Contains(egdi.ErrorMessage(err), "ImportOptions.Countries is nil") {
 		t.Fatalf("got %v (%s), want EINTERNAL naming ImportOptions.Countries", err, egdi.ErrorCode(err))
 	}

@@ -163,6 +163,9 @@ func importUN(g *grid, hi int, opts ImportOptions) (*egdi.Batch, error) {
 	seen := map[key]unRow{}
 	var rows []unRow
 	for i := hi + 1; i < len(g.rows); i++ {
+		if err := opts.stop(i); err != nil {
+			return nil, err
+		}
 		if g.blank(i) {
 			continue
 		}
@@ -470,6 +473,9 @@ func importJSON(name string, text []byte, opts ImportOptions) (*egdi.Batch, erro
 	seen := map[key]unRow{}
 	var rows []unRow
 	for k, raw := range elems {
+		if err := opts.stop(k); err != nil {
+			return nil, err
+		}
 		at := func(field string, err error) error {
 			return &egdi.InputError{File: name, Row: k + 1, Column: field, Err: err}
 		}

@@ -3,6 +3,7 @@ package tabular
 import (
 	"archive/zip"
 	"bytes"
+	"context"
 	"os"
 	"slices"
 	"testing"
@@ -63,7 +64,7 @@ func TestReadSheetXMLMatchesExcelize(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				got, formulas, err := wb.sheet(sheet)
+				got, formulas, err := wb.sheet(context.Background(), sheet)
 				if err != nil {
 					t.Fatalf("sheet %s: %v", sheet, err)
 				}
