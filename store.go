@@ -23,6 +23,7 @@ type Store interface {
 	ScenarioStore
 	ResultStore
 	JobStore
+	TrackerStore
 	// Close releases the store's connections.
 	Close() error
 }
