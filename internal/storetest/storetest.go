@@ -48,6 +48,7 @@ func Run(t *testing.T, open func(t *testing.T) egdi.Store) {
 		{"Jobs", testJobs},
 		{"JobsConcurrentClaims", testJobsConcurrentClaims},
 		{"LaterEdition", testLaterEdition},
+		{"Tracker", testTracker}, {"TrackerAllOrNothing", testTrackerAllOrNothing}, {"TrackerSample", testTrackerSample}, {"KPIFollowsImports", testKPIFollowsImports},
 	} {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open(t)) })
 	}
