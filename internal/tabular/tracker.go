@@ -93,8 +93,7 @@ func trackerGrid(name string, r io.Reader) (*grid, []byte, error) {
 }
 
 // jsonError turns a decoding error into an InputError with the line.
-func jsonError(name string, text []byte, err error) error {
-	var off int64 = -1
+func jsonError(name string, text []byte, off int64, err error) error {
 	var se *json.SyntaxError
 	var te *json.UnmarshalTypeError
 	switch {
@@ -114,7 +113,7 @@ func decodeJSON(name string, text []byte, v any) error {
 	dec := json.NewDecoder(bytes.NewReader(text))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
-		return jsonError(name, text, err)
+		return jsonError(name, text, dec.InputOffset(), err)
 	}
 	if dec.More() {
 		return &egdi.InputError{File: name, Err: errors.New("text after the JSON array")}
@@ -173,6 +172,9 @@ func ReadStrategies(name string, r io.Reader, cs *egdi.Countries) (out []*egdi.S
 		if err := decodeJSON(name, js, &out); err != nil {
 			return nil, err
 		}
+		if out == nil {
+			return nil, &egdi.InputError{File: name, Err: errors.New("the JSON is not an array of strategies")}
+		}
 		for i, s := range out {
 			if s == nil {
 				return nil, &egdi.InputError{File: name, Err: fmt.Errorf("item %d is null", i+1)}
@@ -208,7 +210,7 @@ func strategiesFromGrid(g *grid) ([]*egdi.Strategy, error) {
 		"target":     {"strategy", "kpi", "year", "value"},
 		"entry":      {"strategy", "kpi", "year", "value", "evidence"},
 	}
-	var out []*egdi.Strategy
+	out := []*egdi.Strategy{}
 	byName := map[string]*egdi.Strategy{}
 	for i := hi + 1; i < len(g.rows); i++ {
 		if g.blank(i) {
@@ -250,7 +252,7 @@ func strategiesFromGrid(g *grid) ([]*egdi.Strategy, error) {
 			return v, nil
 		}
 		year := func(c string) (int, error) {
-			if cells[c] == "" && c == "to_year" {
+			if cells[c] == "" && rec == "wave" {
 				return 0, nil
 			}
 			y, err := strconv.Atoi(cells[c])
@@ -433,6 +435,9 @@ func ReadCooperation(name string, r io.Reader, cs *egdi.Countries) (out []*egdi.
 		if err := decodeJSON(name, js, &out); err != nil {
 			return nil, err
 		}
+		if out == nil {
+			return nil, &egdi.InputError{File: name, Err: errors.New("the JSON is not an array of cooperation records")}
+		}
 		for i, c := range out {
 			if c == nil {
 				return nil, &egdi.InputError{File: name, Err: fmt.Errorf("item %d is null", i+1)}
@@ -440,6 +445,7 @@ func ReadCooperation(name string, r io.Reader, cs *egdi.Countries) (out []*egdi.
 			c.Sample, c.ID = false, 0
 		}
 	} else {
+		out = []*egdi.Cooperation{}
 		col, hi, err := g.header(CooperationColumns)
 		if err != nil {
 			return nil, err
