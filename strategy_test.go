@@ -91,11 +91,11 @@ func TestBindingValues(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, tt := range []struct {
-		name    string
-		b       egdi.Binding
-		year    int
-		want    float64
-		tol     float64 // published precision
+		name string
+		b    egdi.Binding
+		year int
+		want float64
+		tol  float64 // published precision
 	}{
 		// Bahrain's TII rank, E-Government Survey 2022 and 2024.
 		{"BHR tii_rank 2022", egdi.Binding{ISO3: "BHR", Measure: "tii_rank"}, 2022, 65, 0},

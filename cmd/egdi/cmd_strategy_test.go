@@ -14,9 +14,15 @@ type kpiJSON struct {
 		ISO3    string `json:"iso3"`
 		Measure string `json:"measure"`
 	} `json:"binding"`
-	Values  []struct{ Year int; Value float64 } `json:"values"`
-	Targets []struct{ Year int; Value float64 } `json:"targets"`
-	Status  string                               `json:"status"`
+	Values []struct {
+		Year  int
+		Value float64
+	} `json:"values"`
+	Targets []struct {
+		Year  int
+		Value float64
+	} `json:"targets"`
+	Status string `json:"status"`
 }
 
 type strategyJSON struct {
