@@ -587,3 +587,60 @@ func (s *Strategy) FindKPI(id string) (*Initiative, *KPI) {
 	}
 	return nil, nil
 }
+
+// KPIChange is what changed for a KPI between two views of a strategy
+// (two progress reports): a new latest value, a new status, or a KPI
+// that is new.
+type KPIChange struct {
+	ID         string  `json:"id"`
+	Name       string  `json:"name"`
+	New        bool    `json:"new,omitempty"`
+	FromYear   int     `json:"from_year,omitempty"`
+	FromValue  float64 `json:"from_value,omitempty"`
+	ToYear     int     `json:"to_year,omitempty"`
+	ToValue    float64 `json:"to_value,omitempty"`
+	FromStatus Status  `json:"from_status,omitempty"`
+	ToStatus   Status  `json:"to_status"`
+}
+
+// Changes lists the KPIs of cur whose latest value or status differs from
+// prev (the view of the last report), and the KPIs prev did not have, in
+// cur's order. A nil prev gives nil: nothing to compare with.
+func Changes(prev, cur *StrategyView) []KPIChange {
+	if prev == nil {
+		return nil
+	}
+	old := map[string]*KPIView{}
+	for i := range prev.KPIs {
+		old[prev.KPIs[i].ID] = &prev.KPIs[i]
+	}
+	last := func(ps []Point) (Point, bool) {
+		if len(ps) == 0 {
+			return Point{}, false
+		}
+		return ps[len(ps)-1], true
+	}
+	out := []KPIChange{}
+	for _, k := range cur.KPIs {
+		c := KPIChange{ID: k.ID, Name: k.Name, ToStatus: k.Status}
+		lv, okv := last(k.Values)
+		if okv {
+			c.ToYear, c.ToValue = lv.Year, lv.Value
+		}
+		p := old[k.ID]
+		if p == nil {
+			c.New = true
+			out = append(out, c)
+			continue
+		}
+		pv, okp := last(p.Values)
+		if okp {
+			c.FromYear, c.FromValue = pv.Year, pv.Value
+		}
+		if okp != okv || pv != lv || p.Status != k.Status {
+			c.FromStatus = p.Status
+			out = append(out, c)
+		}
+	}
+	return out
+}

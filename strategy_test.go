@@ -2,6 +2,7 @@ package egdi_test
 
 import (
 	"math"
+	"strings"
 	"testing"
 
 	"pgregory.net/rapid"
@@ -289,5 +290,43 @@ func TestCooperation(t *testing.T) {
 	}
 	if n := len(egdi.Timeline(rs, "")); n != 4 {
 		t.Errorf("full timeline has %d records", n)
+	}
+}
+
+func TestChanges(t *testing.T) {
+	k := func(id string, st egdi.Status, vs ...egdi.Point) egdi.KPIView {
+		return egdi.KPIView{ID: id, Name: id, Status: st, Values: vs}
+	}
+	prev := &egdi.StrategyView{KPIs: []egdi.KPIView{
+		k("same", egdi.OnTrack, egdi.Point{2022, 1}),
+		k("value", egdi.OnTrack, egdi.Point{2022, 1}),
+		k("status", egdi.OnTrack, egdi.Point{2022, 1}),
+		k("gone", egdi.OnTrack),
+	}}
+	cur := &egdi.StrategyView{KPIs: []egdi.KPIView{
+		k("same", egdi.OnTrack, egdi.Point{2022, 1}),
+		k("value", egdi.OnTrack, egdi.Point{2022, 1}, egdi.Point{2024, 2}),
+		k("status", egdi.AtRisk, egdi.Point{2022, 1}),
+		k("new", egdi.NoTarget),
+	}}
+	got := egdi.Changes(prev, cur)
+	var ids []string
+	for _, c := range got {
+		ids = append(ids, c.ID)
+	}
+	if strings.Join(ids, ",") != "value,status,new" {
+		t.Fatalf("changes %v, want value,status,new", ids)
+	}
+	if c := got[0]; c.FromYear != 2022 || c.ToYear != 2024 || c.ToValue != 2 {
+		t.Errorf("value change %+v", c)
+	}
+	if c := got[1]; c.FromStatus != egdi.OnTrack || c.ToStatus != egdi.AtRisk {
+		t.Errorf("status change %+v", c)
+	}
+	if !got[2].New {
+		t.Errorf("new KPI not marked new: %+v", got[2])
+	}
+	if egdi.Changes(nil, cur) != nil {
+		t.Error("no previous report: want nil")
 	}
 }
