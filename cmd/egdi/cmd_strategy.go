@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/egdi-project/egdi"
 	"github.com/egdi-project/egdi/internal/builtin"
+	"github.com/egdi-project/egdi/internal/report"
 	"github.com/egdi-project/egdi/internal/tabular"
 )
 
@@ -337,7 +339,7 @@ baseline and the plan's value as the target of --year. The strategy is created w
 	fromPlan.Flags().StringVar(&initName, "initiative", "", "the initiative's name (default: Reach EGDI rank N by Y)")
 	pf.add(fromPlan, "text", "json")
 
-	c.AddCommand(list, show, del, imp, exp, fromPlan)
+	c.AddCommand(list, show, del, imp, exp, fromPlan, a.strategyReportCmd())
 	return c
 }
 
@@ -521,4 +523,89 @@ func pointsText(ps []egdi.Point) string {
 		out = append(out, pointText(&p))
 	}
 	return strings.Join(out, ", ")
+}
+
+func (a *app) strategyReportCmd() *cobra.Command {
+	var lang, format, out, previous, save string
+	c := &cobra.Command{
+		Use:   "report NAME [--lang en|ar] [--format html|pdf] [-o FILE] [--previous LAST.json] [--save NOW.json]",
+		Short: "A strategy's progress report: KPIs with charts against targets, status, what changed",
+		Long: `report writes the progress report of a strategy, in English or Arabic, as HTML or PDF (printed
+by headless Chromium, as egdi report). "What changed" compares with the last report: give the
+state it saw with --previous (a file that --save wrote, or strategy show --format json); --save
+writes today's state for the next report.`,
+		Example: `  egdi strategy report gcc-egov --lang ar --format pdf -o gcc-ar.pdf --save gcc-2026.json
+  egdi strategy report gcc-egov --previous gcc-2026.json -o gcc.html`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if lang != "en" && lang != "ar" {
+				return egdi.Errorf(egdi.EINVALID, "Unknown --lang %q: choose en or ar.", lang)
+			}
+			if format != report.HTML && format != report.PDF {
+				return egdi.Errorf(egdi.EINVALID, "Unknown --format %q: choose html or pdf.", format)
+			}
+			st, d, err := a.storeAndData(cmd)
+			if err != nil {
+				return err
+			}
+			s, err := st.Strategy(cmd.Context(), args[0])
+			if err != nil {
+				return err
+			}
+			v, err := s.View(d)
+			if err != nil {
+				return err
+			}
+			q := report.StrategyRequest{View: v, Lang: lang}
+			if previous != "" {
+				b, err := os.ReadFile(previous)
+				if err != nil {
+					return egdi.Errorf(egdi.EINVALID, "Cannot read %s: %v.", previous, err)
+				}
+				var p egdi.StrategyView
+				if err := json.Unmarshal(b, &p); err != nil || p.Strategy == nil {
+					return egdi.Errorf(egdi.EINVALID, "%s is not a saved strategy state (strategy report --save or strategy show --format json): %v.", previous, err)
+				}
+				q.Previous = &p
+			}
+			now, err := reportClock(a.getenv)
+			if err != nil {
+				return err
+			}
+			r := report.New(report.Config{Now: now, DataVersion: builtin.Version, Chromium: a.getenv("EGDI_CHROMIUM")})
+			defer r.Close()
+			var b bytes.Buffer
+			if format == report.PDF {
+				err = r.StrategyPDF(cmd.Context(), &b, q)
+			} else {
+				err = r.StrategyHTML(&b, q)
+			}
+			if err != nil {
+				return err
+			}
+			if save != "" {
+				var sb bytes.Buffer
+				if err := writeJSON(&sb, v); err != nil {
+					return err
+				}
+				if err := os.WriteFile(save, sb.Bytes(), 0o644); err != nil {
+					return egdi.Errorf(egdi.EINVALID, "Cannot write %s: %v.", save, err)
+				}
+			}
+			if out == "" || out == "-" {
+				_, err = a.stdout.Write(b.Bytes())
+				return err
+			}
+			if err := os.WriteFile(out, b.Bytes(), 0o644); err != nil {
+				return egdi.Errorf(egdi.EINVALID, "Cannot write %s: %v.", out, err)
+			}
+			return nil
+		},
+	}
+	c.Flags().StringVar(&lang, "lang", "en", "en|ar")
+	c.Flags().StringVar(&format, "format", "html", "html|pdf")
+	c.Flags().StringVarP(&out, "output", "o", "", "file to write (default: standard output)")
+	c.Flags().StringVar(&previous, "previous", "", "the state the last report saw (a --save file)")
+	c.Flags().StringVar(&save, "save", "", "write today's state here, for the next report's --previous")
+	return c
 }

@@ -205,3 +205,25 @@ func TestKPIFromPlanAndNewEdition(t *testing.T) {
 		t.Errorf("status %s with rank %d in 2026, want %s", k.Status, e.rank["BHR"], want)
 	}
 }
+
+// TestStrategyReport: the report compares with the state a previous
+// report saved.
+func TestStrategyReport(t *testing.T) {
+	env := storeEnv(t)
+	env["SOURCE_DATE_EPOCH"] = "1795651200"
+	mustEgdi(t, env, "sample", "load")
+	dir := t.TempDir()
+	state := filepath.Join(dir, "state.json")
+	first := mustEgdi(t, env, "strategy", "report", "gcc-egov", "--lang", "ar", "--save", state)
+	if !strings.Contains(first, "هذا هو التقرير الأول") || !strings.Contains(first, `dir="rtl"`) {
+		t.Errorf("first Arabic report does not say it is the first")
+	}
+	again := mustEgdi(t, env, "strategy", "report", "gcc-egov", "--previous", state)
+	if !strings.Contains(again, "Nothing changed since the last report.") {
+		t.Errorf("second report sees changes where there are none")
+	}
+	os.WriteFile(filepath.Join(dir, "bad.json"), []byte(`{"x":1}`), 0o644)
+	if _, errs, code := egdiIn(t, env, "strategy", "report", "gcc-egov", "--previous", filepath.Join(dir, "bad.json")); code != exitInvalid || !strings.Contains(errs, "not a saved strategy state") {
+		t.Errorf("bad --previous: exit %d %s", code, errs)
+	}
+}
