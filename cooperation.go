@@ -42,12 +42,17 @@ type Cooperation struct {
 	End       string          `json:"end,omitempty"`
 	Parties   []string        `json:"parties"`
 	Topic     string          `json:"topic,omitempty"`
+	TopicAR   string          `json:"topic_ar,omitempty"`
 	Title     string          `json:"title"`
 	TitleAR   string          `json:"title_ar,omitempty"`
 	Documents []string        `json:"documents,omitempty"`
-	Outcomes  []string        `json:"outcomes,omitempty"`
-	Source    string          `json:"source,omitempty"`
-	Sample    bool            `json:"sample,omitempty"`
+	// DocumentsAR and OutcomesAR are the same lists in Arabic, shown on
+	// Arabic pages when given.
+	DocumentsAR []string `json:"documents_ar,omitempty"`
+	Outcomes    []string `json:"outcomes,omitempty"`
+	OutcomesAR  []string `json:"outcomes_ar,omitempty"`
+	Source      string   `json:"source,omitempty"`
+	Sample      bool     `json:"sample,omitempty"`
 }
 
 // CooperationKey identifies a record: kind, date and title.
@@ -119,14 +124,14 @@ func (c *Cooperation) Validate(cs *Countries) error {
 			return Errorf(EINVALID, "Cooperation record %q: unknown country %s (organisations are written as names, e.g. UN DESA).", name, p)
 		}
 	}
-	for what, v := range map[string]string{"title_ar": c.TitleAR, "topic": c.Topic, "source": c.Source} {
+	for what, v := range map[string]string{"title_ar": c.TitleAR, "topic": c.Topic, "topic_ar": c.TopicAR, "source": c.Source} {
 		if v != "" {
 			if err := validText("Cooperation record "+strconv.Quote(name)+": "+what, v, 2000); err != nil {
 				return err
 			}
 		}
 	}
-	for _, l := range [][]string{c.Documents, c.Outcomes} {
+	for _, l := range [][]string{c.Documents, c.Outcomes, c.DocumentsAR, c.OutcomesAR} {
 		for _, v := range l {
 			if err := validText("Cooperation record "+strconv.Quote(name)+": a document or outcome", v, 2000); err != nil {
 				return err

@@ -21,16 +21,17 @@ import (
 // arab, …) it belongs to. Sample marks the built-in sample (egdi sample
 // load), which is never mixed into a user's data unasked.
 type Strategy struct {
-	Name        string       `json:"name"`
-	Title       string       `json:"title,omitempty"`
-	TitleAR     string       `json:"title_ar,omitempty"`
-	Scope       string       `json:"scope,omitempty"`
-	Owner       string       `json:"owner,omitempty"`
-	Description string       `json:"description,omitempty"`
-	Source      string       `json:"source,omitempty"` // where the facts come from
-	Sample      bool         `json:"sample,omitempty"`
-	Waves       []Wave       `json:"waves,omitempty"`
-	Initiatives []Initiative `json:"initiatives,omitempty"`
+	Name          string       `json:"name"`
+	Title         string       `json:"title,omitempty"`
+	TitleAR       string       `json:"title_ar,omitempty"`
+	Scope         string       `json:"scope,omitempty"`
+	Owner         string       `json:"owner,omitempty"`
+	Description   string       `json:"description,omitempty"`
+	DescriptionAR string       `json:"description_ar,omitempty"`
+	Source        string       `json:"source,omitempty"` // where the facts come from
+	Sample        bool         `json:"sample,omitempty"`
+	Waves         []Wave       `json:"waves,omitempty"`
+	Initiatives   []Initiative `json:"initiatives,omitempty"`
 }
 
 // Wave is a stage of a strategy's implementation, or one year's
@@ -429,7 +430,7 @@ func (s *Strategy) Validate(cs *Countries) error {
 			return err
 		}
 	}
-	if len(s.Description) > 10000 {
+	if len(s.Description) > 10000 || len(s.DescriptionAR) > 10000 {
 		return Errorf(EINVALID, "Strategy %s: the description is longer than 10000 bytes.", s.Name)
 	}
 	waves := map[string]bool{}

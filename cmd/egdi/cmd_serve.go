@@ -41,7 +41,7 @@ processes can share one PostgreSQL store: uncertainty jobs live in the store.`,
 			if err != nil {
 				return egdi.Errorf(egdi.EINVALID, "Cannot listen on %s: %v.", addr, err)
 			}
-			h := server.NewServer(logger, server.Deps{Dataset: a.dataset, Jobs: server.StoreJobs(st), Version: builtin.Version})
+			h := server.NewServer(logger, server.Deps{Dataset: a.dataset, Jobs: server.StoreJobs(st), Version: builtin.Version, Tracker: st})
 			url := "http://" + ln.Addr().String() + "/"
 			if ta, ok := ln.Addr().(*net.TCPAddr); ok && ta.IP.IsUnspecified() {
 				url = fmt.Sprintf("http://127.0.0.1:%d/", ta.Port)

@@ -396,7 +396,7 @@ func (a *app) cooperationCmd() *cobra.Command {
 		Short: "Import cooperation records from CSV, XLSX or JSON (all or nothing)",
 		Long: `import reads records from a JSON array (as cooperation list --format json writes it) or a table
 (CSV, or the first sheet of an XLSX workbook) with the columns kind, date, end, parties, topic,
-title, title_ar, documents, outcomes, source; list cells separate items with " | ". Dates are
+topic_ar, title, title_ar, documents, documents_ar, outcomes, outcomes_ar, source; list cells separate items with " | ". Dates are
 YYYY, YYYY-MM or YYYY-MM-DD. A record with the kind, date and title of a stored one replaces it.
 A bad file stores nothing and exits 2.`,
 		Args: cobra.ExactArgs(1),

@@ -38,15 +38,16 @@ import (
 //
 // A KPI with iso3 and measure is bound to egdi's data; without them its
 // values are its entries. A cooperation table has one record a row:
-// kind, date, end, parties, topic, title, title_ar, documents, outcomes,
-// source; the list cells (parties, documents, outcomes) separate items
+// kind, date, end, parties, topic, topic_ar, title, title_ar, documents,
+// documents_ar, outcomes, outcomes_ar, source; the list cells (parties, documents, outcomes) separate items
 // with " | ". Imported items are never marked as sample.
 
 // StrategyColumns and CooperationColumns are the headers the writers use.
 var (
 	StrategyColumns = []string{"record", "strategy", "wave", "initiative", "kpi", "name", "name_ar", "owner", "scope",
 		"iso3", "measure", "lower_is_better", "year", "to_year", "value", "evidence"}
-	CooperationColumns = []string{"kind", "date", "end", "parties", "topic", "title", "title_ar", "documents", "outcomes", "source"}
+	CooperationColumns = []string{"kind", "date", "end", "parties", "topic", "topic_ar", "title", "title_ar", "documents", "documents_ar",
+		"outcomes", "outcomes_ar", "source"}
 )
 
 // listSep separates the items of a list cell.
@@ -471,8 +472,9 @@ func ReadCooperation(name string, r io.Reader, cs *egdi.Countries) (out []*egdi.
 				cells[k] = v
 			}
 			c := &egdi.Cooperation{Kind: egdi.CooperationKind(strings.ToLower(cells["kind"])), Date: cells["date"], End: cells["end"],
-				Parties: splitList(cells["parties"]), Topic: cells["topic"], Title: cells["title"], TitleAR: cells["title_ar"],
-				Documents: splitList(cells["documents"]), Outcomes: splitList(cells["outcomes"]), Source: cells["source"]}
+				Parties: splitList(cells["parties"]), Topic: cells["topic"], TopicAR: cells["topic_ar"], Title: cells["title"], TitleAR: cells["title_ar"],
+				Documents: splitList(cells["documents"]), DocumentsAR: splitList(cells["documents_ar"]),
+				Outcomes: splitList(cells["outcomes"]), OutcomesAR: splitList(cells["outcomes_ar"]), Source: cells["source"]}
 			rowOf[c] = g.nums[i]
 			out = append(out, c)
 		}
@@ -516,8 +518,9 @@ func splitList(s string) []string {
 func CooperationRows(rs []*egdi.Cooperation) [][]string {
 	rows := make([][]string, len(rs))
 	for i, c := range rs {
-		rows[i] = []string{string(c.Kind), c.Date, c.End, strings.Join(c.Parties, listSep), c.Topic, c.Title, c.TitleAR,
-			strings.Join(c.Documents, listSep), strings.Join(c.Outcomes, listSep), c.Source}
+		rows[i] = []string{string(c.Kind), c.Date, c.End, strings.Join(c.Parties, listSep), c.Topic, c.TopicAR, c.Title, c.TitleAR,
+			strings.Join(c.Documents, listSep), strings.Join(c.DocumentsAR, listSep), strings.Join(c.Outcomes, listSep),
+			strings.Join(c.OutcomesAR, listSep), c.Source}
 	}
 	return rows
 }
