@@ -84,13 +84,13 @@ type StrategyRequest struct {
 type strategyPage struct {
 	words
 	Dir, Title, Subtitle, Footer string
-	Generated, DataVersion      string
-	FontCSS, Style              template.CSS
-	Sample                      bool
-	Source                      string
-	First                       bool
-	Changes                     []changeRow
-	KPIs                        []kpiRow
+	Generated, DataVersion       string
+	FontCSS, Style               template.CSS
+	Sample                       bool
+	Source                       string
+	First                        bool
+	Changes                      []changeRow
+	KPIs                         []kpiRow
 }
 
 type kpiRow struct {

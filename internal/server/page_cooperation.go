@@ -44,9 +44,9 @@ func (s *Server) countryCooperation(ctx context.Context, d *egdi.Dataset, lang s
 	}
 	b := base{Lang: lang, Dir: i18n.Dir(lang)}
 	blk := cooperationBlock{Lang: lang, Dir: b.Dir, Records: coopRows(d, &b, rs),
-		Title:    strings.ReplaceAll(tr(lang, "tracker.cooperation_of"), "{country}", c.Name(lang)),
-		All:      b.URL("/cooperation?country=" + string(c.ISO3)), AllLabel: tr(lang, "tracker.all_records"),
-		Parties:  tr(lang, "tracker.parties")}
+		Title: strings.ReplaceAll(tr(lang, "tracker.cooperation_of"), "{country}", c.Name(lang)),
+		All:   b.URL("/cooperation?country=" + string(c.ISO3)), AllLabel: tr(lang, "tracker.all_records"),
+		Parties: tr(lang, "tracker.parties")}
 	var buf bytes.Buffer
 	if err := cooperationPartial().Execute(&buf, blk); err != nil {
 		s.log.Error("cooperation partial", "err", err)

@@ -47,8 +47,8 @@ func (s *Server) renderTracker(w http.ResponseWriter, r *http.Request, page stri
 }
 
 type strategyCard struct {
-	Name, Title, Href, Scope                   string
-	Sample                                     bool
+	Name, Title, Href, Scope                  string
+	Sample                                    bool
 	KPIs, OnTrack, AtRisk, OffTrack, NoTarget int
 }
 
