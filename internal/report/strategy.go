@@ -50,6 +50,23 @@ func KPIChart(k egdi.KPIView, lang string) template.HTML {
 		}
 		return s
 	}
+	// The planned path: straight lines from the baseline through the
+	// targets (the path the status rule reads), drawn at every year of the
+	// chart between its ends.
+	slices.SortFunc(plan, func(a, b egdi.Point) int { return a.Year - b.Year })
+	var path []egdi.Point
+	for _, y := range ys {
+		for i := 0; i+1 < len(plan); i++ {
+			p, q := plan[i], plan[i+1]
+			if y >= p.Year && y <= q.Year && q.Year > p.Year {
+				path = append(path, egdi.Point{Year: y, Value: p.Value + (q.Value-p.Value)*float64(y-p.Year)/float64(q.Year-p.Year)})
+				break
+			}
+		}
+	}
+	if len(plan) == 1 {
+		path = plan
+	}
 	w := words{lang}
 	digits := 4
 	if k.Lower || isWhole(k.Values) {
@@ -57,7 +74,7 @@ func KPIChart(k egdi.KPIView, lang string) template.HTML {
 	}
 	o := chart.Options{Title: replaceVar(i18n.T(lang, "tracker.chart_title"), "kpi", name), Lang: lang, Width: 560, Height: 240,
 		InvertY: k.Lower, Digits: digits}
-	return chart.Line(o, series(w.T("tracker.measured"), k.Values, true), series(w.T("tracker.targets"), plan, false))
+	return chart.Line(o, series(w.T("tracker.measured"), k.Values, true), series(w.T("tracker.targets"), path, false))
 }
 
 func replaceVar(s, name, v string) string {
