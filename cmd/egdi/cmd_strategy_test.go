@@ -227,3 +227,20 @@ func TestStrategyReport(t *testing.T) {
 		t.Errorf("bad --previous: exit %d %s", code, errs)
 	}
 }
+
+// TestSampleNeverOverwrites: a user strategy with the sample's name stops
+// sample load, and stays as it was.
+func TestSampleNeverOverwrites(t *testing.T) {
+	env := storeEnv(t)
+	p := filepath.Join(t.TempDir(), "mine.json")
+	os.WriteFile(p, []byte(`[{"name":"gcc-egov","title":"Mine"}]`), 0o644)
+	mustEgdi(t, env, "strategy", "import", p)
+	if _, errs, code := egdiIn(t, env, "sample", "load"); code != exitInvalid || !strings.Contains(errs, `Your strategy "gcc-egov"`) {
+		t.Fatalf("sample load over a user strategy: exit %d %s", code, errs)
+	}
+	var s map[string]any
+	jsonOut(t, env, &s, "strategy", "show", "gcc-egov", "--format", "json")
+	if s["title"] != "Mine" || s["sample"] == true {
+		t.Errorf("the user's strategy changed: %v", s)
+	}
+}
