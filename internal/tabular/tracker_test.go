@@ -66,11 +66,11 @@ func TestTrackerRoundTrip(t *testing.T) {
 			}
 			want := tr.Strategies
 			if format != "json" {
-				// Tables carry no description or source.
+				// Tables carry no description (in either language) or source.
 				want = []*egdi.Strategy{}
 				for _, s := range tr.Strategies {
 					c := *s
-					c.Description, c.Source = "", ""
+					c.Description, c.DescriptionAR, c.Source = "", "", ""
 					want = append(want, &c)
 				}
 			}
