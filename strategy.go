@@ -419,6 +419,10 @@ func (s *Strategy) Validate(cs *Countries) error {
 	if err := validText("The strategy's name", s.Name, 200); err != nil {
 		return err
 	}
+	if strings.ContainsAny(s.Name, "/\\?#%") || strings.TrimSpace(s.Name) != s.Name {
+		// The name is a path segment of the API and the dashboard.
+		return Errorf(EINVALID, "Strategy name %q: no /, \\, ?, # or %% and no leading or trailing space.", s.Name)
+	}
 	optional := func(what, v string) error {
 		if v == "" {
 			return nil

@@ -180,6 +180,8 @@ func TestStrategyValidate(t *testing.T) {
 	}{
 		{"ErrNameEmpty", func(s *egdi.Strategy) { s.Name = " " }},
 		{"ErrNameControl", func(s *egdi.Strategy) { s.Name = "a\x00b" }},
+		{"ErrNameSlash", func(s *egdi.Strategy) { s.Name = "gcc/2026" }},
+		{"ErrNameSpace", func(s *egdi.Strategy) { s.Name = " gcc" }},
 		{"ErrWaveTwice", func(s *egdi.Strategy) { s.Waves = append(s.Waves, egdi.Wave{Name: "w1"}) }},
 		{"ErrWaveYears", func(s *egdi.Strategy) { s.Waves[0].From, s.Waves[0].To = 2020, 2019 }},
 		{"ErrUnknownWave", func(s *egdi.Strategy) { s.Initiatives[0].Wave = "w9" }},
