@@ -262,8 +262,8 @@ const (
 // KPIStatus returns a KPI's status from its baseline, targets and values.
 // The rule:
 //
-//  1. No target → no_target. No value, or no baseline (for a bound KPI
-//     without one, the first value is the baseline) → no_data.
+//  1. No target → no_target. No value → no_data. Without a baseline the
+//     first value is the baseline.
 //  2. Take the latest value v (year y). The expected value e at y is read
 //     off the planned path, the straight line from the baseline (b, year
 //     y₀) through each target in year order; before y₀ it is b, after the
