@@ -369,7 +369,7 @@ func (s *Strategy) View(d *Dataset) (*StrategyView, error) {
 				return nil, err
 			}
 			base := k.Baseline
-			if base == nil && len(vals) > 0 && k.Binding != nil {
+			if base == nil && len(vals) > 0 {
 				b := vals[0]
 				base = &b
 			}
