@@ -221,7 +221,7 @@ planned change short of the path is at_risk (see KPIStatus in strategy.go).`,
 table (CSV, or the first sheet of an XLSX workbook) in long form, one item a row:
 record (strategy|wave|priority|initiative|kpi|baseline|target|entry), strategy, wave,
 initiative, kpi, name, name_ar, owner, scope, iso3, measure, lower_is_better, year, to_year,
-value, evidence — see egdi strategy export --format csv. A bad file stores nothing and exits 2.`,
+value, evidence, description, description_ar, source — see egdi strategy export --format csv. A bad file stores nothing and exits 2.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			st, d, err := a.storeAndData(cmd)

@@ -27,7 +27,7 @@ import (
 // uses (other cells must be empty):
 //
 //	record      strategy  wave  initiative  kpi  name  name_ar  owner  scope  iso3  measure  lower_is_better  year  to_year  value  evidence
-//	strategy    S                                title title_ar owner  scope
+//	strategy    S                                title title_ar owner  scope   (and description, description_ar, source)
 //	wave        S         W                      -     name_ar                                                 from  to
 //	priority    S         W                      text
 //	initiative  S         (W)   I                -     name_ar  owner
@@ -45,7 +45,7 @@ import (
 // StrategyColumns and CooperationColumns are the headers the writers use.
 var (
 	StrategyColumns = []string{"record", "strategy", "wave", "initiative", "kpi", "name", "name_ar", "owner", "scope",
-		"iso3", "measure", "lower_is_better", "year", "to_year", "value", "evidence"}
+		"iso3", "measure", "lower_is_better", "year", "to_year", "value", "evidence", "description", "description_ar", "source"}
 	CooperationColumns = []string{"kind", "date", "end", "parties", "topic", "topic_ar", "title", "title_ar", "documents", "documents_ar",
 		"outcomes", "outcomes_ar", "source"}
 )
@@ -202,7 +202,7 @@ func strategiesFromGrid(g *grid) ([]*egdi.Strategy, error) {
 		return nil, g.err(hi, -1, errors.New("no column record: see egdi strategy export for the layout"))
 	}
 	uses := map[string][]string{
-		"strategy":   {"strategy", "name", "name_ar", "owner", "scope"},
+		"strategy":   {"strategy", "name", "name_ar", "owner", "scope", "description", "description_ar", "source"},
 		"wave":       {"strategy", "wave", "name_ar", "year", "to_year"},
 		"priority":   {"strategy", "wave", "name"},
 		"initiative": {"strategy", "wave", "initiative", "name_ar", "owner"},
@@ -270,7 +270,8 @@ func strategiesFromGrid(g *grid) ([]*egdi.Strategy, error) {
 			if byName[sname] != nil {
 				return nil, bad("strategy", "strategy %q appears twice", sname)
 			}
-			s := &egdi.Strategy{Name: sname, Title: cells["name"], TitleAR: cells["name_ar"], Owner: cells["owner"], Scope: cells["scope"]}
+			s := &egdi.Strategy{Name: sname, Title: cells["name"], TitleAR: cells["name_ar"], Owner: cells["owner"], Scope: cells["scope"],
+				Description: cells["description"], DescriptionAR: cells["description_ar"], Source: cells["source"]}
 			byName[sname] = s
 			out = append(out, s)
 			continue
@@ -383,7 +384,8 @@ func StrategyRows(ss []*egdi.Strategy) [][]string {
 		return strconv.Itoa(y)
 	}
 	for _, s := range ss {
-		add("record", "strategy", "strategy", s.Name, "name", s.Title, "name_ar", s.TitleAR, "owner", s.Owner, "scope", s.Scope)
+		add("record", "strategy", "strategy", s.Name, "name", s.Title, "name_ar", s.TitleAR, "owner", s.Owner, "scope", s.Scope,
+			"description", s.Description, "description_ar", s.DescriptionAR, "source", s.Source)
 		for _, w := range s.Waves {
 			add("record", "wave", "strategy", s.Name, "wave", w.Name, "name_ar", w.NameAR, "year", yr(w.From), "to_year", yr(w.To))
 			for _, p := range w.Priorities {
