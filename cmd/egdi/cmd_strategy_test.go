@@ -215,7 +215,7 @@ func TestStrategyReport(t *testing.T) {
 	dir := t.TempDir()
 	state := filepath.Join(dir, "state.json")
 	first := mustEgdi(t, env, "strategy", "report", "gcc-egov", "--lang", "ar", "--save", state)
-	if !strings.Contains(first, "هذا هو التقرير الأول") || !strings.Contains(first, `dir="rtl"`) {
+	if !strings.Contains(first, "لا يوجد تقرير سابق للمقارنة") || !strings.Contains(first, `dir="rtl"`) {
 		t.Errorf("first Arabic report does not say it is the first")
 	}
 	again := mustEgdi(t, env, "strategy", "report", "gcc-egov", "--previous", state)

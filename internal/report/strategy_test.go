@@ -53,7 +53,7 @@ func TestStrategyHTML(t *testing.T) {
 			[]string{"GCC e-government strategy", "Progress report", "Bahrain TII rank", "On track", "<td class=\"num\">65 (2022)</td><td class=\"num\">10 (2024)</td>"}},
 		{"strategy_gcc_ar", report.StrategyRequest{View: cur, Previous: prev, Lang: "ar"},
 			[]string{"استراتيجية الحكومة الإلكترونية لدول مجلس التعاون الخليجي", "تقرير التقدم", "ترتيب البحرين في مؤشر البنية التحتية للاتصالات", "على المسار", `dir="rtl"`}},
-		{"strategy_gcc_first_en", report.StrategyRequest{View: cur, Lang: "en"}, []string{"This is the first report"}},
+		{"strategy_gcc_first_en", report.StrategyRequest{View: cur, Lang: "en"}, []string{"No earlier report to compare with"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var b bytes.Buffer

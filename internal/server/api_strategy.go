@@ -1,11 +1,13 @@
 package server
 
 import (
+	"bytes"
 	"net/http"
 	"net/url"
 	"strings"
 
 	"github.com/egdi-project/egdi"
+	"github.com/egdi-project/egdi/internal/report"
 )
 
 // The strategy and cooperation tracker's API: strategies with their KPIs
@@ -26,6 +28,7 @@ func (s *Server) trackerRoutes() []route {
 		{"POST", "/api/v1/strategies/{name}/kpis", s.handleKPIAdd},
 		{"GET", "/api/v1/cooperation", s.handleCooperation},
 		{"POST", "/api/v1/cooperation", s.handleCooperationAdd},
+		{"GET", "/api/v1/reports/strategies/{name}", s.handleStrategyReport},
 
 		{"GET", "/{lang}/strategies", s.pageStrategies},
 		{"GET", "/{lang}/strategies/{name}", s.pageStrategy},
@@ -304,4 +307,48 @@ func (s *Server) handleCooperationAdd(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusCreated, &c)
+}
+
+// handleStrategyReport answers GET /api/v1/reports/strategies/{name}:
+// the progress report, ?lang (en, ar), ?format (html, the default, or
+// pdf). The server keeps no earlier report, so "what changed" has nothing
+// to compare with here; egdi strategy report --previous has.
+func (s *Server) handleStrategyReport(w http.ResponseWriter, r *http.Request) {
+	q := newQuery(r)
+	lang := q.lang()
+	format := q.oneOf("format", report.HTML, []string{report.HTML, report.PDF})
+	if q.err != nil {
+		s.writeError(w, r, q.err)
+		return
+	}
+	v, err := s.strategyView(r)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	rd := s.renderer()
+	var b bytes.Buffer
+	rq := report.StrategyRequest{View: v, Lang: lang}
+	if format == report.PDF {
+		err = rd.StrategyPDF(r.Context(), &b, rq)
+	} else {
+		err = rd.StrategyHTML(&b, rq)
+	}
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	h := w.Header()
+	name := "strategy-" + url.PathEscape(v.Name) + "-" + lang + "." + format
+	if format == report.PDF {
+		h.Set("Content-Type", "application/pdf")
+		h.Set("Content-Disposition", `attachment; filename="`+name+`"`)
+	} else {
+		h.Set("Content-Type", "text/html; charset=utf-8")
+		h.Set("Content-Disposition", `inline; filename="`+name+`"`)
+		h.Set("Content-Security-Policy", reportCSP)
+	}
+	h.Set("Cache-Control", "no-store")
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write(b.Bytes())
 }

@@ -108,6 +108,7 @@ type strategyPage struct {
 	WaveNames                               []string
 	Measures                                []option
 	API                                     string
+	Report                                  string // the progress report's URL, without its format
 }
 
 func pointText(p *egdi.Point) string {
@@ -145,7 +146,8 @@ func (s *Server) pageStrategy(w http.ResponseWriter, r *http.Request) {
 		b.Title = v.Name
 	}
 	p := &strategyPage{base: b, Name: v.Name, Description: localized(b.Lang, v.Description, v.DescriptionAR), Source: v.Source, Scope: v.Scope, Owner: v.Owner,
-		Sample: v.Sample, Measures: measureOptions(b.Lang), API: "/api/v1/strategies/" + url.PathEscape(v.Name)}
+		Sample: v.Sample, Measures: measureOptions(b.Lang), API: "/api/v1/strategies/" + url.PathEscape(v.Name),
+		Report: "/api/v1/reports/strategies/" + url.PathEscape(v.Name) + "?lang=" + b.Lang}
 	for _, wv := range v.Waves {
 		row := waveRow{Name: localized(b.Lang, wv.Name, wv.NameAR), Priorities: wv.Priorities}
 		if wv.From > 0 {

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/getkin/kin-openapi/openapi3filter"
 
 	"github.com/egdi-project/egdi"
 	"github.com/egdi-project/egdi/internal/builtin"
@@ -44,6 +45,8 @@ func TestTrackerAPI(t *testing.T) {
 	s, _ := trackerServer(t)
 	h := s.handler()
 	sp := loadSpec(t)
+	// The report is an HTML page (as in api_reports_test.go).
+	openapi3filter.RegisterBodyDecoder("text/html", openapi3filter.PlainBodyDecoder)
 	send := func(method, target, body string, hdr ...string) *httptest.ResponseRecorder {
 		rec := do(h, method, target, body, hdr...)
 		req := httptest.NewRequest(method, target, strings.NewReader(body))
@@ -83,6 +86,9 @@ func TestTrackerAPI(t *testing.T) {
 		{"cooperation TKM", "GET", "/api/v1/cooperation?country=TKM", "", nil, 200, `"date":"2019-09"`},
 		{"ErrCooperationCountry", "GET", "/api/v1/cooperation?country=XYZ", "", nil, 404, ""},
 		{"add cooperation", "POST", "/api/v1/cooperation", `{"kind":"visit","date":"2025-05","parties":["BHR","OMN"],"title":"Oman delegation"}`, nil, 201, `"Oman delegation"`},
+		{"report html ar", "GET", "/api/v1/reports/strategies/gcc-egov?lang=ar", "", nil, 200, "تقرير التقدم"},
+		{"ErrReportUnknown", "GET", "/api/v1/reports/strategies/nope", "", nil, 404, ""},
+		{"ErrReportFormat", "GET", "/api/v1/reports/strategies/gcc-egov?format=doc", "", nil, 400, ""},
 		{"ErrCooperationDate", "POST", "/api/v1/cooperation", `{"kind":"visit","date":"May 2025","parties":["BHR"],"title":"x"}`, nil, 400, ""},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
