@@ -332,3 +332,49 @@ func TestChanges(t *testing.T) {
 		t.Error("no previous report: want nil")
 	}
 }
+
+// TestTimelineProperty: a timeline holds exactly the records the country
+// is a party to, dated ones by date, undated ones last.
+func TestTimelineProperty(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		n := rapid.IntRange(0, 20).Draw(t, "n")
+		var rs []*egdi.Cooperation
+		for i := 0; i < n; i++ {
+			date := ""
+			if rapid.Bool().Draw(t, "dated") {
+				date = rapid.SampledFrom([]string{"2010", "2012-12", "2013", "2019-09", "2019-09-15", "2019"}).Draw(t, "date")
+			}
+			parties := []string{"BHR"}
+			if rapid.Bool().Draw(t, "tkm") {
+				parties = append(parties, "TKM")
+			}
+			rs = append(rs, &egdi.Cooperation{Kind: egdi.Visit, Date: date, Title: itoaTest(i), Parties: parties})
+		}
+		got := egdi.Timeline(rs, "TKM")
+		want := 0
+		for _, r := range rs {
+			if r.Involves("TKM") {
+				want++
+			}
+		}
+		if len(got) != want {
+			t.Fatalf("%d records, want %d", len(got), want)
+		}
+		for i, r := range got {
+			if !r.Involves("TKM") {
+				t.Fatalf("record %q does not involve TKM", r.Title)
+			}
+			if i > 0 {
+				p := got[i-1]
+				if p.Date == "" && r.Date != "" {
+					t.Fatalf("undated %q before dated %q", p.Title, r.Title)
+				}
+				if p.Date != "" && r.Date != "" && p.Date > r.Date {
+					t.Fatalf("%s before %s", p.Date, r.Date)
+				}
+			}
+		}
+	})
+}
+
+func itoaTest(i int) string { return string(rune('a'+i%26)) + string(rune('0'+i/26)) }
