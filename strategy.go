@@ -409,7 +409,8 @@ func validText(what, s string, max int) error {
 	return nil
 }
 
-// Validate checks a strategy against the countries: a name, wave and
+// Validate checks a strategy against the countries: a name, a scope that
+// is a country (ISO3) or a group (GCC, ARAB, …) when given, wave and
 // initiative names unique, initiatives in known waves, KPI ids unique and
 // of the form [a-z0-9][a-z0-9._-]*, each KPI bound (to a known country or
 // group and a known measure) or hand-entered (then without a binding,
@@ -432,6 +433,11 @@ func (s *Strategy) Validate(cs *Countries) error {
 	for what, v := range map[string]string{"title": s.Title, "title_ar": s.TitleAR, "scope": s.Scope, "owner": s.Owner, "source": s.Source} {
 		if err := optional("Strategy "+s.Name+": "+what, v); err != nil {
 			return err
+		}
+	}
+	if s.Scope != "" {
+		if _, err := (Binding{ISO3: s.Scope}).Members(cs); err != nil {
+			return Errorf(EINVALID, "Strategy %s: scope: %s", s.Name, ErrorMessage(err))
 		}
 	}
 	if len(s.Description) > 10000 || len(s.DescriptionAR) > 10000 {

@@ -180,6 +180,7 @@ func TestStrategyValidate(t *testing.T) {
 	}{
 		{"ErrNameEmpty", func(s *egdi.Strategy) { s.Name = " " }},
 		{"ErrNameControl", func(s *egdi.Strategy) { s.Name = "a\x00b" }},
+		{"ErrScope", func(s *egdi.Strategy) { s.Scope = "Gulf" }},
 		{"ErrNameSlash", func(s *egdi.Strategy) { s.Name = "gcc/2026" }},
 		{"ErrNameSpace", func(s *egdi.Strategy) { s.Name = " gcc" }},
 		{"ErrWaveTwice", func(s *egdi.Strategy) { s.Waves = append(s.Waves, egdi.Wave{Name: "w1"}) }},
