@@ -49,7 +49,7 @@ Every item is marked as sample; sample remove takes them all out and leaves your
 			if err := st.SaveTracker(cmd.Context(), tr); err != nil {
 				return err
 			}
-			fmt.Fprintf(a.stderr, "sample loaded: %d strategy, %d cooperation records (egdi sample remove takes them out)\n",
+			_, _ = fmt.Fprintf(a.stderr, "sample loaded: %d strategy, %d cooperation records (egdi sample remove takes them out)\n",
 				len(tr.Strategies), len(tr.Cooperation))
 			return nil
 		},
@@ -64,7 +64,7 @@ Every item is marked as sample; sample remove takes them all out and leaves your
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(a.stderr, "sample removed: %d strategies, %d cooperation records\n", ns, nr)
+			_, _ = fmt.Fprintf(a.stderr, "sample removed: %d strategies, %d cooperation records\n", ns, nr)
 			return nil
 		},
 	})
@@ -232,7 +232,7 @@ value, evidence, description, description_ar, source — see egdi strategy expor
 			if err != nil {
 				return egdi.Errorf(egdi.EINVALID, "Cannot read %s: %v.", args[0], err)
 			}
-			defer f.Close()
+			defer func() { _ = f.Close() }()
 			ss, err := tabular.ReadStrategies(args[0], f, d.Countries)
 			if err != nil {
 				return err
@@ -240,7 +240,7 @@ value, evidence, description, description_ar, source — see egdi strategy expor
 			if err := st.SaveTracker(cmd.Context(), &egdi.Tracker{Strategies: ss}); err != nil {
 				return err
 			}
-			fmt.Fprintf(a.stderr, "%s: %d strategies stored\n", args[0], len(ss))
+			_, _ = fmt.Fprintf(a.stderr, "%s: %d strategies stored\n", args[0], len(ss))
 			return nil
 		},
 	}
@@ -327,7 +327,7 @@ baseline and the plan's value as the target of --year. The strategy is created w
 			if pf.format == "json" {
 				return writeJSON(a.stdout, v)
 			}
-			fmt.Fprintf(a.stdout, "%s: initiative %q with %d KPIs from the %s plan\n", name, initName, len(kpis), plan)
+			_, _ = fmt.Fprintf(a.stdout, "%s: initiative %q with %d KPIs from the %s plan\n", name, initName, len(kpis), plan)
 			return nil
 		},
 	}
@@ -409,7 +409,7 @@ A bad file stores nothing and exits 2.`,
 			if err != nil {
 				return egdi.Errorf(egdi.EINVALID, "Cannot read %s: %v.", args[0], err)
 			}
-			defer f.Close()
+			defer func() { _ = f.Close() }()
 			rs, err := tabular.ReadCooperation(args[0], f, d.Countries)
 			if err != nil {
 				return err
@@ -417,7 +417,7 @@ A bad file stores nothing and exits 2.`,
 			if err := st.SaveTracker(cmd.Context(), &egdi.Tracker{Cooperation: rs}); err != nil {
 				return err
 			}
-			fmt.Fprintf(a.stderr, "%s: %d cooperation records stored\n", args[0], len(rs))
+			_, _ = fmt.Fprintf(a.stderr, "%s: %d cooperation records stored\n", args[0], len(rs))
 			return nil
 		},
 	}
@@ -573,7 +573,7 @@ writes today's state for the next report.`,
 				return err
 			}
 			r := report.New(report.Config{Now: now, DataVersion: builtin.Version, Chromium: a.getenv("EGDI_CHROMIUM")})
-			defer r.Close()
+			defer func() { _ = r.Close() }()
 			var b bytes.Buffer
 			if format == report.PDF {
 				err = r.StrategyPDF(cmd.Context(), &b, q)

@@ -92,7 +92,9 @@ func TestSampleContract(t *testing.T) {
 	// A user record survives sample remove; the sample goes.
 	dir := t.TempDir()
 	mine := filepath.Join(dir, "mine.csv")
-	os.WriteFile(mine, []byte("kind,date,parties,title\nevent,2025-03-01,BHR | OMN,Joint workshop\n"), 0o644)
+	if err := os.WriteFile(mine, []byte("kind,date,parties,title\nevent,2025-03-01,BHR | OMN,Joint workshop\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	mustEgdi(t, env, "cooperation", "import", mine)
 	_, errs, code := egdiIn(t, env, "sample", "remove")
 	if code != 0 || !strings.Contains(errs, "1 strategies, 21 cooperation records") {
@@ -128,7 +130,9 @@ func TestTrackerImportBadFile(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			p := filepath.Join(dir, tt.file)
-			os.WriteFile(p, []byte(tt.text), 0o644)
+			if err := os.WriteFile(p, []byte(tt.text), 0o644); err != nil {
+				t.Fatal(err)
+			}
 			_, errs, code := egdiIn(t, env, tt.cmd, "import", p)
 			if code != exitInvalid || !strings.Contains(errs, tt.want) {
 				t.Fatalf("exit %d, stderr %q; want 2 and %q", code, errs, tt.want)
@@ -222,7 +226,9 @@ func TestStrategyReport(t *testing.T) {
 	if !strings.Contains(again, "Nothing changed since the last report.") {
 		t.Errorf("second report sees changes where there are none")
 	}
-	os.WriteFile(filepath.Join(dir, "bad.json"), []byte(`{"x":1}`), 0o644)
+	if err := os.WriteFile(filepath.Join(dir, "bad.json"), []byte(`{"x":1}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	if _, errs, code := egdiIn(t, env, "strategy", "report", "gcc-egov", "--previous", filepath.Join(dir, "bad.json")); code != exitInvalid || !strings.Contains(errs, "not a saved strategy state") {
 		t.Errorf("bad --previous: exit %d %s", code, errs)
 	}
@@ -233,7 +239,9 @@ func TestStrategyReport(t *testing.T) {
 func TestSampleNeverOverwrites(t *testing.T) {
 	env := storeEnv(t)
 	p := filepath.Join(t.TempDir(), "mine.json")
-	os.WriteFile(p, []byte(`[{"name":"gcc-egov","title":"Mine"}]`), 0o644)
+	if err := os.WriteFile(p, []byte(`[{"name":"gcc-egov","title":"Mine"}]`), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	mustEgdi(t, env, "strategy", "import", p)
 	if _, errs, code := egdiIn(t, env, "sample", "load"); code != exitInvalid || !strings.Contains(errs, `Your strategy "gcc-egov"`) {
 		t.Fatalf("sample load over a user strategy: exit %d %s", code, errs)

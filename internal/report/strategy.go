@@ -204,7 +204,7 @@ func (r *Renderer) strategyHTML(w io.Writer, q StrategyRequest, fontBase string)
 	if err != nil {
 		return err
 	}
-	p.FontCSS = template.CSS(assets.FontFaceCSS(fontBase)) // our own embedded CSS
+	p.FontCSS = template.CSS(assets.PrintFontFaceCSS(fontBase)) // our own embedded CSS, not user input
 	p.Style = template.CSS(css)
 	var buf bytes.Buffer
 	if err := r.tmpl.ExecuteTemplate(&buf, "strategy.html", p); err != nil {

@@ -27,7 +27,7 @@ func trackerServer(t *testing.T) (*Server, *sqlite.DB) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { st.Close() })
+	t.Cleanup(func() { _ = st.Close() })
 	tr, err := builtin.SampleTracker()
 	if err != nil {
 		t.Fatal(err)
@@ -36,7 +36,7 @@ func trackerServer(t *testing.T) (*Server, *sqlite.DB) {
 		t.Fatal(err)
 	}
 	s := newServer(slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn})),
-		Deps{Dataset: st.Dataset, Version: "test", Tracker: st})
+		Deps{Dataset: st.Dataset, Version: "test", Tracker: st, Hosts: []string{"example.com"}})
 	return s, st
 }
 

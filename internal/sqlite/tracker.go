@@ -76,7 +76,7 @@ func (d *DB) strategies(ctx context.Context, q string, args ...any) ([]*egdi.Str
 	if err != nil {
 		return nil, d.error(err)
 	}
-	defer rows.Close()
+	defer func() { _ = rows.Close() }()
 	out := []*egdi.Strategy{}
 	for rows.Next() {
 		var doc string
@@ -117,7 +117,7 @@ func (d *DB) Cooperation(ctx context.Context, iso3 egdi.ISO3) ([]*egdi.Cooperati
 	if err != nil {
 		return nil, d.error(err)
 	}
-	defer rows.Close()
+	defer func() { _ = rows.Close() }()
 	out := []*egdi.Cooperation{}
 	for rows.Next() {
 		var id int64

@@ -546,7 +546,7 @@ func WriteTracker(w io.Writer, format, sheet string, head []string, rows [][]str
 		return cw.Error()
 	case "xlsx":
 		f := excelize.NewFile()
-		defer f.Close()
+		defer func() { _ = f.Close() }()
 		if err := f.SetSheetName("Sheet1", sheet); err != nil {
 			return err
 		}

@@ -139,7 +139,9 @@ func FuzzReadStrategies(f *testing.F) {
 	tr := sampleTracker(f)
 	for _, format := range []string{"csv", "json"} {
 		var b bytes.Buffer
-		WriteTracker(&b, format, "strategies", StrategyColumns, StrategyRows(tr.Strategies), tr.Strategies)
+		if err := WriteTracker(&b, format, "strategies", StrategyColumns, StrategyRows(tr.Strategies), tr.Strategies); err != nil {
+			f.Fatal(err)
+		}
 		f.Add(b.Bytes())
 	}
 	f.Add([]byte("record,strategy,kpi,year,value\ntarget,s,k,2026,1\n"))
@@ -167,7 +169,9 @@ func FuzzReadCooperation(f *testing.F) {
 	tr := sampleTracker(f)
 	for _, format := range []string{"csv", "json"} {
 		var b bytes.Buffer
-		WriteTracker(&b, format, "cooperation", CooperationColumns, CooperationRows(tr.Cooperation), tr.Cooperation)
+		if err := WriteTracker(&b, format, "cooperation", CooperationColumns, CooperationRows(tr.Cooperation), tr.Cooperation); err != nil {
+			f.Fatal(err)
+		}
 		f.Add(b.Bytes())
 	}
 	f.Add([]byte("kind,date,parties,title\nvisit,2019-09,BHR | TKM,x\n"))
