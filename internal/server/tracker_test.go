@@ -80,7 +80,7 @@ func TestTrackerAPI(t *testing.T) {
 		{"ErrKPIDuplicate", "POST", "/api/v1/strategies/gcc-egov/kpis", `{"initiative":"Cloud first","kpi":{"id":"bhr-tii","name":"again"}}`, nil, 400, ""},
 		{"ErrKPIBadMeasure", "POST", "/api/v1/strategies/gcc-egov/kpis", `{"initiative":"Cloud first","kpi":{"id":"z","name":"z","binding":{"iso3":"BHR","measure":"speed"}}}`, nil, 400, ""},
 		{"ErrNotJSON", "POST", "/api/v1/strategies/gcc-egov/initiatives", `{"name":"x"}`, []string{"Content-Type", "text/plain"}, 400, ""},
-		{"ErrCrossOrigin", "POST", "/api/v1/strategies/gcc-egov/initiatives", `{"name":"x"}`, []string{"Origin", "http://evil.example"}, 400, ""},
+		{"ErrCrossOrigin", "POST", "/api/v1/strategies/gcc-egov/initiatives", `{"name":"x"}`, []string{"Origin", "http://evil.example"}, 403, ""},
 		{"create strategy", "POST", "/api/v1/strategies", `{"name":"bahrain","scope":"BHR"}`, nil, 201, `"name":"bahrain"`},
 		{"ErrCreateTaken", "POST", "/api/v1/strategies", `{"name":"bahrain"}`, nil, 409, ""},
 		{"cooperation TKM", "GET", "/api/v1/cooperation?country=TKM", "", nil, 200, `"date":"2019-09"`},
