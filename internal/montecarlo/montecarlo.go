@@ -1,7 +1,8 @@
 // Package montecarlo runs an uncertainty analysis ([egdi.Model]) on every
 // core: replications are handed out in fixed-size chunks to one worker per
-// core, each with its own [egdi.Kernel] (preallocated buffers, its own
-// tally), and the tallies are merged at the end.
+// core, each an [egdi.Worker] on its own fast kernel (package kernel:
+// preallocated buffers) with its own tally, and the tallies are merged at
+// the end.
 //
 // Replication i draws from its own generator, rand.NewPCG(seed, i), and a
 // tally holds integer counts, so the result is identical — byte for byte
@@ -18,6 +19,7 @@ import (
 	"sync/atomic"
 
 	"github.com/egdi-project/egdi"
+	"github.com/egdi-project/egdi/internal/montecarlo/kernel"
 )
 
 // Options configure a run.
@@ -50,10 +52,11 @@ func Run(ctx context.Context, md *egdi.Model, o Options) (*egdi.UncertaintyResul
 	var next atomic.Int64 // the next unit of work: replications first, then sensitivity rows
 	var stop atomic.Bool
 	done := make(chan int64, 4*workers)
-	kernels := make([]*egdi.Kernel, workers)
+	kernels := make([]*egdi.Worker, workers)
+	km := kernel.New(md)
 	var wg sync.WaitGroup
 	for w := range workers {
-		k := md.NewKernel()
+		k := md.NewWorker(km.NewKernel())
 		kernels[w] = k
 		wg.Add(1)
 		go func() {

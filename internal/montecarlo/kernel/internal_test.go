@@ -1,8 +1,10 @@
-package egdi
+package kernel
 
 import (
 	"math"
 	"testing"
+
+	"github.com/egdi-project/egdi"
 )
 
 // TestLogExp pins the accuracy the geometric mean relies on, over the
@@ -37,7 +39,7 @@ func TestNoiseFactors(t *testing.T) {
 	a := sigma * math.Sqrt(3)
 	k.nf1 = 2 * a
 	k.nf0 = 1 - a + a/noiseGrid - k.nf1
-	k.noise = wyrand(splitmix(42))
+	k.noise = egdi.NewNoiseStream(42)
 	f := make([]float64, n)
 	src := make([]float64, n)
 	for i := range src {
@@ -67,7 +69,7 @@ func TestNoiseFactors(t *testing.T) {
 		t.Errorf("%d distinct factors, want all %d levels", len(levels), noiseGrid)
 	}
 	// The same values, drawn through noisyMoments, and its moments.
-	k.noise = wyrand(splitmix(42))
+	k.noise = egdi.NewNoiseStream(42)
 	g := make([]float64, n)
 	s, q := k.noisyMoments(g, src, math.Inf(1))
 	for i := range f {
@@ -77,6 +79,16 @@ func TestNoiseFactors(t *testing.T) {
 	}
 	if math.Abs(s-sum) > 1e-9*n || math.Abs(q/n-(sd*sd+2*mean-1)) > 1e-9 {
 		t.Errorf("moments %v, %v; want %v, %v", s, q, sum, (sd*sd+2*mean-1)*n)
+	}
+	// The same factors as the reference's plain formula, 1 + σ√3·(2u − 1)
+	// with u = (q + ½)/4096, within 4 ulps (the mantissa construction
+	// rounds differently).
+	st := egdi.NewNoiseStream(42)
+	ref := st.Factors(n, sigma)
+	for i := range f {
+		if math.Abs(f[i]-ref[i]) > 1e-15 {
+			t.Fatalf("factor %d: kernel %v, reference %v", i, f[i], ref[i])
+		}
 	}
 }
 
