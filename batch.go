@@ -222,3 +222,12 @@ func MergeDataset(builtin *Dataset, recs []Record, obs []Observation) *Dataset {
 	}
 	return d
 }
+
+// SupersededNotice is what a store says, once, when a built-in release
+// brings an edition the user had imported from a UN file before it was
+// built in: the built-in values take precedence and the imported rows of
+// the edition are dropped.
+func SupersededNotice(edition, rows int, version string) string {
+	return fmt.Sprintf("edition %d is now built in (release %s): its built-in values take precedence over the %d rows imported before, which were removed.",
+		edition, version, rows)
+}

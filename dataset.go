@@ -42,6 +42,9 @@ func (d *Dataset) Edition(year int) ([]Score, error) {
 	}
 	recs := d.Published[year]
 	if len(recs) == 0 {
+		if !IsBuiltin(year) {
+			return nil, Errorf(ENOTFOUND, "Edition %d is not in the store: import its UN Data Center file first (egdi import FILE).", year)
+		}
 		return nil, Errorf(ENOTFOUND, "No published data for edition %d.", year)
 	}
 	in, pub := PublishedInputs(recs)
@@ -211,4 +214,12 @@ func (d *Dataset) Years() []int {
 	}
 	slices.Sort(ys)
 	return ys
+}
+
+// Methods returns the method of every edition, oldest first: the built-in
+// editions and any later edition the dataset holds (imported from its UN
+// file, with the [AssumedMethod]). The edition set is the data's, not a
+// fixed list.
+func (d *Dataset) Methods() []Method {
+	return MethodsFor(append(slices.Clone(Editions), d.Years()...))
 }

@@ -59,11 +59,13 @@ func ErrorMessage(err error) string {
 	if err == nil {
 		return ""
 	}
-	if e, ok := errors.AsType[*Error](err); ok {
-		return e.Message
-	}
+	// An *InputError first: it may wrap an *Error (a check that knows no
+	// file), and its message adds the file, row and column.
 	if e, ok := errors.AsType[*InputError](err); ok {
 		return e.Error()
+	}
+	if e, ok := errors.AsType[*Error](err); ok {
+		return e.Message
 	}
 	if errors.Is(err, context.Canceled) {
 		return "Canceled."

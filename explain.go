@@ -302,6 +302,12 @@ func MethodChanges(a, b *Method) []MethodChange {
 	add("cutoffs", cut(a.Cutoffs), cut(b.Cutoffs), "group cut-offs changed from "+cut(a.Cutoffs)+" to "+cut(b.Cutoffs))
 	add("rating_classes", strconv.FormatBool(a.RatingClasses), strconv.FormatBool(b.RatingClasses),
 		map[bool]string{true: "rating classes introduced: each group split into four classes by count", false: "no rating classes"}[b.RatingClasses])
+	// A later edition's method is not known but assumed: say so, since
+	// "no change" is then an assumption, not a finding.
+	if b.MethodFrom > 0 {
+		add("method", "published", AssumedFrom(b.MethodFrom), fmt.Sprintf("the %d method is not published: it is assumed to be the %d method (egdi edition check %d tests it)",
+			b.Edition, b.MethodFrom, b.Edition))
+	}
 	return out
 }
 

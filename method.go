@@ -3,10 +3,14 @@ package egdi
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
+	"strings"
 )
 
-// Editions lists the years of every published edition of the Survey.
+// Editions lists the years of every built-in edition of the Survey. The
+// editions a dataset holds are [Dataset.Years]: a later edition imported
+// from its UN Data Center file joins them with the [AssumedMethod].
 var Editions = []int{2003, 2004, 2005, 2008, 2010, 2012, 2014, 2016, 2018, 2020, 2022, 2024}
 
 // LatestEdition is the newest published edition.
@@ -19,6 +23,30 @@ const (
 	Derived     = "derived"     // reproduced from the published numbers only
 	BestGuess   = "best guess"  // not published: the documented best guess
 )
+
+// AssumedFrom returns the status of a parameter an edition that is not
+// built in inherits from the built-in edition from: "assumed from 2024".
+func AssumedFrom(from int) string { return "assumed from " + strconv.Itoa(from) }
+
+// IsAssumed reports whether a status is an [AssumedFrom] status.
+func IsAssumed(status string) bool { return strings.HasPrefix(status, "assumed from ") }
+
+// MaxEdition is the last year an edition may have.
+const MaxEdition = 2100
+
+// IsBuiltin reports whether year is a built-in edition.
+func IsBuiltin(year int) bool { return slices.Contains(Editions, year) }
+
+// IsLaterEdition reports whether year can be an edition published after
+// the built-in ones: an even year after [LatestEdition], up to
+// [MaxEdition] (the Survey has been biennial since 2008). Such an edition
+// exists once its UN Data Center file is imported.
+func IsLaterEdition(year int) bool {
+	return year > LatestEdition && year <= MaxEdition && year%2 == 0
+}
+
+// IsEditionYear reports whether year is a built-in or a later edition.
+func IsEditionYear(year int) bool { return IsBuiltin(year) || IsLaterEdition(year) }
 
 // RoundMode is how published values were cut to their digits.
 type RoundMode string
@@ -190,8 +218,12 @@ type Method struct {
 	// before Andorra, Tajikistan before Timor-Leste; Croatia before Hungary
 	// follows from the components).
 	TieBreaks [][2]ISO3 `json:"tie_breaks,omitempty"`
-	// Params lists the parameters that are guessed or disputed, by name.
+	// Params lists the parameters that are guessed or disputed, by name;
+	// for an edition that is not built in, every inherited parameter.
 	Params []Param `json:"params"`
+	// MethodFrom is the built-in edition whose method an edition that is
+	// not built in inherits (0 for a built-in edition).
+	MethodFrom int `json:"method_from,omitempty"`
 }
 
 // Precision returns the published precision of an index (OSI, TII, HCI,
@@ -210,7 +242,9 @@ func (m *Method) Precision(i Indicator) Precision {
 	return m.EGDIPrecision
 }
 
-// MethodFor returns the method of a published edition.
+// MethodFor returns the method of an edition: the built-in method of a
+// built-in edition, the [AssumedMethod] of a later one (whether its data
+// are in a dataset is the dataset's business, see [Dataset.Edition]).
 func MethodFor(edition int) (*Method, error) {
 	for i := range methods {
 		if methods[i].Edition == edition {
@@ -218,7 +252,90 @@ func MethodFor(edition int) (*Method, error) {
 			return &m, nil
 		}
 	}
-	return nil, Errorf(ENOTFOUND, "Unknown edition %d: the Survey was published in %s.", edition, editionList())
+	if IsLaterEdition(edition) {
+		return AssumedMethod(edition), nil
+	}
+	return nil, Errorf(ENOTFOUND, "Unknown edition %d: the Survey was published in %s (a later edition, an even year, joins them when its UN Data Center file is imported).", edition, editionList())
+}
+
+// MethodsFor returns the method of each edition year, oldest first,
+// leaving out years that are not editions.
+func MethodsFor(years []int) []Method {
+	ys := slices.Sorted(slices.Values(years))
+	out := make([]Method, 0, len(ys))
+	for _, y := range slices.Compact(ys) {
+		if m, err := MethodFor(y); err == nil {
+			out = append(out, *m)
+		}
+	}
+	return out
+}
+
+// AssumedMethod returns the method of an edition that is not built in:
+// the method of the latest built-in edition, with the edition's own data
+// year (two years before it), no title (the file has none) and every
+// inherited parameter listed with the status "assumed from 2024". Two
+// facts of the 2024 publication itself are not inherited: its tie breaks
+// (none in 2024) and the gap between its EGDI and its published
+// components (Q6), which `egdi edition check` tests afresh.
+func AssumedMethod(edition int) *Method {
+	base := methods[len(methods)-1]
+	m := base
+	m.Edition, m.MethodFrom, m.Title = edition, base.Edition, ""
+	m.DataYear = edition - 2
+	m.TieBreaks = nil
+	st := AssumedFrom(base.Edition)
+	m.TII.Status, m.HCI.Status = st, st
+	m.Params = assumedParams(&base, &m, st)
+	return &m
+}
+
+// assumedParams lists every parameter m inherits from base, with the
+// status st and, as the note, how well it was known in base.
+func assumedParams(base, m *Method, st string) []Param {
+	from := strconv.Itoa(base.Edition)
+	was := func(status, note string) string {
+		s := from + ": " + status
+		if note != "" {
+			s += "; " + note
+		}
+		return s
+	}
+	ws := fmt.Sprintf("OSI %s, TII %s, HCI %s", fracString(m.Weights.OSI), fracString(m.Weights.TII), fracString(m.Weights.HCI))
+	cut := fmt.Sprintf("middle %g, high %g, very high %g", m.Cutoffs[0], m.Cutoffs[1], m.Cutoffs[2])
+	ps := []Param{
+		{Name: "egdi_weights", Value: ws, Status: st, Note: was(Established, "")},
+		{Name: "tii_method", Value: strings.Join(base.TII.Indicators, ", ") + "; cap " + strconv.FormatFloat(base.TII.Cap, 'f', -1, 64) +
+			"; " + string(base.TII.Standardisation) + ", then min–max", Status: st, Note: was(base.TII.Status, base.TII.Note)},
+		{Name: "hci_method", Value: strings.Join(base.HCI.Indicators, ", ") + "; " + string(base.HCI.Standardisation) + ", then min–max",
+			Status: st, Note: was(base.HCI.Status, base.HCI.Note)},
+		{Name: "precision", Value: fmt.Sprintf("EGDI %d dp, OSI %d, TII %d, HCI %d, EPI %d, %s", m.EGDIPrecision.Digits, m.OSIPrecision.Digits,
+			m.TIIPrecision.Digits, m.HCIPrecision.Digits, m.EPIPrecision.Digits, m.EGDIPrecision.Mode), Status: st, Note: was(Derived, "")},
+		{Name: "ties", Value: string(m.Ties), Status: st, Note: was(Derived, "")},
+		{Name: "zero_rule", Value: string(m.ZeroRule), Status: st, Note: was(Derived, "")},
+		{Name: "cutoffs", Value: cut, Status: st, Note: was(Established, "")},
+	}
+	for _, p := range base.Params {
+		switch p.Name {
+		case "egdi_2024_components", "tie_breaks", "tii_method", "hci_method", "rounding":
+			continue // facts of the base publication, or listed above
+		case "gap_filling":
+			p.Value = "raw data of year " + strconv.Itoa(m.DataYear) + "; a missing value is filled by the latest of the " +
+				strconv.Itoa(GapYears) + " years before"
+		}
+		p.Note = was(p.Status, p.Note)
+		p.Status = st
+		ps = append(ps, p)
+	}
+	return ps
+}
+
+// fracString writes a weight: 1/3 as a fraction, others as decimals.
+func fracString(w float64) string {
+	if math.Abs(w-1.0/3) < 1e-12 {
+		return "1/3"
+	}
+	return strconv.FormatFloat(w, 'f', -1, 64)
 }
 
 // Methods returns the methods of every published edition, oldest first.

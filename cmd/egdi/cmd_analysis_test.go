@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -65,7 +66,8 @@ func TestUncertaintyJSONAcrossCores(t *testing.T) {
 	if err := json.Unmarshal([]byte(outs[0]), &res); err != nil {
 		t.Fatal(err)
 	}
-	if res.Seed != 99 || res.Replications != 3000 || len(res.Countries) != 193 || res.Sensitivity == nil {
+	// --countries BHR prints Bahrain's row only (all 193 are computed).
+	if res.Seed != 99 || res.Replications != 3000 || len(res.Countries) != 1 || res.Countries[0].ISO3 != "BHR" || res.Sensitivity == nil {
 		t.Errorf("seed %d, %d replications, %d countries, sensitivity %v", res.Seed, res.Replications, len(res.Countries), res.Sensitivity != nil)
 	}
 }
@@ -149,7 +151,6 @@ func TestAnalysisBadInput(t *testing.T) {
 		{"uncertainty negative", []string{"uncertainty", "--replications", "-3"}, "at least 1", false},
 		{"uncertainty absurd", []string{"uncertainty", "--replications", "1000000000"}, "--force", false},
 		{"uncertainty bad vary", []string{"uncertainty", "--vary", "colour"}, "Unknown --vary", false},
-		{"uncertainty countries without sensitivity", []string{"uncertainty", "--countries", "BHR"}, "--sensitivity", false},
 		{"uncertainty unknown country", []string{"uncertainty", "--sensitivity", "--countries", "XXX"}, "Unknown country", false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -187,5 +188,58 @@ func TestUncertaintyCancel(t *testing.T) {
 	}
 	if out.Len() != 0 {
 		t.Errorf("stdout %q after a cancel", out.String())
+	}
+}
+
+// TestUncertaintyCountriesRows: --countries prints only those rows, and
+// they are the rows of the full run (the computation is unchanged), with
+// or without --sensitivity.
+func TestUncertaintyCountriesRows(t *testing.T) {
+	args := []string{"uncertainty", "--edition", "2022", "--replications", "400", "--seed", "5", "--format", "json"}
+	decode := func(out string) *egdi.UncertaintyResult {
+		t.Helper()
+		var r egdi.UncertaintyResult
+		if err := json.Unmarshal([]byte(out), &r); err != nil {
+			t.Fatal(err)
+		}
+		return &r
+	}
+	out, errs, code := egdiRun(t, args...)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	all := map[egdi.ISO3]egdi.UncertaintyCountry{}
+	for _, c := range decode(out).Countries {
+		all[c.ISO3] = c
+	}
+	if len(all) != 193 {
+		t.Fatalf("full run: %d rows", len(all))
+	}
+	for _, tc := range []struct {
+		name  string
+		extra []string
+	}{
+		{"Rows", []string{"--countries", "BHR,ARE"}},
+		{"RowsWithSensitivity", []string{"--countries", "bhr", "--countries", "ARE", "--sensitivity", "--sensitivity-rows", "32"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			out, errs, code := egdiRun(t, append(slices.Clone(args), tc.extra...)...)
+			if code != 0 {
+				t.Fatalf("exit %d: %s", code, errs)
+			}
+			r := decode(out)
+			if len(r.Countries) != 2 {
+				t.Fatalf("%d rows, want 2 (BHR, ARE)", len(r.Countries))
+			}
+			for _, c := range r.Countries {
+				if c != all[c.ISO3] {
+					t.Errorf("%s: %+v, full run %+v", c.ISO3, c, all[c.ISO3])
+				}
+			}
+		})
+	}
+	_, errs, code = egdiRun(t, "uncertainty", "--edition", "2010", "--replications", "10", "--countries", "SSD")
+	if code != exitInvalid || !strings.Contains(errs, "SSD was not assessed in edition 2010") {
+		t.Errorf("not assessed: exit %d, %q", code, errs)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/egdi-project/egdi"
+	"github.com/egdi-project/egdi/internal/tabular"
 )
 
 func (a *app) compareCmd() *cobra.Command {
@@ -62,7 +63,8 @@ func (a *app) compareCmd() *cobra.Command {
 			for i, r := range ranked {
 				rows[i] = newRow(d.Countries, r, o.lang)
 			}
-			return printRanking(a, o, m, rows, by)
+			tabular.PublishedNames(rows, d.Published[edition])
+			return printRanking(a, o, m, rows, by, newShares(scores))
 		},
 	}
 	c.Flags().IntVar(&edition, "edition", egdi.LatestEdition, "edition (survey year)")

@@ -42,14 +42,24 @@ func (a *app) countryCmd() *cobra.Command {
 				return writeJSON(a.stdout, countryJSON{ISO3: ct.ISO3, Name: ct.Name(o.lang), NameAR: ct.NameAR,
 					Region: ct.Region, Subregion: ct.Subregion, Groups: ct.Groups(), History: h.Entries})
 			}
-			return historyTable(h, o.lang).write(a.stdout, o.format, o.lang)
+			sh := map[int]shares{}
+			if o.format == "table" {
+				for _, e := range h.Entries {
+					if scores, err := d.Edition(e.Edition); err == nil {
+						sh[e.Edition] = newShares(scores)
+					}
+				}
+			}
+			return historyTable(h, o.lang, sh).write(a.stdout, o.format, o.lang)
 		},
 	}
 	o.add(c, "table", "csv", "json")
 	return c
 }
 
-func historyTable(h *egdi.History, lang string) *table {
+// historyTable lays out a country's editions; sh[edition], when present,
+// marks the ranks shared in that edition ("=11").
+func historyTable(h *egdi.History, lang string, sh map[int]shares) *table {
 	t := &table{head: []string{label(lang, "edition"), label(lang, "rank"), label(lang, "change"),
 		label(lang, "egdi"), label(lang, "change"), label(lang, "osi"), "#", label(lang, "tii"), "#",
 		label(lang, "hci"), "#", label(lang, "epi"), "#", label(lang, "group"), label(lang, "rating_class")}}
@@ -67,9 +77,10 @@ func historyTable(h *egdi.History, lang string) *table {
 		if e.EPI != nil {
 			epi = num(m.EPIPrecision, *e.EPI)
 		}
-		t.rows = append(t.rows, []string{strconv.Itoa(e.Edition), itoa(e.EGDIRank), rc, num(m.EGDIPrecision, e.EGDI), ec,
-			num(m.OSIPrecision, e.OSI), itoa(e.OSIRank), num(m.TIIPrecision, e.TII), itoa(e.TIIRank),
-			num(m.HCIPrecision, e.HCI), itoa(e.HCIRank), epi, itoa(e.EPIRank), label(lang, string(e.Group)), e.RatingClass})
+		s := sh[e.Edition]
+		t.rows = append(t.rows, []string{strconv.Itoa(e.Edition), s.cell("egdi", e.EGDIRank), rc, num(m.EGDIPrecision, e.EGDI), ec,
+			num(m.OSIPrecision, e.OSI), s.cell("osi", e.OSIRank), num(m.TIIPrecision, e.TII), s.cell("tii", e.TIIRank),
+			num(m.HCIPrecision, e.HCI), s.cell("hci", e.HCIRank), epi, s.cell("epi", e.EPIRank), label(lang, string(e.Group)), e.RatingClass})
 	}
 	return t
 }

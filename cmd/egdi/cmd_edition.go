@@ -26,7 +26,7 @@ computes it with that edition's method, so a team can estimate its next ranking 
 the ITU publishes.`,
 		Args: cobra.NoArgs,
 	}
-	c.AddCommand(a.editionCreateCmd(), a.editionListCmd(), a.editionShowCmd(), a.editionDeleteCmd())
+	c.AddCommand(a.editionCreateCmd(), a.editionListCmd(), a.editionShowCmd(), a.editionDeleteCmd(), a.editionCheckCmd())
 	return c
 }
 

@@ -18,11 +18,19 @@ func (a *app) editionsCmd() *cobra.Command {
 		Use:   "editions",
 		Short: "Show the methodology of every edition (weights, indicators, rounding, ties, best guesses)",
 		Args:  cobra.NoArgs,
+		Long: `editions shows the method of every edition: the built-in ones and any later
+edition imported from its UN Data Center file, whose method is the 2024 one with every
+parameter "assumed from 2024" (egdi edition check tests it against the file).`,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := o.check(); err != nil {
 				return err
 			}
-			ms := egdi.Methods()
+			// The built-in editions and any later edition in the store.
+			d, err := a.dataset(cmd.Context())
+			if err != nil {
+				return err
+			}
+			ms := d.Methods()
 			if o.format == "json" {
 				return writeJSON(a.stdout, ms)
 			}
@@ -46,11 +54,21 @@ func (a *app) editionsCmd() *cobra.Command {
 				}
 				return strings.Join(out, listSep)
 			}
+			assumed := map[int]string{} // edition → its assumed parameters
 			for _, m := range ms {
-				var guesses []string
+				var guesses, assumes []string
 				for _, p := range m.Params {
-					if p.Status == egdi.BestGuess {
+					switch {
+					case p.Status == egdi.BestGuess:
 						guesses = append(guesses, tr("param."+p.Name, p.Name)+": "+guessValue(tr, &m, p))
+					case egdi.IsAssumed(p.Status):
+						assumes = append(assumes, tr("param."+p.Name, p.Name))
+					}
+				}
+				if len(assumes) > 0 {
+					assumed[m.Edition] = strings.Join(assumes, listSep)
+					if o.format == "csv" {
+						guesses = append(guesses, egdi.AssumedFrom(m.MethodFrom)+": "+assumed[m.Edition])
 					}
 				}
 				cp := tr("ed.none", "none")
@@ -77,6 +95,10 @@ func (a *app) editionsCmd() *cobra.Command {
 					kv := &table{}
 					for j, h := range t.head {
 						kv.rows = append(kv.rows, []string{prefix + h, r[j]})
+					}
+					if as, ok := assumed[ms[i].Edition]; ok {
+						h := strings.ReplaceAll(tr("ed.assumed", "assumed from {year}"), "{year}", strconv.Itoa(ms[i].MethodFrom))
+						kv.rows = append(kv.rows, []string{prefix + h, as})
 					}
 					if err := kv.writeRows(a.stdout); err != nil {
 						return err

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -65,7 +66,7 @@ the countries ranked between them.`,
 				return egdi.Errorf(egdi.EINVALID, "--edition goes with --vs; to explain a change give --from and --to.")
 			}
 			if !cmd.Flags().Changed("from") {
-				from = previousEdition(to)
+				from = previousEdition(to, d.Years())
 			}
 			if from == to {
 				return egdi.Errorf(egdi.EINVALID, "--from and --to are both %d: give two editions.", to)
@@ -96,11 +97,12 @@ the countries ranked between them.`,
 	return c
 }
 
-// previousEdition returns the edition before y (or y itself for the first).
-func previousEdition(y int) int {
+// previousEdition returns the edition before y among the built-in ones
+// and the years of the dataset (or y itself for the first).
+func previousEdition(y int, years []int) int {
 	p := y
-	for _, e := range egdi.Editions {
-		if e < y {
+	for _, e := range append(slices.Clone(egdi.Editions), years...) {
+		if e < y && (p == y || e > p) {
 			p = e
 		}
 	}

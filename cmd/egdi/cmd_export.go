@@ -29,7 +29,8 @@ func (a *app) exportCmd() *cobra.Command {
         Telecommunication Infrastructure Index) plus iso3, region and subregion, at the
         edition's published precision; UTF-8 with a byte-order mark, for Excel
   xlsx  the same table on an English sheet and on an Arabic, right-to-left sheet
-  json  the ranking rows, exactly as egdi rank --format json prints them
+  json  the ranking rows, exactly as egdi rank --format json prints them, then one row
+        {"iso3", "edition", "assessed": false, "name", ...} per Member State not assessed
 
 The format is taken from the file's extension unless --format is given. The file is written
 whole or not at all (a temporary file renamed into place). egdi import reads a CSV, XLSX or

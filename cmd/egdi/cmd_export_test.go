@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -44,8 +45,7 @@ func TestExportJSONIsRankJSON(t *testing.T) {
 }
 
 // TestExportImportsBack: each format, chosen from the file's extension,
-// imports back to the built-in records of the edition (CSV and XLSX: all
-// of them, JSON: the assessed ones), and the directory holds only the
+// imports back to all the built-in records of the edition, and the directory holds only the
 // written file (no temporary file left).
 func TestExportImportsBack(t *testing.T) {
 	d := builtin.MustDataset()
@@ -69,13 +69,7 @@ func TestExportImportsBack(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			want := 0
-			for _, r := range d.Published[2005] {
-				if ext == "json" && !r.Assessed {
-					continue
-				}
-				want++
-			}
+			want := len(d.Published[2005]) // every format carries the Member States not assessed too
 			if len(b.Records) != want {
 				t.Errorf("%d records, want %d", len(b.Records), want)
 			}
@@ -143,5 +137,57 @@ func TestExportErrors(t *testing.T) {
 				t.Errorf("the directory holds %q, want only the directory that was there", names)
 			}
 		})
+	}
+}
+
+// TestExportJSONKeepsRankJSON: for an edition with Member States the UN
+// did not assess (2003: two), the JSON export is the rank JSON's rows,
+// unchanged and in order, followed by one "assessed": false row each; a
+// published spelling that differs from the M49 name is in name_published.
+func TestExportJSONKeepsRankJSON(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "egdi-2003.json")
+	if _, stderr, code := egdiRun(t, "export", "--edition", "2003", "-o", out); code != 0 {
+		t.Fatalf("export: status %d: %s", code, stderr)
+	}
+	rank, _, code := egdiRun(t, "rank", "--edition", "2003", "--format", "json")
+	if code != 0 {
+		t.Fatal(code)
+	}
+	b, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var exp, rk []json.RawMessage
+	if err := json.Unmarshal(b, &exp); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal([]byte(rank), &rk); err != nil {
+		t.Fatal(err)
+	}
+	notAssessed := 0
+	for _, r := range builtin.MustDataset().Published[2003] {
+		if !r.Assessed {
+			notAssessed++
+		}
+	}
+	if notAssessed == 0 || len(exp) != len(rk)+notAssessed {
+		t.Fatalf("%d export rows, %d rank rows, %d not assessed", len(exp), len(rk), notAssessed)
+	}
+	for i := range rk {
+		if !bytes.Equal(exp[i], rk[i]) {
+			t.Fatalf("row %d differs:\n%s\n%s", i+1, exp[i], rk[i])
+		}
+	}
+	for _, raw := range exp[len(rk):] {
+		var r map[string]any
+		if err := json.Unmarshal(raw, &r); err != nil {
+			t.Fatal(err)
+		}
+		if r["assessed"] != false || r["egdi_rank"] != nil {
+			t.Errorf("trailing row %s, want assessed false and no rank", raw)
+		}
+	}
+	if !strings.Contains(rank, `"name_published": `) {
+		t.Errorf("no row of 2003 carries name_published")
 	}
 }

@@ -30,7 +30,9 @@ func (a *app) importCmd() *cobra.Command {
 		Long: `import reads a file as its publisher releases it and stores what it holds, all of it
 or nothing, in one transaction:
 
-  un   UN E-Government Data Center CSV/XLSX (every header variant): a published edition
+  un   UN E-Government Data Center CSV/XLSX (every header variant): a published edition;
+       an edition after 2024 becomes a new edition, with the 2024 method assumed and
+       checked against the file's own numbers (see egdi edition check)
   itu  ITU key ICT indicators XLSX: the TII inputs
   wdi  World Bank WDI CSV or XLS (year columns): TII and HCI inputs
   hdr  UNDP HDR composite indices time series CSV: expected and mean years of schooling
@@ -40,8 +42,8 @@ file twice changes nothing. Values of the built-in record are read-only: a file 
 contradicts them is refused. A summary (rows read, stored, unchanged, skipped and why)
 goes to stderr. rank, country, compare and compute use imported data at once.`,
 		Example: `  egdi import ITU_DDD_key_ICT_indicators_2010-2021.xlsx
-  egdi import EGOV_DATA_2024.csv --source un --edition 2024
-  egdi import WDI_IT.NET.USER.ZS.csv --db postgres://egdi@db.example/egdi`,
+  egdi import EGOV_DATA_2024_relabelled.csv --source un --edition 2024
+  egdi import WDI_IT.NET.USER.ZS_2021-09-15.xls --db postgres://egdi@db.example/egdi`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			name := args[0]
@@ -71,7 +73,7 @@ goes to stderr. rank, country, compare and compute use imported data at once.`,
 				return err
 			}
 			printSummary(a.stderr, sum)
-			return nil
+			return a.checkNewEditions(ctx, st, b)
 		},
 	}
 	c.Flags().StringVar(&source, "source", "", "the file's publisher: "+strings.Join(tabular.Sources, "|")+" (default: detected)")

@@ -6,6 +6,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/egdi-project/egdi"
+	"github.com/egdi-project/egdi/internal/tabular"
 )
 
 func (a *app) rankCmd() *cobra.Command {
@@ -30,11 +31,11 @@ func (a *app) rankCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			m, rows, err := ranking(d, edition, strings.ToLower(by), f, o.lang)
+			m, rows, sh, err := ranking(d, edition, strings.ToLower(by), f, o.lang)
 			if err != nil {
 				return err
 			}
-			return printRanking(a, o, m, rows, by)
+			return printRanking(a, o, m, rows, by, sh)
 		},
 	}
 	c.Flags().IntVar(&edition, "edition", egdi.LatestEdition, "edition (survey year)")
@@ -47,28 +48,32 @@ func (a *app) rankCmd() *cobra.Command {
 	return c
 }
 
-// ranking returns the rows of a ranking view of a published edition.
-func ranking(d *egdi.Dataset, edition int, by string, f egdi.Filter, lang string) (*egdi.Method, []row, error) {
+// ranking returns the rows of a ranking view of a published edition and
+// the ranks shared in the whole edition.
+func ranking(d *egdi.Dataset, edition int, by string, f egdi.Filter, lang string) (*egdi.Method, []row, shares, error) {
 	m, err := egdi.MethodFor(edition)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	scores, err := d.Edition(edition)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	ranked, err := f.Apply(d.Countries, scores, by)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	rows := make([]row, len(ranked))
 	for i, r := range ranked {
 		rows[i] = newRow(d.Countries, r, lang)
 	}
-	return m, rows, nil
+	tabular.PublishedNames(rows, d.Published[edition])
+	return m, rows, newShares(scores), nil
 }
 
-func printRanking(a *app, o outputFlags, m *egdi.Method, rows []row, by string) error {
+// printRanking prints ranking rows; sh marks shared ranks in the table
+// format (JSON and CSV keep numbers).
+func printRanking(a *app, o outputFlags, m *egdi.Method, rows []row, by string, sh shares) error {
 	switch o.format {
 	case "json":
 		if rows == nil {
@@ -82,5 +87,5 @@ func printRanking(a *app, o outputFlags, m *egdi.Method, rows []row, by string) 
 		}
 		return t.write(a.stdout, "csv", o.lang)
 	}
-	return rankingTable(m, rows, by, o.lang).write(a.stdout, "table", o.lang)
+	return rankingTable(m, rows, by, o.lang, sh).write(a.stdout, "table", o.lang)
 }

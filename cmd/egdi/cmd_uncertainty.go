@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -23,6 +24,7 @@ func (a *app) uncertaintyCmd() *cobra.Command {
 		level     string
 		vary      string
 		countries []string
+		rowsOf    []egdi.ISO3 // --countries
 		opt       egdi.UncertaintyOptions
 		workers   int
 	)
@@ -40,6 +42,8 @@ component level otherwise (--level to choose). Per country it gives the median r
 
 --sensitivity adds first-order and total Sobol indices of each varied factor (Saltelli
 design, Jansen estimators) for the mean absolute rank shift and for each --countries entry.
+--countries prints the rows of those countries only; every country of the edition stays in
+the computation, so their intervals are the same as in the full table.
 
 Replication i draws from its own generator seeded with (seed, i): the same seed gives the
 same output on any number of cores. Ctrl-C stops cleanly and prints no result.`,
@@ -73,12 +77,20 @@ same output on any number of cores. Ctrl-C stops cleanly and prints no result.`,
 					if err != nil {
 						return err
 					}
-					opt.Countries = append(opt.Countries, ct.ISO3)
+					rowsOf = append(rowsOf, ct.ISO3)
 				}
 			}
 			b, err := uncertaintyBase(d, edition, lv)
 			if err != nil {
 				return err
+			}
+			for _, c := range rowsOf {
+				if b.Index(c) < 0 {
+					return egdi.Errorf(egdi.ENOTFOUND, "%s was not assessed in edition %d.", c, edition)
+				}
+			}
+			if opt.Sensitivity {
+				opt.Countries = rowsOf
 			}
 			md, err := egdi.NewModel(b, opt)
 			if err != nil {
@@ -93,10 +105,23 @@ same output on any number of cores. Ctrl-C stops cleanly and prints no result.`,
 			if err != nil {
 				return err
 			}
+			// --countries picks the rows printed; every country of the
+			// edition stays in the computation.
+			if len(rowsOf) > 0 {
+				kept := res.Countries[:0:0]
+				for _, c := range res.Countries {
+					if slices.Contains(rowsOf, c.ISO3) {
+						kept = append(kept, c)
+					}
+				}
+				res.Countries = kept
+				res.Notes = append(res.Notes, fmt.Sprintf("rows of %d of the %d countries (--countries); every country is in the computation",
+					len(kept), len(b.Scores)))
+			}
 			if o.format == "json" {
 				return writeJSON(a.stdout, res)
 			}
-			return uncertaintyTables(d.Countries, res, o, a.stdout)
+			return uncertaintyTables(d.Countries, res, newShares(b.Scores), o, a.stdout)
 		},
 	}
 	c.Flags().IntVar(&edition, "edition", egdi.LatestEdition, "edition (survey year)")
@@ -105,7 +130,7 @@ same output on any number of cores. Ctrl-C stops cleanly and prints no result.`,
 	c.Flags().Uint64Var(&opt.Seed, "seed", 1, "seed: replication i draws from PCG(seed, i)")
 	c.Flags().StringVar(&vary, "vary", "weights,normalisation,cap,noise=0.05,aggregation",
 		"choices to vary: weights[=band], normalisation, cap, noise[=σ], aggregation, or none")
-	c.Flags().StringSliceVar(&countries, "countries", nil, "ISO3 codes whose rank gets its own Sobol indices (with --sensitivity)")
+	c.Flags().StringSliceVar(&countries, "countries", nil, "ISO3 codes of the rows to print (every country stays in the computation); with --sensitivity each also gets its own Sobol indices")
 	c.Flags().BoolVar(&opt.Sensitivity, "sensitivity", false, "add first-order and total Sobol indices of each varied factor")
 	c.Flags().IntVar(&opt.SensitivityRows, "sensitivity-rows", 0,
 		"rows N of the Saltelli design, N·(k+2) more runs (default min(replications, "+strconv.Itoa(egdi.DefaultSensitivityRows)+"))")
@@ -144,7 +169,9 @@ func (a *app) progressBar(total int64) *progressbar.ProgressBar {
 
 func pct(p float64) string { return strconv.FormatFloat(100*p, 'f', 1, 64) }
 
-func uncertaintyTables(cs *egdi.Countries, res *egdi.UncertaintyResult, o outputFlags, w io.Writer) error {
+// uncertaintyTables prints the per-country rows and the Sobol indices;
+// sh marks the shared baseline ranks in the table format.
+func uncertaintyTables(cs *egdi.Countries, res *egdi.UncertaintyResult, sh shares, o outputFlags, w io.Writer) error {
 	t := &table{head: []string{"iso3", "country", "rank", "rank_median", "rank_p05", "rank_p95", "p_very_high", "p_top10",
 		"next", "p_ahead_next"}}
 	if o.format == "table" {
@@ -157,7 +184,7 @@ func uncertaintyTables(cs *egdi.Countries, res *egdi.UncertaintyResult, o output
 			name = ct.Name(o.lang)
 		}
 		if o.format == "table" {
-			t.rows = append(t.rows, []string{string(c.ISO3), name, strconv.Itoa(c.Rank), strconv.Itoa(c.RankMedian),
+			t.rows = append(t.rows, []string{string(c.ISO3), name, sh.cell("egdi", c.Rank), strconv.Itoa(c.RankMedian),
 				fmt.Sprintf("%d–%d", c.RankP05, c.RankP95), pct(c.PVeryHigh), pct(c.PTop10), string(c.Next), pct(c.PAheadNext)})
 			continue
 		}

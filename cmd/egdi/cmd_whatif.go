@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -66,10 +67,16 @@ The baseline is then the raw recomputation, which differs slightly from the publ
 			if err != nil {
 				return err
 			}
+			after, _, err := b.Apply(ss)
+			if err != nil {
+				return err
+			}
+			res.Notes = append(res.Notes, unchangedMoves(b.Method, b.Scores, after, res)...)
 			if o.format == "json" {
 				return writeJSON(a.stdout, res)
 			}
-			return whatifTable(d.Countries, b.Method, res, o).write(a.stdout, o.format, o.lang, o.format == "table")
+			sh := [2]shares{newShares(b.Scores), newShares(after)}
+			return whatifTable(d.Countries, b.Method, res, o, sh).write(a.stdout, o.format, o.lang, o.format == "table")
 		},
 	}
 	c.Flags().IntVar(&edition, "edition", egdi.LatestEdition, "edition (survey year)")
@@ -99,7 +106,60 @@ func (n noted) write(w io.Writer, format, lang string, withNotes bool) error {
 	return nil
 }
 
-func whatifTable(cs *egdi.Countries, m *egdi.Method, res *egdi.WhatIfResult, o outputFlags) noted {
+// unchangedMoves explains the rank change of each listed country whose
+// EGDI did not change: which countries passed it or fell behind it, when
+// one of them is not in the table (its own rank did not change, e.g. it
+// shared the country's rank before and now stands alone ahead of it).
+// before and after are the whole edition, parallel to each other.
+func unchangedMoves(m *egdi.Method, before, after []egdi.Score, res *egdi.WhatIfResult) []string {
+	listed := map[egdi.ISO3]bool{}
+	for _, c := range res.Countries {
+		listed[c.ISO3] = true
+	}
+	rank := func(r int, sh shares) string { return sh.cell("egdi", r) }
+	shB, shA := newShares(before), newShares(after)
+	var notes []string
+	for _, c := range res.Countries {
+		if c.Changed || c.EGDIBefore != c.EGDIAfter || c.RankBefore == c.RankAfter {
+			continue
+		}
+		var why []string
+		hidden := false
+		for j := range before {
+			x, y := before[j], after[j]
+			if x.ISO3 == c.ISO3 {
+				continue
+			}
+			aheadBefore, aheadAfter := x.EGDIRank < c.RankBefore, y.EGDIRank < c.RankAfter
+			if aheadBefore == aheadAfter {
+				continue
+			}
+			hidden = hidden || !listed[x.ISO3]
+			was := ""
+			if x.EGDIRank == c.RankBefore {
+				was = fmt.Sprintf(", which shared rank %d with it,", c.RankBefore)
+			}
+			verb := "moved ahead"
+			switch {
+			case aheadBefore && y.EGDIRank == c.RankAfter:
+				verb = fmt.Sprintf("now shares rank %d with it", c.RankAfter)
+			case aheadBefore:
+				verb = "fell behind"
+			}
+			why = append(why, fmt.Sprintf("%s%s %s (EGDI %s → %s, rank %s → %s)", x.ISO3, was, verb,
+				num(m.EGDIPrecision, x.EGDI), num(m.EGDIPrecision, y.EGDI), rank(x.EGDIRank, shB), rank(y.EGDIRank, shA)))
+		}
+		if hidden {
+			notes = append(notes, fmt.Sprintf("%s kept its EGDI (%s) and went from rank %s to %s: %s", c.ISO3,
+				num(m.EGDIPrecision, c.EGDIAfter), rank(c.RankBefore, shB), rank(c.RankAfter, shA), strings.Join(why, "; ")))
+		}
+	}
+	return notes
+}
+
+// whatifTable lays out a what-if; sh holds the shared ranks before and
+// after (marked "=11" in the table format).
+func whatifTable(cs *egdi.Countries, m *egdi.Method, res *egdi.WhatIfResult, o outputFlags, sh [2]shares) noted {
 	t := &table{head: []string{"iso3", "country", "egdi_before", "egdi_after", "rank_before", "rank_after", "change",
 		"group_before", "group_after", "class_before", "class_after", "changed"}}
 	if o.format == "table" {
@@ -116,6 +176,10 @@ func whatifTable(cs *egdi.Countries, m *egdi.Method, res *egdi.WhatIfResult, o o
 		if o.format == "table" {
 			gb, ga = label(o.lang, gb), label(o.lang, ga)
 		}
+		rb, ra := strconv.Itoa(r.RankBefore), strconv.Itoa(r.RankAfter)
+		if o.format == "table" {
+			rb, ra = sh[0].cell("egdi", r.RankBefore), sh[1].cell("egdi", r.RankAfter)
+		}
 		set := ""
 		if r.Changed {
 			set = "*"
@@ -124,7 +188,7 @@ func whatifTable(cs *egdi.Countries, m *egdi.Method, res *egdi.WhatIfResult, o o
 			}
 		}
 		t.rows = append(t.rows, []string{string(r.ISO3), name, num(m.EGDIPrecision, r.EGDIBefore), num(m.EGDIPrecision, r.EGDIAfter),
-			strconv.Itoa(r.RankBefore), strconv.Itoa(r.RankAfter), signed(r.RankBefore - r.RankAfter), gb, ga,
+			rb, ra, signed(r.RankBefore - r.RankAfter), gb, ga,
 			r.ClassBefore, r.ClassAfter, set})
 	}
 	notes := []string{fmt.Sprintf("edition %d, %s level; %d countries changed or moved", res.Edition, res.Level, len(res.Countries))}

@@ -206,7 +206,7 @@ func TestBadInput(t *testing.T) {
 		{"ComputeUnknownColumn", []string{"compute", "--input", write("a.csv", "iso3,osi,tii,hci,gdp\nBHR,1,1,1,5\n")}, `a.csv, row 1, column gdp: unknown column "gdp"`},
 		{"ComputeNotANumber", []string{"compute", "--input", write("b.csv", "iso3,osi,tii,hci\nBHR,1,x,1\n")}, `b.csv, row 2, column tii: "x" is not a number`},
 		{"ComputeMissingValue", []string{"compute", "--edition", "2022", "--input", write("c.csv", "iso3,osi,tii,hci\nBHR,1,0.5,0.5\nARE,0.9,,0.7\n")}, "c.csv, row 3, column tii: ARE has no value"},
-		{"ComputeMissingColumn", []string{"compute", "--edition", "2022", "--input", write("d.csv", "iso3,osi,hci\nBHR,1,0.5\n")}, "column internet_users is missing"},
+		{"ComputeMissingColumn", []string{"compute", "--edition", "2022", "--input", write("d.csv", "iso3,osi,hci\nBHR,1,0.5\n")}, "d.csv, row 1: Edition 2022 needs tii or its inputs internet_users, mobile_subscriptions, active_mobile_broadband, fixed_broadband: column internet_users is missing"},
 		{"ComputeRawNotPublished", []string{"compute", "--edition", "2008", "--input", write("e.csv", "iso3,osi,hci,internet_users\nBHR,1,0.5,50\n")}, "Edition 2008 needs the column tii"},
 		{"ComputeDuplicate", []string{"compute", "--input", write("f.csv", "iso3,osi,tii,hci\nBHR,1,1,1\nBHR,1,1,1\n")}, "f.csv, row 3, column iso3: BHR appears twice"},
 		{"ComputeNegative", []string{"compute", "--input", write("g.csv", "iso3,osi,tii,hci,fixed_broadband\nBHR,1,1,1,-3\n")}, "g.csv, row 2, column fixed_broadband: fixed_broadband = -3 is below 0"},

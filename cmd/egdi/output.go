@@ -102,18 +102,24 @@ func scoreCSVRow(m *egdi.Method, r row) []string {
 
 // rankingTable lays out rows for people: the rank inside the view, the
 // global rank, the country, the EGDI and each component with its rank.
-func rankingTable(m *egdi.Method, rows []row, by, lang string) *table {
+// A rank more than one country holds in the edition is shown as "=11" (sh),
+// and so is a rank within the view that two rows share.
+func rankingTable(m *egdi.Method, rows []row, by, lang string, sh shares) *table {
 	t := &table{head: []string{label(lang, "rank_within"), label(lang, "rank"), label(lang, "iso3"), label(lang, "country"),
 		label(lang, "egdi"), label(lang, "osi"), "#", label(lang, "tii"), "#", label(lang, "hci"), "#",
 		label(lang, "epi"), "#", label(lang, "group"), label(lang, "rating_class")}}
-	for _, r := range rows {
+	for i, r := range rows {
 		epi := ""
 		if r.EPI != nil {
 			epi = num(m.EPIPrecision, *r.EPI)
 		}
-		t.rows = append(t.rows, []string{itoa(r.RankWithin), itoa(r.RankBy(by)), string(r.ISO3), r.Name,
-			num(m.EGDIPrecision, r.EGDI), num(m.OSIPrecision, r.OSI), itoa(r.OSIRank), num(m.TIIPrecision, r.TII),
-			itoa(r.TIIRank), num(m.HCIPrecision, r.HCI), itoa(r.HCIRank), epi, itoa(r.EPIRank),
+		within := itoa(r.RankWithin)
+		if i > 0 && rows[i-1].RankWithin == r.RankWithin || i+1 < len(rows) && rows[i+1].RankWithin == r.RankWithin {
+			within = "=" + within
+		}
+		t.rows = append(t.rows, []string{within, sh.cell(by, r.RankBy(by)), string(r.ISO3), r.Name,
+			num(m.EGDIPrecision, r.EGDI), num(m.OSIPrecision, r.OSI), sh.cell("osi", r.OSIRank), num(m.TIIPrecision, r.TII),
+			sh.cell("tii", r.TIIRank), num(m.HCIPrecision, r.HCI), sh.cell("hci", r.HCIRank), epi, sh.cell("epi", r.EPIRank),
 			label(lang, string(r.Group)), r.RatingClass})
 	}
 	return t
@@ -128,4 +134,45 @@ func (t *table) writeRows(w io.Writer) error {
 		}
 	}
 	return tw.Flush()
+}
+
+// shares records, per index (egdi, osi, tii, hci, epi), the ranks that
+// more than one country holds in a whole edition, so that tables can show
+// a shared rank as shared: "=11". (JSON and CSV keep ranks as numbers.)
+type shares map[string]map[int]bool
+
+// newShares finds the shared ranks among scores (a whole edition).
+func newShares(scores []egdi.Score) shares {
+	count := map[string]map[int]int{}
+	for i := range scores {
+		s := &scores[i]
+		for _, ix := range egdi.Indices {
+			if r := s.RankBy(ix); r > 0 {
+				if count[ix] == nil {
+					count[ix] = map[int]int{}
+				}
+				count[ix][r]++
+			}
+		}
+	}
+	sh := shares{}
+	for ix, c := range count {
+		for r, n := range c {
+			if n > 1 {
+				if sh[ix] == nil {
+					sh[ix] = map[int]bool{}
+				}
+				sh[ix][r] = true
+			}
+		}
+	}
+	return sh
+}
+
+// cell prints a rank of index ix: "" for none, "=11" when shared.
+func (sh shares) cell(ix string, r int) string {
+	if r != 0 && sh[ix][r] {
+		return "=" + strconv.Itoa(r)
+	}
+	return itoa(r)
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -32,13 +33,16 @@ func (a *app) openStore(ctx context.Context) (egdi.Store, error) {
 	if err != nil {
 		return nil, err
 	}
+	// A store says some things once (an imported edition a new release
+	// has built in): on stderr.
+	notice := func(msg string) { fmt.Fprintln(a.stderr, "egdi: "+msg) }
 	switch {
 	case strings.HasPrefix(spec, "postgres://"), strings.HasPrefix(spec, "postgresql://"):
-		a.store, err = postgres.Open(ctx, postgres.Config{URL: spec, Builtin: b, BuiltinVersion: builtin.Version})
+		a.store, err = postgres.Open(ctx, postgres.Config{URL: spec, Builtin: b, BuiltinVersion: builtin.Version, Notice: notice})
 	default:
 		var path string
 		if path, err = a.sqlitePath(spec); err == nil {
-			a.store, err = sqlite.Open(ctx, sqlite.Config{Path: path, Builtin: b, BuiltinVersion: builtin.Version})
+			a.store, err = sqlite.Open(ctx, sqlite.Config{Path: path, Builtin: b, BuiltinVersion: builtin.Version, Notice: notice})
 		}
 	}
 	if err != nil {

@@ -54,6 +54,10 @@ type Config struct {
 	Now func() time.Time
 	// LockTimeout is how long a writer waits for another; 5 s when zero.
 	LockTimeout time.Duration
+	// Notice, when not nil, receives what the store has to tell the user
+	// once: an imported edition that a new built-in release supersedes
+	// (egdi.SupersededNotice).
+	Notice func(msg string)
 }
 
 // DB is an egdi.Store on PostgreSQL.
@@ -203,7 +207,9 @@ func (d *DB) write(ctx context.Context, fn func(tx pgx.Tx) error) error {
 // seed puts the built-in record in the database (see the sqlite package:
 // the rules are the same).
 func (d *DB) seed(ctx context.Context) error {
-	return d.write(ctx, func(tx pgx.Tx) error {
+	var notices []string
+	err := d.write(ctx, func(tx pgx.Tx) error {
+		notices = nil
 		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, int64(seedLock)); err != nil {
 			return err
 		}
@@ -223,6 +229,15 @@ func (d *DB) seed(ctx context.Context) error {
 		if once > 0 {
 			d.current = false
 			return nil
+		}
+		// An edition imported from a UN file before it was built in gives
+		// way to the built-in one: its imported rows go, said once here.
+		gone, err := supersede(ctx, tx, d.cfg.Builtin)
+		if err != nil {
+			return err
+		}
+		for _, g := range gone {
+			notices = append(notices, egdi.SupersededNotice(g[0], g[1], ver))
 		}
 		for _, q := range []string{`DELETE FROM published WHERE builtin`, `DELETE FROM observations WHERE builtin`,
 			`CREATE TEMP TABLE seed_published (LIKE published) ON COMMIT DROP`,
@@ -269,6 +284,41 @@ func (d *DB) seed(ctx context.Context) error {
 		d.current = true
 		return nil
 	})
+	if err == nil && d.cfg.Notice != nil {
+		for _, n := range notices {
+			d.cfg.Notice(n)
+		}
+	}
+	return err
+}
+
+// supersede deletes the imported rows of every edition that was imported
+// from a UN file while it was not built in and that the release b has
+// built in (see the sqlite package); it returns each such edition with the
+// number of rows deleted.
+func supersede(ctx context.Context, tx pgx.Tx, b *egdi.Dataset) ([][2]int, error) {
+	rows, err := tx.Query(ctx, `SELECT DISTINCT p.edition FROM published p JOIN imports i ON i.id = p.import_id
+		WHERE NOT p.builtin AND i.source = 'un' AND p.edition NOT IN (SELECT DISTINCT edition FROM published WHERE builtin)
+		ORDER BY p.edition`)
+	if err != nil {
+		return nil, err
+	}
+	eds, err := pgx.CollectRows(rows, pgx.RowTo[int32])
+	if err != nil {
+		return nil, err
+	}
+	var gone [][2]int
+	for _, y := range eds {
+		if len(b.Published[int(y)]) == 0 {
+			continue
+		}
+		tag, err := tx.Exec(ctx, `DELETE FROM published WHERE NOT builtin AND edition = $1`, y)
+		if err != nil {
+			return nil, err
+		}
+		gone = append(gone, [2]int{int(y), int(tag.RowsAffected())})
+	}
+	return gone, nil
 }
 
 func pgCode(err error) string {

@@ -55,6 +55,12 @@ func methodRows(w words, years []int) []methodRow {
 			rules = append(rules, "report.rule.zero")
 		}
 		r.Rules = w.list(rules)
+		if m.MethodFrom > 0 {
+			// A later edition imported from its UN file: its method is
+			// not known but assumed.
+			r.Rules += map[bool]string{true: "، ", false: ", "}[w.lang == "ar"] +
+				strings.ReplaceAll(w.T("report.rule.assumed"), "{year}", itoa(m.MethodFrom))
+		}
 		if k := len(out); k > 0 && sameMethod(out[k-1], r) {
 			last = y
 			out[k-1].Edition = itoa(first) + "–" + itoa(last)

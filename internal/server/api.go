@@ -211,8 +211,8 @@ func (q *query) edition(name string) int {
 		return egdi.LatestEdition
 	}
 	y, err := strconv.Atoi(s)
-	if err != nil || !slices.Contains(egdi.Editions, y) {
-		q.err = egdi.Errorf(egdi.EINVALID, "Unknown %s %q: choose one of %s.", name, s, editionList())
+	if err != nil || !egdi.IsEditionYear(y) {
+		q.err = egdi.Errorf(egdi.EINVALID, "Unknown %s %q: choose one of %s (or a later edition imported into the store).", name, s, editionList())
 		return 0
 	}
 	return y

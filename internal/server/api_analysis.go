@@ -53,7 +53,7 @@ func (s *Server) analysisBase(r *http.Request, iso string, edition int) (*egdi.B
 	if edition == 0 {
 		edition = egdi.LatestEdition
 	}
-	if !slices.Contains(egdi.Editions, edition) {
+	if !egdi.IsEditionYear(edition) {
 		return nil, nil, egdi.Errorf(egdi.EINVALID, "Unknown edition %d: choose one of %s.", edition, editionList())
 	}
 	d, v, err := s.dataset(r.Context())

@@ -16,7 +16,7 @@ type editionJSON struct {
 
 func editionsOf(v *derived) ([]editionJSON, error) {
 	var out []editionJSON
-	for _, m := range egdi.Methods() {
+	for _, m := range v.d.Methods() {
 		if len(v.d.Published[m.Edition]) == 0 {
 			continue
 		}

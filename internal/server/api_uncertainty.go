@@ -39,7 +39,7 @@ func (q *uncertaintyRequest) check(cs *egdi.Countries) (egdi.Vary, error) {
 	if q.Edition == 0 {
 		q.Edition = egdi.LatestEdition
 	}
-	if !slices.Contains(egdi.Editions, q.Edition) {
+	if !egdi.IsEditionYear(q.Edition) {
 		return egdi.Vary{}, egdi.Errorf(egdi.EINVALID, "Unknown edition %d: choose one of %s.", q.Edition, editionList())
 	}
 	if q.Replications == 0 {

@@ -116,7 +116,7 @@ func (s *Server) pageCountry(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	b.Title = c.Name(b.Lang)
-	p := &countryPage{base: b, C: c, Edition: edition, Editions: editionOptions(edition),
+	p := &countryPage{base: b, C: c, Edition: edition, Editions: editionOptions(d, edition),
 		Region: i18n.T(b.Lang, c.Region), Subregion: i18n.T(b.Lang, c.Subregion), TargetIn: targetRank}
 	p.Nowcast = s.countryNowcast(d, b.Lang, c)
 	for _, g := range c.Groups() {

@@ -18,10 +18,13 @@ type option struct {
 	Selected     bool
 }
 
-func editionOptions(sel int) []option {
+// editionOptions lists the editions, newest first: the built-in ones and
+// any later edition imported into the store.
+func editionOptions(d *egdi.Dataset, sel int) []option {
 	var out []option
-	for i := len(egdi.Editions) - 1; i >= 0; i-- {
-		y := egdi.Editions[i]
+	ms := d.Methods()
+	for i := len(ms) - 1; i >= 0; i-- {
+		y := ms[i].Edition
 		out = append(out, option{strconv.Itoa(y), strconv.Itoa(y), y == sel})
 	}
 	return out
@@ -101,7 +104,7 @@ func (s *Server) pageHome(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := &homePage{base: b, Edition: edition, Index: index, Method: m, Summary: sum,
-		Editions: editionOptions(edition), Indices: indexOptions(b.Lang, index), IndexName: i18n.T(b.Lang, index)}
+		Editions: editionOptions(d, edition), Indices: indexOptions(b.Lang, index), IndexName: i18n.T(b.Lang, index)}
 	prec := m.Precision(indicatorOf(index))
 	var mc []worldmap.Country
 	for _, row := range rk.Rows {

@@ -52,7 +52,7 @@ func (s *Server) pageCompare(w http.ResponseWriter, r *http.Request) {
 		s.pageError(w, r, err)
 		return
 	}
-	p := &comparePage{base: b, Edition: edition, Editions: editionOptions(edition), Max: maxCompare}
+	p := &comparePage{base: b, Edition: edition, Editions: editionOptions(d, edition), Max: maxCompare}
 	var chosen []*egdi.Country
 	if len(list) > 0 {
 		if chosen, err = parseCountryList(d, strings.Join(list, ",")); err != nil {
@@ -170,7 +170,7 @@ func (s *Server) pageUncertainty(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	p := &uncertaintyPage{base: b, Edition: edition, Editions: editionOptions(edition)}
+	p := &uncertaintyPage{base: b, Edition: edition, Editions: editionOptions(d, edition)}
 	p.Groups = filterOptions(b.Lang, egdi.GroupNames, group)
 	p.Regions = filterOptions(b.Lang, d.Countries.Regions(), region)
 	if run {
@@ -237,6 +237,11 @@ type methodRow struct {
 	Classes                         bool
 	Guesses                         []egdi.Param
 	Assessed                        int
+
+	// Assumed names the parameters a later edition inherits, and
+	// AssumedLabel says from which edition ("assumed from 2024").
+	Assumed      []string
+	AssumedLabel string
 }
 
 // pageMethodology renders the editions table in plain words, the sources
@@ -246,13 +251,14 @@ func (s *Server) pageMethodology(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	b := s.newBase(r, "methodology", "methodology")
-	_, v, err := s.dataset(r.Context())
+	d, v, err := s.dataset(r.Context())
 	if err != nil {
 		s.pageError(w, r, err)
 		return
 	}
 	p := &methodologyPage{base: b}
-	for _, m := range egdi.Methods() {
+	// The built-in editions and any later edition in the store.
+	for _, m := range d.Methods() {
 		row := methodRow{Edition: m.Edition, Title: m.Title, Index: m.IndexName,
 			Weights: strconv.FormatFloat(m.Weights.OSI, 'f', 2, 64) + " / " + strconv.FormatFloat(m.Weights.TII, 'f', 2, 64) +
 				" / " + strconv.FormatFloat(m.Weights.HCI, 'f', 2, 64),
@@ -266,9 +272,15 @@ func (s *Server) pageMethodology(w http.ResponseWriter, r *http.Request) {
 			if prm.Status == egdi.BestGuess {
 				row.Guesses = append(row.Guesses, prm)
 			}
+			if egdi.IsAssumed(prm.Status) {
+				row.Assumed = append(row.Assumed, i18n.T(b.Lang, "param."+prm.Name))
+			}
 		}
 		if sc, err := v.scores(m.Edition); err == nil {
 			row.Assessed = len(sc)
+		}
+		if m.MethodFrom > 0 {
+			row.AssumedLabel = strings.ReplaceAll(i18n.T(b.Lang, "status.assumed"), "{year}", strconv.Itoa(m.MethodFrom))
 		}
 		p.Methods = append(p.Methods, row)
 	}

@@ -58,7 +58,7 @@ func (s *Server) pageRankings(w http.ResponseWriter, r *http.Request) {
 		s.pageError(w, r, err)
 		return
 	}
-	pg := &rankingsPage{base: b, P: p, Method: rk.method, Rows: rk.Rows, Editions: editionOptions(p.Edition),
+	pg := &rankingsPage{base: b, P: p, Method: rk.method, Rows: rk.Rows, Editions: editionOptions(d, p.Edition),
 		Indices: indexOptions(b.Lang, p.By), Filtered: p.Region != "" || p.Subregion != "" || p.Group != ""}
 	pg.Regions = filterOptions(b.Lang, d.Countries.Regions(), p.Region)
 	pg.Subregions = filterOptions(b.Lang, d.Countries.Subregions(), p.Subregion)

@@ -34,6 +34,10 @@ type Config struct {
 	Now func() time.Time
 	// BusyTimeout is how long a writer waits for another; 5 s when zero.
 	BusyTimeout time.Duration
+	// Notice, when not nil, receives what the store has to tell the user
+	// once: an imported edition that a new built-in release supersedes
+	// (egdi.SupersededNotice).
+	Notice func(msg string)
 }
 
 // DB is an egdi.Store on an SQLite file.
@@ -165,7 +169,9 @@ func (d *DB) migrate(ctx context.Context) error {
 // built-in rows are replaced as a whole, user rows are left alone (a user
 // row for a key the built-in record now also has keeps the user's value).
 func (d *DB) seed(ctx context.Context) error {
-	return d.write(ctx, func(tx *sql.Tx) error {
+	var notices []string
+	err := d.write(ctx, func(tx *sql.Tx) error {
+		notices = nil
 		var cur sql.NullString
 		if err := tx.QueryRowContext(ctx, `SELECT builtin_version FROM meta WHERE id = 1`).Scan(&cur); err != nil && err != sql.ErrNoRows {
 			return err
@@ -193,6 +199,15 @@ func (d *DB) seed(ctx context.Context) error {
 		if once > 0 {
 			d.current = false // a newer release is in the file: read it from there
 			return nil
+		}
+		// An edition imported from a UN file before it was built in gives
+		// way to the built-in one: its imported rows go, said once here.
+		gone, err := supersede(ctx, tx, d.cfg.Builtin)
+		if err != nil {
+			return err
+		}
+		for _, g := range gone {
+			notices = append(notices, egdi.SupersededNotice(g[0], g[1], ver))
 		}
 		for _, q := range []string{`DELETE FROM published WHERE builtin = 1`, `DELETE FROM observations WHERE builtin = 1`} {
 			if _, err := tx.ExecContext(ctx, q); err != nil {
@@ -231,9 +246,62 @@ func (d *DB) seed(ctx context.Context) error {
 			ON CONFLICT (id) DO UPDATE SET builtin_version = excluded.builtin_version, seeded_at = excluded.seeded_at`, ver, now); err != nil {
 			return err
 		}
+		if len(gone) > 0 {
+			if err := writeSnapshot(ctx, tx); err != nil {
+				return err
+			}
+		}
 		d.current = true
 		return nil
 	})
+	if err == nil && d.cfg.Notice != nil {
+		for _, n := range notices {
+			d.cfg.Notice(n)
+		}
+	}
+	return err
+}
+
+// supersede deletes the imported rows of every edition that was imported
+// from a UN file while it was not built in (no built-in row of it is in
+// the file) and that the release b has built in; it returns each such
+// edition with the number of rows deleted.
+func supersede(ctx context.Context, tx *sql.Tx, b *egdi.Dataset) ([][2]int, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT DISTINCT p.edition FROM published p JOIN imports i ON i.id = p.import_id
+		WHERE p.builtin = 0 AND i.source = 'un' AND p.edition NOT IN (SELECT DISTINCT edition FROM published WHERE builtin = 1)
+		ORDER BY p.edition`)
+	if err != nil {
+		return nil, err
+	}
+	var eds []int
+	for rows.Next() {
+		var y int
+		if err := rows.Scan(&y); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		eds = append(eds, y)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	var gone [][2]int
+	for _, y := range eds {
+		if len(b.Published[y]) == 0 {
+			continue
+		}
+		res, err := tx.ExecContext(ctx, `DELETE FROM published WHERE builtin = 0 AND edition = ?`, y)
+		if err != nil {
+			return nil, err
+		}
+		n, err := res.RowsAffected()
+		if err != nil {
+			return nil, err
+		}
+		gone = append(gone, [2]int{y, int(n)})
+	}
+	return gone, nil
 }
 
 // write runs fn in one IMMEDIATE transaction and commits it, or rolls it

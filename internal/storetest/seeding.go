@@ -19,6 +19,7 @@ type SeedOpener func(t *testing.T, name string, b *egdi.Dataset, version string)
 // back; reopening does not seed again.
 func RunSeeding(t *testing.T, open SeedOpener) {
 	t.Run("NewerReleaseKeepsUserData", func(t *testing.T) { testNewerRelease(t, open) })
+	t.Run("LaterEditionBuiltIn", func(t *testing.T) { testLaterEditionBuiltIn(t, open) })
 }
 
 // release2 is the built-in record of a pretend next release: one edition

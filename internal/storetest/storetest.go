@@ -47,6 +47,7 @@ func Run(t *testing.T, open func(t *testing.T) egdi.Store) {
 		{"Results", testResults},
 		{"Jobs", testJobs},
 		{"JobsConcurrentClaims", testJobsConcurrentClaims},
+		{"LaterEdition", testLaterEdition},
 	} {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open(t)) })
 	}

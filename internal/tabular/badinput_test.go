@@ -108,6 +108,13 @@ func TestImportBadInput(t *testing.T) {
 		{name: "ErrUnknownEdition", file: "unknown_edition.csv", err: `"2007" is not a published edition`, row: 2, col: "Survey Year"},
 		{name: "ErrEditionMismatch", file: "un_ok.csv", opts: ImportOptions{Edition: 2022}, err: "edition 2022 was asked for", row: 2, col: "Survey Year"},
 		{name: "ErrNoYear", file: "no_year.csv", err: "no Survey Year column", row: 1},
+		{name: "LaterEdition", file: "later_edition.csv", check: func(t *testing.T, b *egdi.Batch) {
+			if len(b.Records) != 2 || b.Records[0].Edition != 2026 || b.Records[0].ISO3 != "BHR" || b.Records[1].Rank != 1 {
+				t.Errorf("records %+v, want Bahrain and Denmark in edition 2026", b.Records)
+			}
+		}},
+		{name: "ErrLaterEditionMissingColumn", file: "later_edition_missing_hci.csv", err: "no column for hci", row: 1},
+		{name: "ErrOddLaterYear", file: "later_edition.csv", opts: ImportOptions{Edition: 2025}, err: "2025 is not a published edition", row: 1},
 		{name: "EditionGiven", file: "no_year.csv", opts: ImportOptions{Edition: 2024}, check: func(t *testing.T, b *egdi.Batch) {
 			if len(b.Records) != 1 || b.Records[0].Edition != 2024 {
 				t.Errorf("records %+v, want one of edition 2024", b.Records)

@@ -41,7 +41,12 @@
 //
 // [Export] writes one edition (a [Table]) as CSV in the UN Data Center
 // layout plus iso3, region and subregion, as XLSX with an English sheet and
-// an Arabic right-to-left sheet, or as JSON exactly as `egdi rank --format
-// json` prints it ([Row]). Importing a CSV or XLSX export gives back the
-// edition's records exactly; a JSON export gives back the assessed ones.
+// an Arabic right-to-left sheet, or as JSON: the rows `egdi rank --format
+// json` prints ([Row], with name_published where the edition spelt a name
+// otherwise), then a [NotAssessedRow] for each Member State not assessed.
+// Importing any of the three gives back the edition's records exactly.
+//
+// A file that is none of these formats (a PDF, a Markdown or HTML page, a
+// Word document, an image, text without a delimiter) is refused as "not a
+// CSV, XLSX or XLS file egdi can read", saying what it looks like.
 package tabular

@@ -24,6 +24,38 @@ type Row struct {
 	Name      string `json:"name"`
 	Region    string `json:"region"`
 	Subregion string `json:"subregion"`
+	// NamePublished is the name as the edition published it, when it
+	// differs from Name (e.g. "Republic of Korea" published as "Korea
+	// (Republic of)"); set by [PublishedNames], so that a JSON export
+	// imports back with the published spelling.
+	NamePublished string `json:"name_published,omitempty"`
+}
+
+// PublishedNames sets the NamePublished of each row from the edition's
+// records, where the published name differs from the row's name.
+func PublishedNames(rows []Row, recs []egdi.Record) {
+	names := make(map[egdi.ISO3]string, len(recs))
+	for _, r := range recs {
+		names[r.ISO3] = r.Name
+	}
+	for i := range rows {
+		if n := names[rows[i].ISO3]; n != "" && n != rows[i].Name {
+			rows[i].NamePublished = n
+		}
+	}
+}
+
+// NotAssessedRow is a Member State the UN did not assess in an edition,
+// as the JSON export writes it after the ranking rows: no rank and no
+// values, "assessed": false.
+type NotAssessedRow struct {
+	ISO3          egdi.ISO3 `json:"iso3"`
+	Edition       int       `json:"edition"`
+	Assessed      bool      `json:"assessed"` // always false
+	Name          string    `json:"name"`
+	Region        string    `json:"region"`
+	Subregion     string    `json:"subregion"`
+	NamePublished string    `json:"name_published,omitempty"`
 }
 
 // NewRow returns the row of r with names in lang ("ar" or English).
@@ -361,17 +393,38 @@ func cellName(col, row int) string {
 }
 
 // WriteJSON writes the table's ranking exactly as `egdi rank --edition Y
-// --format json` prints it: an array of [Row] in the order of the EGDI
-// rank, names in English, indented by two spaces. Only assessed countries
-// have a row: the ranking has no place for the others.
+// --format json` prints it — an array of [Row] in the order of the EGDI
+// rank, names in English (name_published where the edition spelt the name
+// otherwise), indented by two spaces — followed by a [NotAssessedRow] for
+// each Member State the UN did not assess that year, by code. Importing it
+// gives back the edition's records exactly, as the CSV and XLSX exports do.
 func (t *Table) WriteJSON(w io.Writer) error {
 	ranked, err := egdi.Filter{}.Apply(t.Countries, t.Scores, "egdi")
 	if err != nil {
 		return err
 	}
-	rows := make([]Row, len(ranked))
+	rows := make([]any, 0, len(ranked))
+	rr := make([]Row, len(ranked))
 	for i, r := range ranked {
-		rows[i] = NewRow(t.Countries, r, "en")
+		rr[i] = NewRow(t.Countries, r, "en")
+	}
+	PublishedNames(rr, t.Records)
+	for _, r := range rr {
+		rows = append(rows, r)
+	}
+	year, _ := strconv.Atoi(t.Edition)
+	for _, r := range t.rows() {
+		if r.score != nil {
+			continue
+		}
+		na := NotAssessedRow{ISO3: r.rec.ISO3, Edition: year, Name: string(r.rec.ISO3)}
+		if r.country != nil {
+			na.Name, na.Region, na.Subregion = r.country.NameEN, r.country.Region, r.country.Subregion
+		}
+		if r.rec.Name != "" && r.rec.Name != na.Name {
+			na.NamePublished = r.rec.Name
+		}
+		rows = append(rows, na)
 	}
 	return EncodeJSON(w, rows)
 }

@@ -122,6 +122,9 @@ func Import(name string, r io.Reader, opts ImportOptions) (b *egdi.Batch, err er
 	if len(bytes.TrimSpace(data)) == 0 {
 		return nil, &egdi.InputError{File: name, Err: errors.New("the file is empty")}
 	}
+	if kind := sniff(data); kind != "" {
+		return nil, notTabular(name, kind)
+	}
 	var grids []*grid
 	switch {
 	case bytes.HasPrefix(data, []byte("PK\x03\x04")):
@@ -141,6 +144,9 @@ func Import(name string, r io.Reader, opts ImportOptions) (b *egdi.Batch, err er
 				return nil, &egdi.InputError{File: name, Err: fmt.Errorf("a JSON file holds egdi's ranking rows (source un), not source %s", opts.Source)}
 			}
 			return importJSON(name, text, opts)
+		}
+		if first := firstLine(text); !strings.ContainsAny(first, ",;\t") {
+			return nil, notTabular(name, fmt.Sprintf("plain text: its first line has no comma, semicolon or tab (%q)", truncRunes(first, 40)))
 		}
 		var g *grid
 		g, err = readCSV(name, text)
@@ -184,6 +190,15 @@ func importGrids(name string, grids []*grid, opts ImportOptions) (*egdi.Batch, e
 				if !g.blank(i) {
 					return parseGrid(name, opts.Source, g, i, opts)
 				}
+			}
+		}
+	}
+	// A UN table with columns missing (a new edition's file, say): let the
+	// UN layout name them.
+	if opts.Source == "" {
+		for _, g := range grids {
+			if i := g.firstRow(); i >= 0 && isPartialUNHeader(g.rows[i]) {
+				return parseGrid(name, SourceUN, g, i, opts)
 			}
 		}
 	}

@@ -44,6 +44,12 @@ func ReadInputs(name string, r io.Reader, countries *egdi.Countries) (*InputFile
 	if len(b) > MaxInputSize {
 		return nil, &egdi.InputError{File: name, Err: fmt.Errorf("file is larger than %d MiB", MaxInputSize>>20)}
 	}
+	if kind := sniff(b); kind != "" {
+		return nil, &egdi.InputError{File: name, Err: fmt.Errorf("not a CSV file: it looks like %s", kind)}
+	}
+	if bytes.HasPrefix(b, []byte("PK\x03\x04")) || bytes.HasPrefix(b, oleMagic) {
+		return nil, &egdi.InputError{File: name, Err: errors.New("not a CSV file: it is a workbook; save the sheet as CSV UTF-8")}
+	}
 	b, err = utf8Text(b)
 	if err != nil {
 		return nil, &egdi.InputError{File: name, Err: err}

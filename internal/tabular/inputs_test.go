@@ -108,6 +108,8 @@ func FuzzReadInputs(f *testing.F) {
 		"iso3,osi\nBHR,\"0.5\"\n",
 		"iso3,adult_literacy\nBHR,101\n",
 		"iso3,osi\nBHR,1e-3\nARE,0\n",
+		"# my forecast\n\niso3,osi\nBHR,0.5\n",
+		"PK\x03\x04\x14\x00",
 	} {
 		f.Add([]byte(s))
 	}
