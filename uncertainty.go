@@ -75,12 +75,28 @@ const (
 
 // Vary says which choices each replication draws.
 type Vary struct {
-	Weights       bool    `json:"weights"`
-	WeightBand    float64 `json:"weight_band,omitempty"`
-	Normalisation bool    `json:"normalisation"`
-	Cap           bool    `json:"cap"`
-	Noise         float64 `json:"noise"` // σ of the multiplicative noise; 0 = none
-	Aggregation   bool    `json:"aggregation"`
+	Weights bool `json:"weights"`
+	// The weight model: the band (the default), else WeightNoise, else
+	// WeightSets (at most one of the three is set).
+	//  - band B: (w_OSI, w_TII, w_HCI) uniform on the part of the simplex
+	//    where every weight is at least 1/3 − B;
+	//  - noise F: each of the edition's weights times 1 + F·(2u − 1), u
+	//    uniform, then all three divided by their sum (COINr's
+	//    get_noisy_weights, whose weights the arithmetic mean divides by
+	//    their sum);
+	//  - sets: one of the given (w_OSI, w_TII, w_HCI), each summing to 1,
+	//    with equal chance.
+	WeightBand  float64      `json:"weight_band,omitempty"`
+	WeightNoise float64      `json:"weight_noise,omitempty"`
+	WeightSets  [][3]float64 `json:"weight_sets,omitempty"`
+	// Normalisation varies it; NormalisationP, when set, are the chances
+	// of z-scores, min–max and rank (summing to 1; a zero leaves a choice
+	// out), else each has a third.
+	Normalisation  bool      `json:"normalisation"`
+	NormalisationP []float64 `json:"normalisation_p,omitempty"`
+	Cap            bool      `json:"cap"`
+	Noise          float64   `json:"noise"` // σ of the multiplicative noise; 0 = none
+	Aggregation    bool      `json:"aggregation"`
 }
 
 // DefaultVary varies everything, with the default band and noise.
@@ -154,6 +170,20 @@ func (f Factor) String() string { return factorNames[f] }
 // dims is the number of uniform numbers a factor's draw uses.
 var factorDims = [numFactors]int{2, 1, 1, 1, 1}
 
+// dimsOf is factorDims for these options: the weights take 2 uniforms
+// under the band, 3 under noise, 1 for a set.
+func (v *Vary) dimsOf(f Factor) int {
+	if f == FactorWeights {
+		switch {
+		case len(v.WeightSets) > 0:
+			return 1
+		case v.WeightNoise > 0:
+			return 3
+		}
+	}
+	return factorDims[f]
+}
+
 // UncertaintyOptions configure an uncertainty analysis.
 type UncertaintyOptions struct {
 	Replications int    `json:"replications"`
@@ -168,9 +198,15 @@ type UncertaintyOptions struct {
 	// more recomputations for k factors; 0 means min(Replications,
 	// DefaultSensitivityRows).
 	SensitivityRows int `json:"sensitivity_rows,omitempty"`
+	// Quantiles are the rank quantiles reported besides the median and
+	// the 5–95 % interval (each in (0, 1)); none by default.
+	Quantiles []float64 `json:"quantiles,omitempty"`
 	// Force allows more than MaxReplications.
 	Force bool `json:"-"`
 }
+
+// MaxSobolBase is the largest Saltelli base size N (SensitivityRows).
+const MaxSobolBase = 1 << 24
 
 // Validate checks the options: EINVALID for N ≤ 0, N > MaxReplications
 // without Force, or a sensitivity without a varied factor.
@@ -181,12 +217,23 @@ func (o *UncertaintyOptions) Validate() error {
 	case o.Replications > MaxReplications && !o.Force:
 		return Errorf(EINVALID, "--replications %d is more than %d: pass --force if you mean it (each costs about 5–15 µs of one core).",
 			o.Replications, MaxReplications)
-	case o.SensitivityRows < 0 || o.SensitivityRows > MaxReplications:
-		return Errorf(EINVALID, "--sensitivity-rows must be between 0 and %d.", MaxReplications)
-	case o.Vary.Weights && !(o.Vary.WeightBand > 0 && o.Vary.WeightBand <= 1.0/3):
-		return Errorf(EINVALID, "The weight band must be above 0 and at most 1/3, not %g.", o.Vary.WeightBand)
+	case o.SensitivityRows < 0 || o.SensitivityRows > MaxSobolBase:
+		return Errorf(EINVALID, "--sobol-base must be between 1 and %d, not %d.", MaxSobolBase, o.SensitivityRows)
 	case o.Vary.Noise < 0 || o.Vary.Noise > 0.5 || math.IsNaN(o.Vary.Noise):
 		return Errorf(EINVALID, "The noise must be between 0 and 0.5, not %g.", o.Vary.Noise)
+	}
+	if err := o.Vary.checkWeights(); err != nil {
+		return err
+	}
+	if p := o.Vary.NormalisationP; p != nil {
+		if err := checkNormP(p); err != nil {
+			return err
+		}
+	}
+	for _, q := range o.Quantiles {
+		if !(q > 0 && q < 1) {
+			return Errorf(EINVALID, "Bad --quantiles %g: each must be above 0 and below 1.", q)
+		}
 	}
 	if o.Sensitivity && len(o.factors()) == 0 {
 		return Errorf(EINVALID, "--sensitivity needs at least one varied factor (--vary).")
@@ -195,6 +242,151 @@ func (o *UncertaintyOptions) Validate() error {
 		return Errorf(EINVALID, "--countries selects the countries of --sensitivity: add --sensitivity.")
 	}
 	return nil
+}
+
+// checkWeights checks the weight model.
+func (v *Vary) checkWeights() error {
+	if !v.Weights {
+		if v.WeightNoise != 0 || len(v.WeightSets) > 0 {
+			return Errorf(EINVALID, "A weight model is given but the weights are not varied.")
+		}
+		return nil
+	}
+	models := 0
+	for _, on := range []bool{v.WeightBand != 0, v.WeightNoise != 0, len(v.WeightSets) > 0} {
+		if on {
+			models++
+		}
+	}
+	switch {
+	case models > 1:
+		return Errorf(EINVALID, "Choose one weight model: band=B, noise=F or a file of weight sets.")
+	case v.WeightNoise != 0 && !(v.WeightNoise > 0 && v.WeightNoise < 1):
+		return Errorf(EINVALID, "Bad --weights noise=%g: give a number above 0 and below 1.", v.WeightNoise)
+	case len(v.WeightSets) > 0:
+		for i, w := range v.WeightSets {
+			if err := checkWeightSet(w); err != nil {
+				return Errorf(EINVALID, "Weight set %d: %s", i+1, ErrorMessage(err))
+			}
+		}
+	case v.WeightNoise == 0 && !(v.WeightBand > 0 && v.WeightBand <= 1.0/3):
+		return Errorf(EINVALID, "The weight band must be above 0 and at most 1/3, not %g.", v.WeightBand)
+	}
+	return nil
+}
+
+// checkWeightSet checks one set of EGDI weights: none negative, summing
+// to 1 within 1e-6.
+func checkWeightSet(w [3]float64) error {
+	for k, x := range w {
+		if !(x >= 0 && x <= 1) {
+			return Errorf(EINVALID, "the %s weight %g is not between 0 and 1.", [3]string{"OSI", "TII", "HCI"}[k], x)
+		}
+	}
+	if s := w[0] + w[1] + w[2]; math.Abs(s-1) > 1e-6 {
+		return Errorf(EINVALID, "the weights sum to %g, not 1.", s)
+	}
+	return nil
+}
+
+// CheckWeightSet checks one set of EGDI weights (w_OSI, w_TII, w_HCI):
+// none negative or above 1, summing to 1 within 1e-6; EINVALID otherwise.
+func CheckWeightSet(w [3]float64) error { return checkWeightSet(w) }
+
+func checkNormP(p []float64) error {
+	if len(p) != 3 {
+		return Errorf(EINVALID, "Give three normalisation chances (z-scores, min–max, rank), not %d.", len(p))
+	}
+	s := 0.0
+	for _, x := range p {
+		if !(x >= 0 && x <= 1) {
+			return Errorf(EINVALID, "Bad --normalisation chance %g: each must be between 0 and 1.", x)
+		}
+		s += x
+	}
+	if math.Abs(s-1) > 1e-9 {
+		return Errorf(EINVALID, "The --normalisation chances sum to %g, not 1.", s)
+	}
+	return nil
+}
+
+// ParseNormalisation reads the normalisations a replication draws from:
+// a list of zscore (the UN's: z-scores, then min–max of the composite),
+// minmax and rank, each with its chance ("zscore=0.5,rank=0.5") or none
+// (equal chances: "zscore,rank"). It returns the chances of the three, in
+// that order.
+func ParseNormalisation(s string) ([]float64, error) {
+	p := make([]float64, 3)
+	seen := [3]bool{}
+	withP, withoutP := 0, 0
+	for _, part := range strings.Split(s, ",") {
+		part = strings.TrimSpace(strings.ToLower(part))
+		if part == "" {
+			continue
+		}
+		name, val, hasVal := strings.Cut(part, "=")
+		var k int
+		switch strings.TrimSpace(name) {
+		case "zscore", "z-score", "z-minmax", "z":
+			k = 0
+		case "minmax", "min-max":
+			k = 1
+		case "rank":
+			k = 2
+		default:
+			return nil, Errorf(EINVALID, "Unknown --normalisation %q: choose from zscore, minmax, rank.", name)
+		}
+		if seen[k] {
+			return nil, Errorf(EINVALID, "--normalisation names %s twice.", name)
+		}
+		seen[k] = true
+		if !hasVal {
+			withoutP++
+			p[k] = 1
+			continue
+		}
+		withP++
+		x, err := strconv.ParseFloat(strings.TrimSpace(val), 64)
+		if err != nil || !(x >= 0 && x <= 1) {
+			return nil, Errorf(EINVALID, "Bad --normalisation %s=%s: give a chance between 0 and 1.", name, val)
+		}
+		p[k] = x
+	}
+	switch {
+	case withP+withoutP == 0:
+		return nil, Errorf(EINVALID, "--normalisation is empty: choose from zscore, minmax, rank.")
+	case withP > 0 && withoutP > 0:
+		return nil, Errorf(EINVALID, "--normalisation: give a chance to every choice or to none (%q).", s)
+	case withoutP > 0:
+		for k := range p {
+			p[k] /= float64(withoutP)
+		}
+	}
+	if err := checkNormP(p); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// ParseQuantiles reads a list of rank quantiles such as
+// "0.05,0.25,0.5,0.75,0.95".
+func ParseQuantiles(s string) ([]float64, error) {
+	var out []float64
+	for _, part := range strings.Split(s, ",") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		x, err := strconv.ParseFloat(part, 64)
+		if err != nil || !(x > 0 && x < 1) {
+			return nil, Errorf(EINVALID, "Bad --quantiles %q: each must be a number above 0 and below 1.", part)
+		}
+		out = append(out, x)
+	}
+	if len(out) == 0 {
+		return nil, Errorf(EINVALID, "--quantiles is empty: give numbers such as 0.05,0.5,0.95.")
+	}
+	return out, nil
 }
 
 // factors returns the varied factors, in order.
@@ -269,7 +461,7 @@ func NewModel(b *Base, o UncertaintyOptions) (*Model, error) {
 	if err := o.Validate(); err != nil {
 		return nil, err
 	}
-	if o.Vary.Weights && o.Vary.WeightBand == 0 {
+	if o.Vary.Weights && o.Vary.WeightBand == 0 && o.Vary.WeightNoise == 0 && len(o.Vary.WeightSets) == 0 {
 		o.Vary.WeightBand = DefaultWeightBand
 	}
 	m := b.Method
@@ -278,7 +470,7 @@ func NewModel(b *Base, o UncertaintyOptions) (*Model, error) {
 		Weights: [3]float64{m.Weights.OSI, m.Weights.TII, m.Weights.HCI}, Zero: make([]bool, n),
 		EGDIPrecision: m.EGDIPrecision, VeryHigh: m.Cutoffs[2], Ordinal: m.Ties == Ordinal, BaseRank: make([]int32, n)}
 	for _, f := range md.factors {
-		md.dims += factorDims[f]
+		md.dims += o.Vary.dimsOf(f)
 	}
 	if o.Vary.Cap && b.Level != RawLevel {
 		md.Options.Vary.Cap = false
@@ -398,17 +590,48 @@ func (md *Model) draw(u []float64, noise uint64) Draw {
 	for _, f := range md.factors {
 		switch f {
 		case FactorWeights:
-			// Fold the unit square onto the triangle x + y ≤ 1 (measure
-			// preserving), giving s uniform on the simplex, then shrink it
-			// to the band: w = (1/3 − band) + 3·band·s.
-			x, y := u[k], u[k+1]
-			if x+y > 1 {
-				x, y = 1-x, 1-y
+			v := &md.Options.Vary
+			switch {
+			case len(v.WeightSets) > 0:
+				d.W = v.WeightSets[min(len(v.WeightSets)-1, int(u[k]*float64(len(v.WeightSets))))]
+			case v.WeightNoise > 0:
+				// w_k·(1 + F·(2u_k − 1)), divided by the sum.
+				var s float64
+				for j := range d.W {
+					d.W[j] = md.Weights[j] * (1 + v.WeightNoise*(2*u[k+j]-1))
+					s += d.W[j]
+				}
+				for j := range d.W {
+					d.W[j] /= s
+				}
+			default:
+				// Fold the unit square onto the triangle x + y ≤ 1 (measure
+				// preserving), giving s uniform on the simplex, then shrink it
+				// to the band: w = (1/3 − band) + 3·band·s.
+				x, y := u[k], u[k+1]
+				if x+y > 1 {
+					x, y = 1-x, 1-y
+				}
+				lo, span := 1.0/3-v.WeightBand, 3*v.WeightBand
+				d.W = [3]float64{lo + span*x, lo + span*y, lo + span*(1-x-y)}
 			}
-			lo, span := 1.0/3-md.Options.Vary.WeightBand, 3*md.Options.Vary.WeightBand
-			d.W = [3]float64{lo + span*x, lo + span*y, lo + span*(1-x-y)}
 		case FactorNormalisation:
-			d.Norm = Normalisation(min(2, int(u[k]*3)))
+			if p := md.Options.Vary.NormalisationP; p != nil {
+				// The first choice whose cumulative chance exceeds u (a
+				// choice of chance 0 is never drawn).
+				d.Norm = NormRank
+				for j, c := 0, 0.0; j < 2; j++ {
+					if c += p[j]; u[k] < c {
+						d.Norm = Normalisation(j)
+						break
+					}
+				}
+				for d.Norm > 0 && p[d.Norm] == 0 {
+					d.Norm--
+				}
+			} else {
+				d.Norm = Normalisation(min(2, int(u[k]*3)))
+			}
 		case FactorCap:
 			d.Cap = Caps[min(3, int(u[k]*4))]
 		case FactorNoise:
@@ -416,7 +639,7 @@ func (md *Model) draw(u []float64, noise uint64) Draw {
 		case FactorAggregation:
 			d.Geometric = u[k] >= 0.5
 		}
-		k += factorDims[f]
+		k += md.Options.Vary.dimsOf(f)
 	}
 	return d
 }
@@ -454,8 +677,46 @@ type Worker struct {
 
 	ab    [][]int32 // sensitivity: outputs per run
 	yab   []int64
+	pw    [SobolBootstrap]uint8 // Poisson weights of the current row
 	Tally *Tally
 	Sobol []SobolSums[int64] // [0] mean |rank shift| (as a sum), then each country
+	// Boot[o][b] are the sums of output o in bootstrap replicate b.
+	Boot [][]SobolSums[int64]
+}
+
+// SobolBootstrap is the number of bootstrap replicates behind the Sobol
+// indices' intervals. The bootstrap is Poisson's (Hanley & MacGibbon,
+// "Creating non-parametric bootstrap samples using Poisson frequencies",
+// Computer Methods and Programs in Biomedicine 83, 2006): each replicate
+// counts row j m_jb times, m_jb ~ Poisson(1) drawn from (Seed, j, b), which
+// approximates resampling the N rows with replacement and can be summed
+// row by row, on any number of workers, in bounded memory.
+const SobolBootstrap = 200
+
+// poisson1 is the cumulative distribution of Poisson(1): P(X ≤ k).
+var poisson1 = func() (c [12]float64) {
+	p, s := math.Exp(-1), 0.0
+	for k := range c {
+		s += p
+		c[k] = s
+		p /= float64(k + 1)
+	}
+	return c
+}()
+
+// poissonWeights fills w with the Poisson(1) counts of row j, one per
+// bootstrap replicate.
+func poissonWeights(w []uint8, seed, j uint64) {
+	x := splitmix(seed ^ 0xb0075 ^ j*0x9e3779b97f4a7c15)
+	for b := range w {
+		x = splitmix(x)
+		u := float64(x>>11) / (1 << 53)
+		k := 0
+		for k < len(poisson1)-1 && u >= poisson1[k] {
+			k++
+		}
+		w[b] = uint8(k)
+	}
 }
 
 // NewWorker returns a worker on ev with its own tally.
@@ -467,6 +728,13 @@ func (md *Model) NewWorker(ev Evaluator) *Worker {
 		w.Sobol = make([]SobolSums[int64], 1+len(md.sens))
 		for i := range w.Sobol {
 			w.Sobol[i] = NewSobolSums[int64](nf)
+		}
+		w.Boot = make([][]SobolSums[int64], 1+len(md.sens))
+		for i := range w.Boot {
+			w.Boot[i] = make([]SobolSums[int64], SobolBootstrap)
+			for b := range w.Boot[i] {
+				w.Boot[i][b] = NewSobolSums[int64](nf)
+			}
 		}
 		w.yab = make([]int64, nf)
 		w.ab = make([][]int32, nf+2)
@@ -508,7 +776,7 @@ func (w *Worker) SensitivityRow(j uint64) {
 		if f == FactorNoise {
 			noiseDim = k0
 		}
-		k0 += factorDims[f]
+		k0 += md.Options.Vary.dimsOf(f)
 	}
 	var na, nb uint64
 	if noiseDim >= 0 {
@@ -539,6 +807,29 @@ func (w *Worker) SensitivityRow(j uint64) {
 			w.yab[fi] = int64(w.ab[2+fi][o])
 		}
 		w.Sobol[o].Add(int64(w.ab[0][o]), int64(w.ab[1][o]), w.yab)
+	}
+	poissonWeights(w.pw[:], md.Options.Seed, j)
+	for o := range w.Boot {
+		for fi := range md.factors {
+			w.yab[fi] = int64(w.ab[2+fi][o])
+		}
+		fa, fb := int64(w.ab[0][o]), int64(w.ab[1][o])
+		for b, m := range w.pw {
+			if m > 0 {
+				w.Boot[o][b].AddN(int64(m), fa, fb, w.yab)
+			}
+		}
+	}
+}
+
+// Merge adds the tally and sums of o into w.
+func (w *Worker) Merge(o *Worker) {
+	w.Tally.Merge(o.Tally)
+	for i := range w.Sobol {
+		w.Sobol[i].Merge(&o.Sobol[i])
+		for b := range w.Boot[i] {
+			w.Boot[i][b].Merge(&o.Boot[i][b])
+		}
 	}
 }
 
@@ -728,6 +1019,10 @@ type UncertaintyCountry struct {
 	RankP95    int     `json:"rank_p95"`
 	PVeryHigh  float64 `json:"p_very_high"`
 	PTop10     float64 `json:"p_top10"`
+	// RankMean is the mean rank over the replications; RankQuantiles the
+	// ranks at the options' Quantiles, in their order.
+	RankMean      float64 `json:"rank_mean"`
+	RankQuantiles []int   `json:"rank_quantiles,omitempty"`
 	// Next is the country ranked just below in the baseline, PAheadNext the
 	// share of replications in which the country stays strictly ahead of it.
 	Next       ISO3    `json:"next,omitempty"`
@@ -736,8 +1031,11 @@ type UncertaintyCountry struct {
 
 // SensitivityResult holds the Sobol indices of each varied factor.
 type SensitivityResult struct {
-	Rows        int   `json:"rows"`        // N of the Saltelli design
+	Rows        int   `json:"rows"`        // N of the Saltelli design (the base size)
 	Evaluations int64 `json:"evaluations"` // N·(k+2)
+	// Bootstrap is the number of Poisson bootstrap replicates behind each
+	// index's 95 % interval.
+	Bootstrap int `json:"bootstrap"`
 	// MeanAbsRankShift: the output is (1/n)·Σ_i |rank_i − baseline rank_i|.
 	MeanAbsRankShift []SobolIndex         `json:"mean_abs_rank_shift"`
 	Countries        []CountrySensitivity `json:"countries,omitempty"`
@@ -756,6 +1054,7 @@ type UncertaintyResult struct {
 	Replications int                  `json:"replications"`
 	Seed         uint64               `json:"seed"`
 	Vary         Vary                 `json:"vary"`
+	Quantiles    []float64            `json:"quantiles,omitempty"`
 	Countries    []UncertaintyCountry `json:"countries"`
 	Sensitivity  *SensitivityResult   `json:"sensitivity,omitempty"`
 	Notes        []string             `json:"notes,omitempty"`
@@ -786,14 +1085,15 @@ func quantile(h []uint64, total int64, p float64) int {
 	return len(h)
 }
 
-// Result summarises a tally (and, with sensitivity, the Sobol sums merged
-// from every kernel; nil otherwise).
-func (md *Model) Result(t *Tally, sobol []SobolSums[int64]) *UncertaintyResult {
+// Result summarises a worker's tally and, with sensitivity, its Sobol
+// sums (merge every worker into one first, [Worker.Merge]).
+func (md *Model) Result(w *Worker) *UncertaintyResult {
+	t := w.Tally
 	t.Flush()
 	b := md.Base
 	o := md.Options
 	res := &UncertaintyResult{Edition: b.Edition, Level: b.Level, Replications: int(t.N), Seed: o.Seed, Vary: o.Vary,
-		Countries: make([]UncertaintyCountry, 0, len(md.Order)), Notes: slices.Clone(b.Notes)}
+		Quantiles: o.Quantiles, Countries: make([]UncertaintyCountry, 0, len(md.Order)), Notes: slices.Clone(b.Notes)}
 	if !res.Vary.Weights {
 		res.Vary.WeightBand = 0
 	}
@@ -813,22 +1113,92 @@ func (md *Model) Result(t *Tally, sobol []SobolSums[int64]) *UncertaintyResult {
 		c := UncertaintyCountry{ISO3: b.Inputs.Countries[i], Rank: int(md.BaseRank[p]),
 			RankMedian: quantile(h, t.N, 0.5), RankP05: quantile(h, t.N, 0.05), RankP95: quantile(h, t.N, 0.95),
 			PVeryHigh: float64(t.VH[p]) / N, PTop10: float64(t.Top10[p]) / N, PAheadNext: float64(t.Ahead[p]) / N}
+		var sum uint64
+		for r, x := range h {
+			sum += uint64(r+1) * x
+		}
+		c.RankMean = float64(sum) / N
+		for _, q := range o.Quantiles {
+			c.RankQuantiles = append(c.RankQuantiles, quantile(h, t.N, q))
+		}
 		if p+1 < n {
 			c.Next = b.Inputs.Countries[md.Order[p+1]]
 		}
 		res.Countries = append(res.Countries, c)
 	}
-	if sobol != nil {
+	if w.Sobol != nil && md.rows > 0 {
 		names := make([]string, len(md.factors))
 		for i, f := range md.factors {
 			names[i] = f.String()
 		}
+		sobol := w.Sobol
 		s := &SensitivityResult{Rows: int(sobol[0].N), Evaluations: sobol[0].N * int64(len(md.factors)+2),
-			MeanAbsRankShift: sobol[0].Indices(names)}
+			Bootstrap: SobolBootstrap, MeanAbsRankShift: withIntervals(&sobol[0], w.Boot[0], names)}
 		for x, p := range md.sens {
-			s.Countries = append(s.Countries, CountrySensitivity{ISO3: b.Inputs.Countries[md.Order[p]], Indices: sobol[1+x].Indices(names)})
+			s.Countries = append(s.Countries, CountrySensitivity{ISO3: b.Inputs.Countries[md.Order[p]],
+				Indices: withIntervals(&sobol[1+x], w.Boot[1+x], names)})
 		}
 		res.Sensitivity = s
+		res.Notes = append(res.Notes, sobolCaveats("mean |rank shift|", s.MeanAbsRankShift, s.Rows)...)
+		for _, c := range s.Countries {
+			res.Notes = append(res.Notes, sobolCaveats("rank of "+string(c.ISO3), c.Indices, s.Rows)...)
+		}
 	}
 	return res
+}
+
+// withIntervals returns the indices of s with the 2.5 and 97.5 percentiles
+// of their bootstrap replicates as 95 % intervals.
+func withIntervals(s *SobolSums[int64], boot []SobolSums[int64], names []string) []SobolIndex {
+	out := s.Indices(names)
+	if len(boot) == 0 {
+		return out
+	}
+	reps := make([][]SobolIndex, len(boot))
+	for b := range boot {
+		reps[b] = boot[b].Indices(names)
+	}
+	v := make([]float64, len(boot))
+	pct := func(lo bool) float64 {
+		slices.Sort(v)
+		if lo {
+			return v[int(0.025*float64(len(v)-1))]
+		}
+		return v[int(math.Ceil(0.975*float64(len(v)-1)))]
+	}
+	for i := range out {
+		for b := range reps {
+			v[b] = reps[b][i].First
+		}
+		out[i].FirstCI = [2]float64{pct(true), pct(false)}
+		for b := range reps {
+			v[b] = reps[b][i].Total
+		}
+		out[i].TotalCI = [2]float64{pct(true), pct(false)}
+	}
+	return out
+}
+
+// sobolCaveats says where an estimate cannot be read at face value: a
+// negative index (an estimator's sampling error; the true index is ≥ 0),
+// or a total index below the first-order one by more than the total's
+// interval allows (the true total is ≥ the first-order).
+func sobolCaveats(output string, idx []SobolIndex, rows int) []string {
+	var out []string
+	f := func(x float64) string { return strconv.FormatFloat(x, 'f', 3, 64) }
+	for _, x := range idx {
+		if x.First < 0 {
+			out = append(out, "Sobol caveat: "+output+", "+x.Factor+": first-order estimate "+f(x.First)+
+				" is negative (95 % interval "+f(x.FirstCI[0])+" to "+f(x.FirstCI[1])+"): read it as about 0, within sampling error; a larger --sobol-base narrows it (N = "+strconv.Itoa(rows)+")")
+		}
+		if x.Total < 0 {
+			out = append(out, "Sobol caveat: "+output+", "+x.Factor+": total estimate "+f(x.Total)+
+				" is negative (95 % interval "+f(x.TotalCI[0])+" to "+f(x.TotalCI[1])+"): read it as about 0, within sampling error (N = "+strconv.Itoa(rows)+")")
+		}
+		if x.TotalCI[1] < x.First {
+			out = append(out, "Sobol caveat: "+output+", "+x.Factor+": total "+f(x.Total)+" is below first-order "+f(x.First)+
+				" beyond the total's 95 % interval ("+f(x.TotalCI[0])+" to "+f(x.TotalCI[1])+"): the estimates are unreliable at N = "+strconv.Itoa(rows)+"; increase --sobol-base")
+		}
+	}
+	return out
 }

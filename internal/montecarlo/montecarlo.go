@@ -112,18 +112,9 @@ loop:
 	if o.Progress != nil {
 		o.Progress(count, total)
 	}
-	t := kernels[0].Tally
+	w := kernels[0]
 	for _, k := range kernels[1:] {
-		t.Merge(k.Tally)
+		w.Merge(k)
 	}
-	var sobol []egdi.SobolSums[int64]
-	if nsens > 0 {
-		sobol = kernels[0].Sobol
-		for _, k := range kernels[1:] {
-			for i := range sobol {
-				sobol[i].Merge(&k.Sobol[i])
-			}
-		}
-	}
-	return md.Result(t, sobol), nil
+	return md.Result(w), nil
 }
