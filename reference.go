@@ -13,13 +13,15 @@ import (
 // Compute uses or the obvious loop. It is the definition the fast kernel
 // must reproduce — ranks exactly, scores within 1e-12.
 type ReferenceKernel struct {
-	md *Model
-	// Scores are the unrounded EGDI of each place after the last Eval
-	// (offsets and the zero rule applied).
-	Scores   []float64
+	md       *Model
+	scores   []float64
 	rank     []int32
 	veryHigh []bool
 }
+
+// Scores returns the unrounded EGDI of each place after the last Eval
+// (offsets and the zero rule applied).
+func (r *ReferenceKernel) Scores() []float64 { return r.scores }
 
 // NewReferenceKernel returns the model's reference kernel.
 func (md *Model) NewReferenceKernel() *ReferenceKernel { return &ReferenceKernel{md: md} }
@@ -68,7 +70,7 @@ func (r *ReferenceKernel) Eval(d *Draw) ([]int32, []bool) {
 		pub[p] = md.EGDIPrecision.Apply(x)
 		r.veryHigh[p] = pub[p] >= md.VeryHigh
 	}
-	r.Scores = e
+	r.scores = e
 	r.rank = referenceRanks(e, pub, md.Ordinal)
 	return r.rank, r.veryHigh
 }

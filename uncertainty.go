@@ -657,10 +657,12 @@ func (md *Model) DrawReplication(i uint64) Draw {
 
 // Evaluator recomputes the edition under a draw: [ReferenceKernel] here,
 // the fast kernel in internal/montecarlo/kernel. Eval returns the rank
-// and the very-high flag of each place, in slices of the evaluator's own,
-// valid until the next Eval.
+// and the very-high flag of each place, Scores the unrounded EGDI of each
+// place after the last Eval: slices of the evaluator's own, valid until
+// the next Eval.
 type Evaluator interface {
 	Eval(d *Draw) (rank []int32, veryHigh []bool)
+	Scores() []float64
 }
 
 // Worker runs replications and Saltelli rows on one evaluator and keeps
@@ -675,6 +677,7 @@ type Worker struct {
 	u       []float64
 	d, a, b Draw
 
+	rank  []int32   // of the last replication
 	ab    [][]int32 // sensitivity: outputs per run
 	yab   []int64
 	pw    [SobolBootstrap]uint8 // Poisson weights of the current row
@@ -756,7 +759,13 @@ func (w *Worker) Replicate(i uint64) {
 	w.d = md.draw(w.u[:md.dims], w.rng.Uint64())
 	rank, vh := w.ev.Eval(&w.d)
 	w.Tally.add(rank, vh)
+	w.rank = rank
 }
+
+// Last returns the draw, the unrounded EGDI and the rank of each place of
+// the last replication (valid until the next call of Replicate or
+// SensitivityRow).
+func (w *Worker) Last() (*Draw, []float64, []int32) { return &w.d, w.ev.Scores(), w.rank }
 
 // SensitivityRow runs row j of the Saltelli design: the model on A, on B
 // and on A_B^(f) for each varied factor f, and adds the outputs to the

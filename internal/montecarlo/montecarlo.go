@@ -33,6 +33,8 @@ type Options struct {
 	// work completes, with the replications (and sensitivity rows) done
 	// and the total; never concurrently.
 	Progress func(done, total int64)
+	// Samples, when not nil, receives every replication as a CSV row.
+	Samples *Samples
 }
 
 // Run runs the model's replications (and, with sensitivity, its Saltelli
@@ -49,6 +51,14 @@ func Run(ctx context.Context, md *egdi.Model, o Options) (*egdi.UncertaintyResul
 	nrep := int64(md.Options.Replications)
 	nsens := int64(md.SensitivityRows())
 	total := nrep + nsens
+	var sw *sampleWriter
+	if o.Samples != nil {
+		var err error
+		if sw, err = o.Samples.start(md, workers, chunk); err != nil {
+			return nil, err
+		}
+		chunk = sw.chunk
+	}
 	var next atomic.Int64 // the next unit of work: replications first, then sensitivity rows
 	var stop atomic.Bool
 	done := make(chan int64, 4*workers)
@@ -62,24 +72,44 @@ func Run(ctx context.Context, md *egdi.Model, o Options) (*egdi.UncertaintyResul
 		go func() {
 			defer wg.Done()
 			for !stop.Load() {
+				var buf *[]byte
+				if sw != nil {
+					buf = <-sw.free // a buffer first, so that chunks cannot run far ahead of the writer
+				}
 				from := next.Add(chunk) - chunk
 				if from >= total {
+					if sw != nil {
+						sw.free <- buf
+					}
 					return
 				}
 				to := min(from+chunk, total)
 				for i := from; i < to; i++ {
 					if i < nrep {
 						k.Replicate(uint64(i))
+						if sw != nil {
+							*buf = sw.row(*buf, uint64(i), k)
+						}
 					} else {
 						k.SensitivityRow(uint64(i - nrep))
 					}
+				}
+				if sw != nil {
+					sw.chunks <- sampleChunk{from, buf}
 				}
 				done <- to - from
 			}
 		}()
 	}
 	finished := make(chan struct{})
-	go func() { wg.Wait(); close(finished) }()
+	go func() {
+		wg.Wait()
+		if sw != nil {
+			close(sw.chunks)
+			<-sw.done
+		}
+		close(finished)
+	}()
 	var count int64
 	var canceled bool
 	ctxDone := ctx.Done()
@@ -105,6 +135,9 @@ loop:
 				}
 			}
 		}
+	}
+	if sw != nil && sw.err != nil {
+		return nil, egdi.Errorf(egdi.EINTERNAL, "Writing the samples: %v.", sw.err)
 	}
 	if canceled || ctx.Err() != nil {
 		return nil, egdi.Errorf(egdi.ECANCELED, "Interrupted after %d of %d replications: no result.", count, total)

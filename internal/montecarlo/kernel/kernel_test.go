@@ -104,10 +104,10 @@ func TestMatchesReference(t *testing.T) {
 				if fr[p] != rr[p] || fv[p] != rv[p] {
 					iso := md.Base.Inputs.Countries[md.Order[p]]
 					rt.Fatalf("%v draw %+v: %s rank %d very high %v, reference %d %v (scores %.17g, %.17g)",
-						c, d, iso, fr[p], fv[p], rr[p], rv[p], fast.Scores()[p], ref.Scores[p])
+						c, d, iso, fr[p], fv[p], rr[p], rv[p], fast.Scores()[p], ref.Scores()[p])
 				}
-				if diff := math.Abs(fast.Scores()[p] - ref.Scores[p]); !(diff <= 1e-12) {
-					rt.Fatalf("draw %+v: place %d score %.17g, reference %.17g (|Δ| %g > 1e-12)", d, p, fast.Scores()[p], ref.Scores[p], diff)
+				if diff := math.Abs(fast.Scores()[p] - ref.Scores()[p]); !(diff <= 1e-12) {
+					rt.Fatalf("draw %+v: place %d score %.17g, reference %.17g (|Δ| %g > 1e-12)", d, p, fast.Scores()[p], ref.Scores()[p], diff)
 				}
 			}
 		}
