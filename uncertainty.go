@@ -1196,13 +1196,20 @@ func sobolCaveats(output string, idx []SobolIndex, rows int) []string {
 	var out []string
 	f := func(x float64) string { return strconv.FormatFloat(x, 'f', 3, 64) }
 	for _, x := range idx {
-		if x.First < 0 {
-			out = append(out, "Sobol caveat: "+output+", "+x.Factor+": first-order estimate "+f(x.First)+
-				" is negative (95 % interval "+f(x.FirstCI[0])+" to "+f(x.FirstCI[1])+"): read it as about 0, within sampling error; a larger --sobol-base narrows it (N = "+strconv.Itoa(rows)+")")
-		}
-		if x.Total < 0 {
-			out = append(out, "Sobol caveat: "+output+", "+x.Factor+": total estimate "+f(x.Total)+
-				" is negative (95 % interval "+f(x.TotalCI[0])+" to "+f(x.TotalCI[1])+"): read it as about 0, within sampling error (N = "+strconv.Itoa(rows)+")")
+		for _, e := range []struct {
+			name string
+			v    float64
+			ci   [2]float64
+		}{{"first-order", x.First, x.FirstCI}, {"total", x.Total, x.TotalCI}} {
+			switch {
+			case e.v >= 0:
+			case e.ci[1] >= 0:
+				out = append(out, "Sobol caveat: "+output+", "+x.Factor+": "+e.name+" estimate "+f(e.v)+" is negative, but its 95 % interval ("+
+					f(e.ci[0])+" to "+f(e.ci[1])+") includes 0: read it as about 0 (sampling error at N = "+strconv.Itoa(rows)+")")
+			default:
+				out = append(out, "Sobol caveat: "+output+", "+x.Factor+": "+e.name+" estimate "+f(e.v)+" is negative beyond its 95 % interval ("+
+					f(e.ci[0])+" to "+f(e.ci[1])+"): the estimator is unreliable at N = "+strconv.Itoa(rows)+"; increase --sobol-base")
+			}
 		}
 		if x.TotalCI[1] < x.First {
 			out = append(out, "Sobol caveat: "+output+", "+x.Factor+": total "+f(x.Total)+" is below first-order "+f(x.First)+
