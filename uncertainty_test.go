@@ -248,3 +248,61 @@ func FuzzParseVary(f *testing.F) {
 		}
 	})
 }
+
+// FuzzParseNormalisation: any --normalisation string either parses into
+// three chances that Validate accepts or fails with EINVALID.
+func FuzzParseNormalisation(f *testing.F) {
+	for _, s := range []string{"zscore,minmax,rank", "rank", "zscore=0.6,minmax=0.2,rank=0.2", "z=1", "rank=NaN", ",,", "minmax=0.5,minmax=0.5"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		p, err := egdi.ParseNormalisation(s)
+		if err != nil {
+			if egdi.ErrorCode(err) != egdi.EINVALID {
+				t.Fatalf("error %v has code %s", err, egdi.ErrorCode(err))
+			}
+			return
+		}
+		o := egdi.UncertaintyOptions{Replications: 1, Vary: egdi.Vary{Normalisation: true, NormalisationP: p}}
+		if err := o.Validate(); err != nil {
+			t.Fatalf("ParseNormalisation(%q) = %v, which Validate rejects: %v", s, p, err)
+		}
+	})
+}
+
+// FuzzParseQuantiles: any --quantiles string parses into numbers in (0, 1)
+// or fails with EINVALID.
+func FuzzParseQuantiles(f *testing.F) {
+	for _, s := range []string{"0.05,0.25,0.5,0.75,0.95", "0.5", "1", "0", "NaN", "1e-300", ","} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		q, err := egdi.ParseQuantiles(s)
+		if err != nil {
+			if egdi.ErrorCode(err) != egdi.EINVALID {
+				t.Fatalf("error %v has code %s", err, egdi.ErrorCode(err))
+			}
+			return
+		}
+		o := egdi.UncertaintyOptions{Replications: 1, Quantiles: q}
+		if err := o.Validate(); err != nil || len(q) == 0 {
+			t.Fatalf("ParseQuantiles(%q) = %v: %v", s, q, err)
+		}
+	})
+}
+
+// TestNormalisationChances: the draw honours the chances — a choice of
+// chance 0 is never drawn and the others come in proportion (500 draws
+// of u on a grid: exact counts).
+func TestNormalisationChances(t *testing.T) {
+	md := mustModel(t, 2012, egdi.ComponentLevel, egdi.UncertaintyOptions{Replications: 1,
+		Vary: egdi.Vary{Normalisation: true, NormalisationP: []float64{0.2, 0, 0.8}}})
+	counts := map[egdi.Normalisation]int{}
+	for i := range uint64(4000) {
+		counts[md.DrawReplication(i).Norm]++
+	}
+	// Binomial: 800 expected for z-scores, σ = √(4000·0.2·0.8) ≈ 25; 5σ.
+	if counts[egdi.NormMinMax] != 0 || math.Abs(float64(counts[egdi.NormZMinMax])-800) > 125 {
+		t.Errorf("drawn %v, want about 800 z-minmax, 3200 rank, no minmax", counts)
+	}
+}
