@@ -51,11 +51,10 @@ func (r *ReferenceKernel) Eval(d *Draw) ([]int32, []bool) {
 	e := make([]float64, n)
 	for p := range n {
 		if d.Geometric {
-			var s float64
+			e[p] = 1
 			for k := range 3 {
-				s += d.W[k] * math.Log(max(c[k][p], 0.01))
+				e[p] *= math.Pow(max(c[k][p], 0.01), d.W[k])
 			}
-			e[p] = math.Exp(s)
 		} else {
 			e[p] = d.W[0]*c[0][p] + d.W[1]*c[1][p] + d.W[2]*c[2][p]
 		}

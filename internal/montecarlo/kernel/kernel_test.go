@@ -61,8 +61,9 @@ func runSeq(md *egdi.Model, ev egdi.Evaluator) *egdi.UncertaintyResult {
 }
 
 // TestMatchesReference is the kernel's contract: for random editions,
-// levels and options (every factor on or off, any band, any σ) and random
-// replications, the fast kernel's ranks and very-high flags equal the
+// levels and options (every factor on or off; weight model band, noise or
+// sets; every subset of the normalisations with random chances; any σ)
+// and random seeds and replications, the fast kernel's ranks and very-high flags equal the
 // reference kernel's exactly and its scores are within 1e-12 (the table
 // logarithm and exponential of the geometric mean are accurate to about
 // 4e-13; the noisy z-scores' one-pass variance to about 1e-15).
@@ -87,7 +88,49 @@ func TestMatchesReference(t *testing.T) {
 			Aggregation:   rapid.Bool().Draw(rt, "aggregation"),
 		}
 		if v.Weights {
-			v.WeightBand = rapid.Float64Range(0.001, 1.0/3).Draw(rt, "band")
+			switch rapid.SampledFrom([]string{"band", "noise", "sets"}).Draw(rt, "weight model") {
+			case "band":
+				v.WeightBand = rapid.Float64Range(0.001, 1.0/3).Draw(rt, "band")
+			case "noise":
+				v.WeightNoise = rapid.Float64Range(0.001, 0.999).Draw(rt, "weight noise")
+			case "sets":
+				// Each weight 0, 1 or in [0.01, 0.98]: a weight within
+				// 1e-12 of 0 or 1 (not exactly) puts a geometric mean
+				// within 1e-13 of a given index, on its rounding boundary,
+				// where the tables' 1e-13 decides the published digit.
+				for range rapid.IntRange(1, 4).Draw(rt, "sets") {
+					var w [3]float64
+					k := rapid.IntRange(0, 2).Draw(rt, "first")
+					switch rapid.IntRange(1, 3).Draw(rt, "non-zero weights") {
+					case 1:
+						w[k] = 1
+					case 2:
+						w[k] = rapid.Float64Range(0.01, 0.99).Draw(rt, "w")
+						w[(k+1)%3] = 1 - w[k]
+					case 3:
+						w[k] = rapid.Float64Range(0.01, 0.98).Draw(rt, "w")
+						w[(k+1)%3] = rapid.Float64Range(0.01, 0.99-w[k]).Draw(rt, "w")
+						w[(k+2)%3] = 1 - w[k] - w[(k+1)%3]
+					}
+					v.WeightSets = append(v.WeightSets, w)
+				}
+			}
+		}
+		if v.Normalisation {
+			// Any non-empty subset of the three, with random chances.
+			subset := rapid.IntRange(1, 7).Draw(rt, "normalisation subset")
+			p := make([]float64, 3)
+			sum := 0.0
+			for k := range p {
+				if subset&(1<<k) != 0 {
+					p[k] = rapid.Float64Range(0.05, 1).Draw(rt, "chance")
+					sum += p[k]
+				}
+			}
+			for k := range p {
+				p[k] /= sum
+			}
+			v.NormalisationP = p
 		}
 		if rapid.Bool().Draw(rt, "noisy") {
 			v.Noise = rapid.Float64Range(0.001, 0.5).Draw(rt, "noise")
