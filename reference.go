@@ -1,6 +1,7 @@
 package egdi
 
 import (
+	"cmp"
 	"math"
 	"slices"
 	"sort"
@@ -165,8 +166,8 @@ func rankShares(v []float64) []float64 {
 }
 
 // referenceRanks ranks places by unrounded value e, highest first; values
-// within 1e-12 are float noise of a weighted mean, not a difference, and
-// keep the place order (ties by the baseline). Competition ranks are 1 +
+// with one [TieKey] (within about 1e-12: float noise of a weighted mean,
+// not a difference) keep the place order (ties by the baseline). Competition ranks are 1 +
 // the number of places with a higher published value; ordinal ranks are
 // positions.
 func referenceRanks(e, pub []float64, ordinal bool) []int32 {
@@ -184,16 +185,13 @@ func referenceRanks(e, pub []float64, ordinal bool) []int32 {
 		}
 		return rank
 	}
-	// Insertion sort: a place moves ahead only of places lower by more
-	// than 1e-12.
-	order := make([]int, 0, n)
-	for p := range n {
-		q := len(order)
-		for q > 0 && e[p] > e[order[q-1]]+1e-12 {
-			q--
-		}
-		order = slices.Insert(order, q, p)
+	// On the tie grid of OrdinalRanks ([TieKey]): values with one key are
+	// tied and keep the place order.
+	order := make([]int, n)
+	for p := range order {
+		order[p] = p
 	}
+	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(TieKey(e[b]), TieKey(e[a])) })
 	for pos, p := range order {
 		rank[p] = int32(pos + 1)
 	}

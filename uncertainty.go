@@ -867,6 +867,11 @@ func splitmix(x uint64) uint64 {
 	return x ^ (x >> 31)
 }
 
+// TieKey is the point of the tie grid of [OrdinalRanks] nearest x: values
+// with one key are tied (differences below about 1e-12 are float noise of
+// a weighted mean). The kernels rank unrounded EGDI on it.
+func TieKey(x float64) float64 { return tieKey(x) }
+
 // ByCountry returns ranks by place as ranks by country, in the order of
 // the base's countries.
 func (md *Model) ByCountry(rank []int32) []int {

@@ -457,12 +457,12 @@ func uncertaintyTables(cs *egdi.Countries, res *egdi.UncertaintyResult, sh share
 	if o.format != "table" {
 		return nil
 	}
-	fmt.Fprintf(w, "note: edition %d, %s level, %d replications, seed %d\n", res.Edition, res.Level, res.Replications, res.Seed)
+	_, _ = fmt.Fprintf(w, "note: edition %d, %s level, %d replications, seed %d\n", res.Edition, res.Level, res.Replications, res.Seed)
 	for _, n := range res.Notes {
-		fmt.Fprintln(w, "note: "+n)
+		_, _ = fmt.Fprintln(w, "note: "+n)
 	}
 	if s != nil {
-		fmt.Fprintf(w, "\nSobol indices (Saltelli design, base N = %d rows, %d runs; Jansen estimators; 95 %% intervals from %d Poisson-bootstrap replicates)\n",
+		_, _ = fmt.Fprintf(w, "\nSobol indices (Saltelli design, base N = %d rows, %d runs; Jansen estimators; 95 %% intervals from %d Poisson-bootstrap replicates)\n",
 			s.Rows, s.Evaluations, s.Bootstrap)
 		st := &table{head: []string{"output", "factor", "first", "95 %", "total", "95 %"}}
 		f := func(x float64) string { return strconv.FormatFloat(x, 'f', 3, 64) }

@@ -1,8 +1,12 @@
 package kernel
 
 import (
+	"cmp"
 	"math"
+	"slices"
 	"testing"
+
+	"pgregory.net/rapid"
 
 	"github.com/egdi-project/egdi"
 )
@@ -111,4 +115,42 @@ func TestRoundHalfAway(t *testing.T) {
 			t.Errorf("floor01(%v) = %v, want %v", x, got, want)
 		}
 	}
+}
+
+// TestSortDesc: the EGDI sort's order is that of the comparator (tie key,
+// highest first, then index), whatever buckets the values fall in (the
+// comparator's strict weak order is checked in the root package, with
+// OrdinalRanks').
+func TestSortDesc(t *testing.T) {
+	nearTies := func(t *rapid.T, n int, label string) []float64 {
+		centres := []float64{0.5, 0.91234, 0.91235, 0.333333333333, 0.4999999999995, 1e-12}
+		steps := []float64{0, 1e-13, 3e-13, 5e-13, 7e-13, 1e-12, 1.5e-12, 2e-12, 1e-5}
+		v := make([]float64, n)
+		for i := range v {
+			v[i] = rapid.SampledFrom(centres).Draw(t, label+"c") + float64(rapid.IntRange(-3, 3).Draw(t, label+"k"))*rapid.SampledFrom(steps).Draw(t, label+"s")
+		}
+		return v
+	}
+	rapid.Check(t, func(t *rapid.T) {
+		n := rapid.IntRange(1, 300).Draw(t, "n")
+		v := nearTies(t, n, "v")
+		kernelCmp := func(a, b int) int {
+			if c := cmp.Compare(egdi.TieKey(v[b]), egdi.TieKey(v[a])); c != 0 {
+				return c
+			}
+			return cmp.Compare(a, b)
+		}
+		order, sv := make([]int32, n), make([]float64, n)
+		sortDesc(v, slices.Min(v), slices.Max(v), order, sv, make([]uint8, n), make([]int32, sortBuckets))
+		want := make([]int, n)
+		for i := range want {
+			want[i] = i
+		}
+		slices.SortFunc(want, kernelCmp)
+		for p := range n {
+			if int(order[p]) != want[p] {
+				t.Fatalf("place %d: index %d (%v), want %d (%v)", p, order[p], v[order[p]], want[p], v[want[p]])
+			}
+		}
+	})
 }

@@ -865,13 +865,14 @@ func sortAsc(vals []float64, lo, hi float64, order []int32, sv []float64, bk []u
 	}
 }
 
-// sortDesc is sortAsc descending, equal values by index, for the EGDI:
-// values within 1e-12 are float noise of a weighted mean, not a
-// difference, and keep the index order (as OrdinalRanks treats them).
-// Which of two such values comes first depends on the buckets (they keep
-// their index order within one, and a bucket boundary between them
-// orders them by value), so these stay sortBuckets equal-width buckets of
-// (hi − x)·f, the same to the bit as ever. sv holds −x, sorted ascending.
+// sortDesc is sortAsc descending for the EGDI, on the tie grid of
+// OrdinalRanks: values with one tie key ([egdi.TieKey]: within about
+// 1e-12, float noise of a weighted mean, not a difference) are tied and
+// keep the index order, whichever buckets they fall in. The order compares
+// keys (tie key, then index), so it is a strict weak order. Buckets are
+// sortBuckets equal-width buckets of (hi − x)·f, monotone in x, so the
+// insertion pass only fixes order within a bucket and across neighbouring
+// ones. sv holds −TieKey(x), sorted ascending.
 func sortDesc(vals []float64, lo, hi float64, order []int32, sv []float64, bk []uint8, cnt []int32) {
 	n := len(vals)
 	cnt = cnt[:sortBuckets]
@@ -897,18 +898,16 @@ func sortDesc(vals []float64, lo, hi float64, order []int32, sv []float64, bk []
 	order, sv = order[:n], sv[:n]
 	for j, b := range bk {
 		p := cnt[b]
-		order[p], sv[p] = int32(j), -vals[j]
+		order[p], sv[p] = int32(j), -egdi.TieKey(vals[j])
 		cnt[b]++
 	}
-	const tol = 1e-12
 	for p := 1; p < n; p++ {
-		vx := sv[p]
-		if !(sv[p-1] > vx+tol) {
-			continue
+		vx, x := sv[p], order[p]
+		if sv[p-1] < vx || sv[p-1] == vx && order[p-1] < x {
+			continue // in place: the common case
 		}
-		x := order[p]
 		q := p - 1
-		for q >= 0 && sv[q] > vx+tol {
+		for q >= 0 && (sv[q] > vx || sv[q] == vx && order[q] > x) {
 			order[q+1], sv[q+1] = order[q], sv[q]
 			q--
 		}
@@ -925,7 +924,8 @@ func sortDesc(vals []float64, lo, hi float64, order []int32, sv []float64, bk []
 // sort's 1e-12 on either side of a rounding boundary, keep them in
 // baseline order and could rank the lower published value ahead (rank
 // shares make such values: sums of k/(n − 1)). Ordinal ranks (2020) are
-// positions by unrounded value, values within 1e-12 in baseline order.
+// positions by unrounded value on the tie grid of OrdinalRanks, tied
+// values in baseline order.
 func (k *Kernel) rankEGDI(lo, hi float64) {
 	md := k.md
 	n := md.n
