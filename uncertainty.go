@@ -368,6 +368,31 @@ func ParseNormalisation(s string) ([]float64, error) {
 	return p, nil
 }
 
+// ParseWeightModel reads a weight model given as text: "band=B" (B in
+// (0, 1/3]) or "noise=F" (F in (0, 1)), and sets it in v, which then varies
+// the weights (weight sets come as numbers, not text: [Vary.WeightSets]).
+func ParseWeightModel(s string, v *Vary) error {
+	name, val, ok := strings.Cut(strings.TrimSpace(s), "=")
+	name = strings.TrimSpace(strings.ToLower(name))
+	x, err := strconv.ParseFloat(strings.TrimSpace(val), 64)
+	switch {
+	case !ok || name != "band" && name != "noise":
+		return Errorf(EINVALID, "Unknown --weights %q: give band=B, noise=F or a CSV file of weight sets.", s)
+	case name == "band" && (err != nil || !(x > 0 && x <= 1.0/3)):
+		return Errorf(EINVALID, "Bad --weights %s: give band=B with B above 0 and at most 1/3.", s)
+	case name == "noise" && (err != nil || !(x > 0 && x < 1)):
+		return Errorf(EINVALID, "Bad --weights %s: give noise=F with F above 0 and below 1.", s)
+	}
+	v.Weights = true
+	v.WeightBand, v.WeightNoise, v.WeightSets = 0, 0, nil
+	if name == "band" {
+		v.WeightBand = x
+	} else {
+		v.WeightNoise = x
+	}
+	return nil
+}
+
 // ParseQuantiles reads a list of rank quantiles such as
 // "0.05,0.25,0.5,0.75,0.95".
 func ParseQuantiles(s string) ([]float64, error) {

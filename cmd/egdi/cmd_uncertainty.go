@@ -247,32 +247,16 @@ func (a *app) writeUncertainty(d *egdi.Dataset, b *egdi.Base, res *egdi.Uncertai
 // parseWeights reads --weights: band=B, noise=F or the name of a CSV file
 // of weight sets; any of them varies the weights.
 func parseWeights(s string, v *egdi.Vary) error {
-	name, val, ok := strings.Cut(strings.TrimSpace(s), "=")
-	num := func(lo, hi float64, incl bool) (float64, error) {
-		x, err := strconv.ParseFloat(strings.TrimSpace(val), 64)
-		if err != nil || !(x > lo && (x < hi || incl && x == hi)) {
-			bound := "below 1"
-			if incl {
-				bound = "at most 1/3"
-			}
-			return 0, egdi.Errorf(egdi.EINVALID, "Bad --weights %s: give %s=X with X above %g and %s.", s, name, lo, bound)
-		}
-		return x, nil
+	if strings.Contains(s, "=") {
+		return egdi.ParseWeightModel(s, v)
+	}
+	sets, err := readWeightSets(s)
+	if err != nil {
+		return err
 	}
 	v.Weights = true
-	v.WeightBand, v.WeightNoise, v.WeightSets = 0, 0, nil
-	var err error
-	switch {
-	case ok && name == "band":
-		v.WeightBand, err = num(0, 1.0/3, true)
-	case ok && name == "noise":
-		v.WeightNoise, err = num(0, 1, false)
-	case ok:
-		err = egdi.Errorf(egdi.EINVALID, "Unknown --weights %q: give band=B, noise=F or a CSV file of weight sets.", s)
-	default:
-		v.WeightSets, err = readWeightSets(s)
-	}
-	return err
+	v.WeightBand, v.WeightNoise, v.WeightSets = 0, 0, sets
+	return nil
 }
 
 // readWeightSets reads a CSV file of EGDI weight sets: a header naming the
