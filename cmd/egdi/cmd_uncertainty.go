@@ -171,7 +171,7 @@ same output on any number of cores. Ctrl-C stops cleanly and prints no result.`,
 				if err != nil {
 					return err
 				}
-				defer f.Close()
+				defer func() { _ = f.Close() }()
 				sm.W = f
 				ro.Samples = sm
 				defer func() {
@@ -268,7 +268,7 @@ func readWeightSets(path string) ([][3]float64, error) {
 	if err != nil {
 		return nil, egdi.Errorf(egdi.EINVALID, "--weights %s: %v (give band=B, noise=F or a CSV file of weight sets).", path, err)
 	}
-	defer f.Close()
+	defer func() { _ = f.Close() }()
 	r := csv.NewReader(f)
 	r.TrimLeadingSpace = true
 	head, err := r.Read()
