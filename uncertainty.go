@@ -16,10 +16,13 @@ import (
 //
 //   - weights: (w_OSI, w_TII, w_HCI) uniform on the part of the simplex
 //     where every weight is at least 1/3 − band (so at most 1/3 + 2·band);
-//     band = 0.1 by default: each weight in [0.233, 0.533];
+//     band = 0.1 by default: each weight in [0.233, 0.533]; or, as chosen
+//     in [Vary], the edition's weights with uniform noise (rescaled to sum
+//     1), or one of the user's weight sets;
 //   - normalisation of each indicator: z-score then min–max of the
 //     composite (the UN's), min–max, or rank (the share of countries with a
-//     lower value), one of three with equal chance. At raw level it acts on
+//     lower value), one of three with equal chance, or of a subset with
+//     the chances given ([Vary].NormalisationP). At raw level it acts on
 //     the raw inputs of the composites rebuilt (the TII's), and the indices
 //     given as published (OSI, HCI) keep the UN's normalisation, which
 //     made them. At component level, where every index is given, an index
@@ -43,6 +46,11 @@ import (
 // edition's precision and ranked by its tie rule, ties in unrounded values
 // broken by the baseline order. With nothing varied every replication is
 // the baseline: the base's own ranking.
+//
+// A replication is evaluated by an [Evaluator]: [ReferenceKernel]
+// (reference.go) is the definition, the fast kernel (package
+// internal/montecarlo/kernel) what runs; [Worker] draws the choices and
+// keeps the tally, whichever evaluates.
 
 // Normalisation is how a replication puts indicators on one scale.
 type Normalisation uint8

@@ -306,3 +306,16 @@ func TestNormalisationChances(t *testing.T) {
 		t.Errorf("drawn %v, want about 800 z-minmax, 3200 rank, no minmax", counts)
 	}
 }
+
+// BenchmarkReferenceReplication measures one replication on the reference
+// kernel, every factor varied (compare BenchmarkReplication/raw-2022-all
+// in internal/montecarlo/kernel: the fast kernel).
+func BenchmarkReferenceReplication(b *testing.B) {
+	md := mustModel(b, 2022, egdi.RawLevel, egdi.UncertaintyOptions{Replications: 1, Seed: 1, Vary: egdi.DefaultVary})
+	w := md.NewWorker(md.NewReferenceKernel())
+	i := uint64(0)
+	for b.Loop() {
+		w.Replicate(i)
+		i++
+	}
+}
