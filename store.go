@@ -22,6 +22,7 @@ type Store interface {
 	ScenarioStore
 	ResultStore
 	JobStore
+	AssessmentStore
 	// Close releases the store's connections.
 	Close() error
 }

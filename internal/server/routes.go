@@ -56,8 +56,11 @@ func (s *Server) routes() []route {
 		{"GET", "/{$}", s.handleRoot},
 		{"GET", "/static/{path...}", s.handleStatic},
 		{"GET", "/healthz", s.handleHealth},
+		{"GET", "/favicon.ico", s.handleFavicon},
 	}
 	rs = append(rs, s.reportRoutes()...) // api_reports.go
+	// The self-assessment (assessment.go).
+	rs = append(rs, s.assessmentRoutes()...)
 	// The nowcast of the next edition: api_nowcast.go.
 	rs = append(rs, s.nowcastRoutes()...)
 	return rs
