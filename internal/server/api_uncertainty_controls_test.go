@@ -82,3 +82,66 @@ func TestUncertaintyControlsAPI(t *testing.T) {
 		})
 	}
 }
+
+// TestUncertaintyPageControls: the page's form sends the normalisations
+// ticked and the weight model into the job; the result page names them
+// and shows the mean rank (English and Arabic); a form with no
+// normalisation ticked or an unknown model is refused (400).
+func TestUncertaintyPageControls(t *testing.T) {
+	s, st := newJobServer(t, nil)
+	h := s.handler()
+	post := func(form string) *httptest.ResponseRecorder {
+		req := httptest.NewRequest("POST", "/en/uncertainty", strings.NewReader(form))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("Sec-Fetch-Site", "same-origin")
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		return rec
+	}
+	for _, tc := range []struct{ name, form string }{
+		{"NoNormalisation", "edition=2022&group=gcc&norms_sent=1&weights=band"},
+		{"UnknownModel", "edition=2022&group=gcc&norms_sent=1&norm=rank&weights=dirichlet"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if rec := post(tc.form); rec.Code != http.StatusBadRequest {
+				t.Errorf("status %d, want 400", rec.Code)
+			}
+		})
+	}
+	if n := countJobs(t, st, ""); n != 0 {
+		t.Fatalf("%d jobs started by refused forms", n)
+	}
+	rec := post("edition=2022&group=gcc&norms_sent=1&norm=zscore&norm=rank&weights=noise")
+	if rec.Code != http.StatusSeeOther {
+		t.Fatalf("form: %d %s", rec.Code, rec.Body)
+	}
+	loc := rec.Header().Get("Location")
+	id := loc[strings.Index(loc, "job=")+4:]
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		rec = do(h, "GET", "/api/v1/uncertainty/"+id, "")
+		var j jobResponse
+		mustJSON(t, rec.Body.Bytes(), &j)
+		if j.Status == JobDone {
+			var req uncertaintyRequest
+			mustJSON(t, j.Params, &req)
+			if req.Normalisation != "zscore,rank" || req.Weights != "noise=0.25" {
+				t.Errorf("params %s", j.Params)
+			}
+			break
+		}
+		if time.Now().After(deadline) || j.Status == JobFailed || j.Status == JobCanceled {
+			t.Fatalf("job did not finish: %+v", j.Job)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	for _, tc := range []struct{ lang, want string }{
+		{"en", "Mean rank"}, {"en", "weights ±25% of the published ones"}, {"en", "z-scores (the UN&#39;s) 50%"},
+		{"ar", "متوسط الترتيب"}, {"ar", "الأوزان ±25% من المنشورة"},
+	} {
+		rec = do(h, "GET", "/"+tc.lang+"/uncertainty?edition=2022&group=gcc&job="+id, "")
+		if rec.Code != 200 || !strings.Contains(rec.Body.String(), tc.want) {
+			t.Errorf("%s page: %d, lacks %q", tc.lang, rec.Code, tc.want)
+		}
+	}
+}
