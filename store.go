@@ -23,6 +23,7 @@ type Store interface {
 	ResultStore
 	JobStore
 	AssessmentStore
+	TrackerStore
 	// Close releases the store's connections.
 	Close() error
 }
