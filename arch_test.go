@@ -8,7 +8,9 @@ import (
 )
 
 // TestLayering enforces the package layout of STYLE §6: the root (the
-// domain) imports no adapter; only the command wires storage in; nothing
+// domain) imports no adapter and no kernel internals (the fast uncertainty
+// kernel, internal/montecarlo/kernel, implements the root's Evaluator and
+// imports the root only); only the command wires storage in; nothing
 // imports the command.
 func TestLayering(t *testing.T) {
 	out, err := exec.Command("go", "list", "-f", `{{.ImportPath}}{{range .Imports}} {{.}}{{end}}`, "./...").Output()
@@ -31,6 +33,8 @@ func TestLayering(t *testing.T) {
 				t.Errorf("the domain package imports %s: the root must not depend on adapters", imp)
 			case storage[imp] && pkg != mod+"/cmd/egdi":
 				t.Errorf("%s imports the storage adapter %s: only cmd/egdi wires storage in", pkg, imp)
+			case pkg == mod+"/internal/montecarlo/kernel" && imp != mod:
+				t.Errorf("the fast kernel imports %s: it depends on the domain only", imp)
 			case strings.HasPrefix(imp, mod+"/cmd/"):
 				t.Errorf("%s imports the command %s", pkg, imp)
 			}

@@ -95,33 +95,4 @@ func TestComparatorsStrictWeakOrder(t *testing.T) {
 			}
 		})
 	})
-	// The kernel's EGDI sort: its order is that of the comparator (tie key,
-	// highest first, then index), whatever buckets the values fall in.
-	t.Run("sortDesc", func(t *testing.T) {
-		rapid.Check(t, func(t *rapid.T) {
-			n := rapid.IntRange(1, 300).Draw(t, "n")
-			v := nearTies(t, n, false, "v")
-			kernelCmp := func(a, b int) int {
-				if c := cmpDesc(tieKey(v[a]), tieKey(v[b])); c != 0 {
-					return c
-				}
-				return cmp.Compare(a, b)
-			}
-			if n <= 12 {
-				checkStrictWeakOrder(t, n, kernelCmp)
-			}
-			order, sv := make([]int32, n), make([]float64, n)
-			sortDesc(v, slices.Min(v), slices.Max(v), order, sv, make([]uint8, n), make([]int32, sortBuckets))
-			want := make([]int, n)
-			for i := range want {
-				want[i] = i
-			}
-			slices.SortFunc(want, kernelCmp)
-			for p := range n {
-				if int(order[p]) != want[p] {
-					t.Fatalf("place %d: index %d (%v), want %d (%v)", p, order[p], v[order[p]], want[p], v[want[p]])
-				}
-			}
-		})
-	})
 }

@@ -24,6 +24,10 @@ type SobolIndex struct {
 	Factor string  `json:"factor"`
 	First  float64 `json:"first"` // share of the variance due to the factor alone
 	Total  float64 `json:"total"` // share due to the factor and its interactions
+	// FirstCI and TotalCI are 95 % intervals (Poisson bootstrap of the
+	// design's rows, percentile method); zero when not computed.
+	FirstCI [2]float64 `json:"first_ci"`
+	TotalCI [2]float64 `json:"total_ci"`
 }
 
 // sobolNumber is what sums can be kept in: int64 for integer outputs
@@ -56,6 +60,20 @@ func (s *SobolSums[T]) Add(fA, fB T, fAB []T) {
 		da, db := fA-f, fB-f
 		s.DA2[i] += da * da
 		s.DB2[i] += db * db
+	}
+}
+
+// AddN adds one row counted m times (a bootstrap replicate's weight).
+func (s *SobolSums[T]) AddN(m T, fA, fB T, fAB []T) {
+	s.N += int64(m)
+	s.SumA += m * fA
+	s.SumB += m * fB
+	s.SumA2 += m * fA * fA
+	s.SumB2 += m * fB * fB
+	for i, f := range fAB {
+		da, db := fA-f, fB-f
+		s.DA2[i] += m * da * da
+		s.DB2[i] += m * db * db
 	}
 }
 

@@ -3,6 +3,8 @@ package egdi_test
 import (
 	"math"
 	"math/rand/v2"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/egdi-project/egdi"
@@ -104,5 +106,39 @@ func TestSobolSums(t *testing.T) {
 	zero.Add(3, 3, []int64{3})
 	if got := zero.Indices([]string{"x"}); got[0].First != 0 || got[0].Total != 0 {
 		t.Errorf("no variance gives %+v, want zeros", got)
+	}
+}
+
+// TestSobolJoeKuo pins the unshifted sequence to the reference: points 0–9
+// and 31 of all 20 dimensions as printed by Joe and Kuo's own generator
+// (sobol.cc with new-joe-kuo-6.21201, https://web.maths.unsw.edu.au/~fkuo/sobol/,
+// in Gray-code order; the values as recorded in JuliaMath/Sobol.jl's
+// test/results/exp_results_20). These are dyadic fractions, so the
+// comparison is exact.
+func TestSobolJoeKuo(t *testing.T) {
+	want := map[uint64]string{
+		0:  "0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0",
+		1:  "0.5 0.5 0.5 0.5 0.5 0.5 0.5 0.5 0.5 0.5 0.5 0.5 0.5 0.5 0.5 0.5 0.5 0.5 0.5 0.5",
+		2:  "0.75 0.25 0.25 0.25 0.75 0.75 0.25 0.75 0.75 0.75 0.75 0.75 0.25 0.25 0.75 0.25 0.75 0.25 0.75 0.25",
+		3:  "0.25 0.75 0.75 0.75 0.25 0.25 0.75 0.25 0.25 0.25 0.25 0.25 0.75 0.75 0.25 0.75 0.25 0.75 0.25 0.75",
+		4:  "0.375 0.375 0.625 0.875 0.375 0.125 0.375 0.875 0.875 0.625 0.875 0.375 0.375 0.625 0.375 0.875 0.375 0.875 0.875 0.125",
+		5:  "0.875 0.875 0.125 0.375 0.875 0.625 0.875 0.375 0.375 0.125 0.375 0.875 0.875 0.125 0.875 0.375 0.875 0.375 0.375 0.625",
+		6:  "0.625 0.125 0.875 0.625 0.625 0.875 0.125 0.125 0.125 0.375 0.125 0.625 0.125 0.875 0.625 0.625 0.625 0.625 0.125 0.375",
+		7:  "0.125 0.625 0.375 0.125 0.125 0.375 0.625 0.625 0.625 0.875 0.625 0.125 0.625 0.375 0.125 0.125 0.125 0.125 0.625 0.875",
+		8:  "0.1875 0.3125 0.9375 0.4375 0.5625 0.3125 0.4375 0.9375 0.9375 0.3125 0.6875 0.0625 0.9375 0.9375 0.8125 0.9375 0.8125 0.8125 0.9375 0.3125",
+		9:  "0.6875 0.8125 0.4375 0.9375 0.0625 0.8125 0.9375 0.4375 0.4375 0.8125 0.1875 0.5625 0.4375 0.4375 0.3125 0.4375 0.3125 0.3125 0.4375 0.8125",
+		31: "0.03125 0.53125 0.90625 0.96875 0.96875 0.78125 0.34375 0.53125 0.15625 0.59375 0.03125 0.34375 0.96875 0.21875 0.65625 0.84375 0.21875 0.40625 0.59375 0.71875",
+	}
+	p := egdi.NewSobolPoints(egdi.MaxSobolDims, nil)
+	for j, row := range want {
+		for d, s := range strings.Fields(row) {
+			w, err := strconv.ParseFloat(s, 64)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := float64(p.Bits(j, d)) / (1 << 32); got != w {
+				t.Errorf("point %d, dimension %d: %v, want %v", j, d+1, got, w)
+			}
+		}
 	}
 }

@@ -16,10 +16,13 @@ import (
 //
 //   - weights: (w_OSI, w_TII, w_HCI) uniform on the part of the simplex
 //     where every weight is at least 1/3 − band (so at most 1/3 + 2·band);
-//     band = 0.1 by default: each weight in [0.233, 0.533];
+//     band = 0.1 by default: each weight in [0.233, 0.533]; or, as chosen
+//     in [Vary], the edition's weights with uniform noise (rescaled to sum
+//     1), or one of the user's weight sets;
 //   - normalisation of each indicator: z-score then min–max of the
 //     composite (the UN's), min–max, or rank (the share of countries with a
-//     lower value), one of three with equal chance. At raw level it acts on
+//     lower value), one of three with equal chance, or of a subset with
+//     the chances given ([Vary].NormalisationP). At raw level it acts on
 //     the raw inputs of the composites rebuilt (the TII's), and the indices
 //     given as published (OSI, HCI) keep the UN's normalisation, which
 //     made them. At component level, where every index is given, an index
@@ -43,6 +46,11 @@ import (
 // edition's precision and ranked by its tie rule, ties in unrounded values
 // broken by the baseline order. With nothing varied every replication is
 // the baseline: the base's own ranking.
+//
+// A replication is evaluated by an [Evaluator]: [ReferenceKernel]
+// (reference.go) is the definition, the fast kernel (package
+// internal/montecarlo/kernel) what runs; [Worker] draws the choices and
+// keeps the tally, whichever evaluates.
 
 // Normalisation is how a replication puts indicators on one scale.
 type Normalisation uint8
@@ -75,12 +83,28 @@ const (
 
 // Vary says which choices each replication draws.
 type Vary struct {
-	Weights       bool    `json:"weights"`
-	WeightBand    float64 `json:"weight_band,omitempty"`
-	Normalisation bool    `json:"normalisation"`
-	Cap           bool    `json:"cap"`
-	Noise         float64 `json:"noise"` // σ of the multiplicative noise; 0 = none
-	Aggregation   bool    `json:"aggregation"`
+	Weights bool `json:"weights"`
+	// The weight model: the band (the default), else WeightNoise, else
+	// WeightSets (at most one of the three is set).
+	//  - band B: (w_OSI, w_TII, w_HCI) uniform on the part of the simplex
+	//    where every weight is at least 1/3 − B;
+	//  - noise F: each of the edition's weights times 1 + F·(2u − 1), u
+	//    uniform, then all three divided by their sum (COINr's
+	//    get_noisy_weights, whose weights the arithmetic mean divides by
+	//    their sum);
+	//  - sets: one of the given (w_OSI, w_TII, w_HCI), each summing to 1,
+	//    with equal chance.
+	WeightBand  float64      `json:"weight_band,omitempty"`
+	WeightNoise float64      `json:"weight_noise,omitempty"`
+	WeightSets  [][3]float64 `json:"weight_sets,omitempty"`
+	// Normalisation varies it; NormalisationP, when set, are the chances
+	// of z-scores, min–max and rank (summing to 1; a zero leaves a choice
+	// out), else each has a third.
+	Normalisation  bool      `json:"normalisation"`
+	NormalisationP []float64 `json:"normalisation_p,omitempty"`
+	Cap            bool      `json:"cap"`
+	Noise          float64   `json:"noise"` // σ of the multiplicative noise; 0 = none
+	Aggregation    bool      `json:"aggregation"`
 }
 
 // DefaultVary varies everything, with the default band and noise.
@@ -154,6 +178,20 @@ func (f Factor) String() string { return factorNames[f] }
 // dims is the number of uniform numbers a factor's draw uses.
 var factorDims = [numFactors]int{2, 1, 1, 1, 1}
 
+// dimsOf is factorDims for these options: the weights take 2 uniforms
+// under the band, 3 under noise, 1 for a set.
+func (v *Vary) dimsOf(f Factor) int {
+	if f == FactorWeights {
+		switch {
+		case len(v.WeightSets) > 0:
+			return 1
+		case v.WeightNoise > 0:
+			return 3
+		}
+	}
+	return factorDims[f]
+}
+
 // UncertaintyOptions configure an uncertainty analysis.
 type UncertaintyOptions struct {
 	Replications int    `json:"replications"`
@@ -168,9 +206,15 @@ type UncertaintyOptions struct {
 	// more recomputations for k factors; 0 means min(Replications,
 	// DefaultSensitivityRows).
 	SensitivityRows int `json:"sensitivity_rows,omitempty"`
+	// Quantiles are the rank quantiles reported besides the median and
+	// the 5–95 % interval (each in (0, 1)); none by default.
+	Quantiles []float64 `json:"quantiles,omitempty"`
 	// Force allows more than MaxReplications.
 	Force bool `json:"-"`
 }
+
+// MaxSobolBase is the largest Saltelli base size N (SensitivityRows).
+const MaxSobolBase = 1 << 24
 
 // Validate checks the options: EINVALID for N ≤ 0, N > MaxReplications
 // without Force, or a sensitivity without a varied factor.
@@ -181,12 +225,23 @@ func (o *UncertaintyOptions) Validate() error {
 	case o.Replications > MaxReplications && !o.Force:
 		return Errorf(EINVALID, "--replications %d is more than %d: pass --force if you mean it (each costs about 5–15 µs of one core).",
 			o.Replications, MaxReplications)
-	case o.SensitivityRows < 0 || o.SensitivityRows > MaxReplications:
-		return Errorf(EINVALID, "--sensitivity-rows must be between 0 and %d.", MaxReplications)
-	case o.Vary.Weights && !(o.Vary.WeightBand > 0 && o.Vary.WeightBand <= 1.0/3):
-		return Errorf(EINVALID, "The weight band must be above 0 and at most 1/3, not %g.", o.Vary.WeightBand)
+	case o.SensitivityRows < 0 || o.SensitivityRows > MaxSobolBase:
+		return Errorf(EINVALID, "--sobol-base must be between 1 and %d, not %d.", MaxSobolBase, o.SensitivityRows)
 	case o.Vary.Noise < 0 || o.Vary.Noise > 0.5 || math.IsNaN(o.Vary.Noise):
 		return Errorf(EINVALID, "The noise must be between 0 and 0.5, not %g.", o.Vary.Noise)
+	}
+	if err := o.Vary.checkWeights(); err != nil {
+		return err
+	}
+	if p := o.Vary.NormalisationP; p != nil {
+		if err := checkNormP(p); err != nil {
+			return err
+		}
+	}
+	for _, q := range o.Quantiles {
+		if !(q > 0 && q < 1) {
+			return Errorf(EINVALID, "Bad --quantiles %g: each must be above 0 and below 1.", q)
+		}
 	}
 	if o.Sensitivity && len(o.factors()) == 0 {
 		return Errorf(EINVALID, "--sensitivity needs at least one varied factor (--vary).")
@@ -195,6 +250,176 @@ func (o *UncertaintyOptions) Validate() error {
 		return Errorf(EINVALID, "--countries selects the countries of --sensitivity: add --sensitivity.")
 	}
 	return nil
+}
+
+// checkWeights checks the weight model.
+func (v *Vary) checkWeights() error {
+	if !v.Weights {
+		if v.WeightNoise != 0 || len(v.WeightSets) > 0 {
+			return Errorf(EINVALID, "A weight model is given but the weights are not varied.")
+		}
+		return nil
+	}
+	models := 0
+	for _, on := range []bool{v.WeightBand != 0, v.WeightNoise != 0, len(v.WeightSets) > 0} {
+		if on {
+			models++
+		}
+	}
+	switch {
+	case models > 1:
+		return Errorf(EINVALID, "Choose one weight model: band=B, noise=F or a file of weight sets.")
+	case v.WeightNoise != 0 && !(v.WeightNoise > 0 && v.WeightNoise < 1):
+		return Errorf(EINVALID, "Bad --weights noise=%g: give a number above 0 and below 1.", v.WeightNoise)
+	case len(v.WeightSets) > 0:
+		for i, w := range v.WeightSets {
+			if err := checkWeightSet(w); err != nil {
+				return Errorf(EINVALID, "Weight set %d: %s", i+1, ErrorMessage(err))
+			}
+		}
+	case v.WeightNoise == 0 && !(v.WeightBand > 0 && v.WeightBand <= 1.0/3):
+		return Errorf(EINVALID, "The weight band must be above 0 and at most 1/3, not %g.", v.WeightBand)
+	}
+	return nil
+}
+
+// checkWeightSet checks one set of EGDI weights: none negative, summing
+// to 1 within 1e-6.
+func checkWeightSet(w [3]float64) error {
+	for k, x := range w {
+		if !(x >= 0 && x <= 1) {
+			return Errorf(EINVALID, "the %s weight %g is not between 0 and 1.", [3]string{"OSI", "TII", "HCI"}[k], x)
+		}
+	}
+	if s := w[0] + w[1] + w[2]; math.Abs(s-1) > 1e-6 {
+		return Errorf(EINVALID, "the weights sum to %g, not 1.", s)
+	}
+	return nil
+}
+
+// CheckWeightSet checks one set of EGDI weights (w_OSI, w_TII, w_HCI):
+// none negative or above 1, summing to 1 within 1e-6; EINVALID otherwise.
+func CheckWeightSet(w [3]float64) error { return checkWeightSet(w) }
+
+func checkNormP(p []float64) error {
+	if len(p) != 3 {
+		return Errorf(EINVALID, "Give three normalisation chances (z-scores, min–max, rank), not %d.", len(p))
+	}
+	s := 0.0
+	for _, x := range p {
+		if !(x >= 0 && x <= 1) {
+			return Errorf(EINVALID, "Bad --normalisation chance %g: each must be between 0 and 1.", x)
+		}
+		s += x
+	}
+	if math.Abs(s-1) > 1e-9 {
+		return Errorf(EINVALID, "The --normalisation chances sum to %g, not 1.", s)
+	}
+	return nil
+}
+
+// ParseNormalisation reads the normalisations a replication draws from:
+// a list of zscore (the UN's: z-scores, then min–max of the composite),
+// minmax and rank, each with its chance ("zscore=0.5,rank=0.5") or none
+// (equal chances: "zscore,rank"). It returns the chances of the three, in
+// that order.
+func ParseNormalisation(s string) ([]float64, error) {
+	p := make([]float64, 3)
+	seen := [3]bool{}
+	withP, withoutP := 0, 0
+	for _, part := range strings.Split(s, ",") {
+		part = strings.TrimSpace(strings.ToLower(part))
+		if part == "" {
+			continue
+		}
+		name, val, hasVal := strings.Cut(part, "=")
+		var k int
+		switch strings.TrimSpace(name) {
+		case "zscore", "z-score", "z-minmax", "z":
+			k = 0
+		case "minmax", "min-max":
+			k = 1
+		case "rank":
+			k = 2
+		default:
+			return nil, Errorf(EINVALID, "Unknown --normalisation %q: choose from zscore, minmax, rank.", name)
+		}
+		if seen[k] {
+			return nil, Errorf(EINVALID, "--normalisation names %s twice.", name)
+		}
+		seen[k] = true
+		if !hasVal {
+			withoutP++
+			p[k] = 1
+			continue
+		}
+		withP++
+		x, err := strconv.ParseFloat(strings.TrimSpace(val), 64)
+		if err != nil || !(x >= 0 && x <= 1) {
+			return nil, Errorf(EINVALID, "Bad --normalisation %s=%s: give a chance between 0 and 1.", name, val)
+		}
+		p[k] = x
+	}
+	switch {
+	case withP+withoutP == 0:
+		return nil, Errorf(EINVALID, "--normalisation is empty: choose from zscore, minmax, rank.")
+	case withP > 0 && withoutP > 0:
+		return nil, Errorf(EINVALID, "--normalisation: give a chance to every choice or to none (%q).", s)
+	case withoutP > 0:
+		for k := range p {
+			p[k] /= float64(withoutP)
+		}
+	}
+	if err := checkNormP(p); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// ParseWeightModel reads a weight model given as text: "band=B" (B in
+// (0, 1/3]) or "noise=F" (F in (0, 1)), and sets it in v, which then varies
+// the weights (weight sets come as numbers, not text: [Vary.WeightSets]).
+func ParseWeightModel(s string, v *Vary) error {
+	name, val, ok := strings.Cut(strings.TrimSpace(s), "=")
+	name = strings.TrimSpace(strings.ToLower(name))
+	x, err := strconv.ParseFloat(strings.TrimSpace(val), 64)
+	switch {
+	case !ok || name != "band" && name != "noise":
+		return Errorf(EINVALID, "Unknown --weights %q: give band=B, noise=F or a CSV file of weight sets.", s)
+	case name == "band" && (err != nil || !(x > 0 && x <= 1.0/3)):
+		return Errorf(EINVALID, "Bad --weights %s: give band=B with B above 0 and at most 1/3.", s)
+	case name == "noise" && (err != nil || !(x > 0 && x < 1)):
+		return Errorf(EINVALID, "Bad --weights %s: give noise=F with F above 0 and below 1.", s)
+	}
+	v.Weights = true
+	v.WeightBand, v.WeightNoise, v.WeightSets = 0, 0, nil
+	if name == "band" {
+		v.WeightBand = x
+	} else {
+		v.WeightNoise = x
+	}
+	return nil
+}
+
+// ParseQuantiles reads a list of rank quantiles such as
+// "0.05,0.25,0.5,0.75,0.95".
+func ParseQuantiles(s string) ([]float64, error) {
+	var out []float64
+	for _, part := range strings.Split(s, ",") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		x, err := strconv.ParseFloat(part, 64)
+		if err != nil || !(x > 0 && x < 1) {
+			return nil, Errorf(EINVALID, "Bad --quantiles %q: each must be a number above 0 and below 1.", part)
+		}
+		out = append(out, x)
+	}
+	if len(out) == 0 {
+		return nil, Errorf(EINVALID, "--quantiles is empty: give numbers such as 0.05,0.5,0.95.")
+	}
+	return out, nil
 }
 
 // factors returns the varied factors, in order.
@@ -218,61 +443,47 @@ type Draw struct {
 	NoiseSeed uint64 // 0: no noise
 }
 
-// composite is one component of the model: recomputed from raw inputs for
-// the rows of raw countries, or given as an index.
-type composite struct {
-	raw     bool
-	rows    []int32   // country index of each raw row
-	x       []float64 // raw inputs, input-major: x[k*len(rows)+j]
-	hi      []float64 // upper bound of each raw input (noise clamp)
-	w       []float64 // weight of each raw input in the composite
-	capped  bool      // the cap acts on this composite's inputs (TII)
-	cap     float64   // the edition's cap (0 = none)
-	given   []float64 // per country: the index (NaN for raw rows)
-	carried []int32   // countries of a raw composite that keep their given index
-	// Without noise a component depends only on the normalisation and, for
-	// the TII, the cap: pres[norm][c] is the vector for cap capVals[c].
-	capVals []float64
-	pres    [3][][]float64
+// ModelComponent is one component of a [Model], its countries numbered by
+// their place in the baseline ranking: given as an index, or, at raw level,
+// rebuilt from raw inputs for the places of raw countries.
+type ModelComponent struct {
+	Raw     bool
+	Rows    []int32   // place of each raw row
+	X       []float64 // raw inputs, input-major: X[k*len(Rows)+j]
+	Hi      []float64 // upper bound of each raw input (the noise's clamp)
+	W       []float64 // weight of each raw input in the composite
+	Capped  bool      // the cap acts on this composite's inputs (the TII)
+	Cap     float64   // the edition's cap (0 = none)
+	Given   []float64 // per place: the index (NaN for raw rows)
+	Carried []int32   // places of a raw composite that keep their given index
 }
 
-// pre returns the precomputed component for a normalisation and cap, or
-// nil when that cap was not precomputed.
-func (mc *composite) pre(norm Normalisation, cp float64) []float64 {
-	for c, x := range mc.capVals {
-		if x == cp {
-			return mc.pres[norm][c]
-		}
-	}
-	return nil
-}
-
-// Model is an edition prepared for uncertainty analysis: flat arrays the
-// replication kernel reads and never writes. It is safe for concurrent
-// use by many [Kernel]s.
+// Model is an edition prepared for uncertainty analysis. Countries are
+// numbered by their place p in the baseline ranking (ties in the order the
+// base lists them): the country at place p is Base's country Order[p], so
+// the country ranked just below is p+1 and ties of unrounded values are
+// broken by p. Kernels read the exported fields and never write them; a
+// Model is safe for concurrent use.
 type Model struct {
 	Base    *Base
 	Options UncertaintyOptions
-	factors []Factor
-	logExp  *logExp
-	dims    int // uniforms per draw
 
-	n         int
-	comp      [3]composite // OSI, TII, HCI
-	normGiven bool         // the normalisation also acts on given indices (component level only)
-	weights   [3]float64   // the edition's EGDI weights
-	zero      []bool       // the edition's zero rule applies to the country
-	offset    []float64    // published EGDI − recomputed, where they disagree (component level)
-	egdiMode  RoundMode
-	egdiPow   float64 // 10^digits
-	veryHighQ float64 // the very-high cut-off in units of the last published digit
-	ordinal   bool
-	posBits   uint    // bits of a country's position in a sort key
-	order     []int32 // countries in baseline rank order
-	baseRank  []int32
-	sens      []int // countries with their own Sobol indices
-	rows      int   // Saltelli rows
-	sobol     *SobolPoints
+	Comp          [3]ModelComponent // OSI, TII, HCI
+	NormGiven     bool              // the normalisation also acts on given indices (component level)
+	Weights       [3]float64        // the edition's EGDI weights
+	Zero          []bool            // the edition's zero rule applies to the place's country
+	Offset        []float64         // published EGDI − recomputed, where they disagree (component level)
+	EGDIPrecision Precision
+	VeryHigh      float64 // the very-high cut-off of a published EGDI
+	Ordinal       bool    // no shared ranks (2020)
+	Order         []int32 // base country of each place
+	BaseRank      []int32 // baseline rank of each place
+
+	factors []Factor
+	dims    int   // uniforms per draw
+	sens    []int // places with their own Sobol indices
+	rows    int   // Saltelli rows
+	sobol   *SobolPoints
 }
 
 // NewModel prepares a base for an uncertainty analysis. The base's level
@@ -283,106 +494,91 @@ func NewModel(b *Base, o UncertaintyOptions) (*Model, error) {
 	if err := o.Validate(); err != nil {
 		return nil, err
 	}
-	if o.Vary.Weights && o.Vary.WeightBand == 0 {
+	if o.Vary.Weights && o.Vary.WeightBand == 0 && o.Vary.WeightNoise == 0 && len(o.Vary.WeightSets) == 0 {
 		o.Vary.WeightBand = DefaultWeightBand
 	}
 	m := b.Method
 	n := len(b.Scores)
-	md := &Model{Base: b, Options: o, factors: o.factors(), n: n, logExp: newLogExp(), normGiven: b.Level == ComponentLevel,
-		weights: [3]float64{m.Weights.OSI, m.Weights.TII, m.Weights.HCI}, zero: make([]bool, n),
-		egdiMode: m.EGDIPrecision.Mode, egdiPow: math.Pow10(m.EGDIPrecision.Digits),
-		ordinal: m.Ties == Ordinal, posBits: uint(bits.Len(uint(n))), baseRank: make([]int32, n)}
+	md := &Model{Base: b, Options: o, factors: o.factors(), NormGiven: b.Level == ComponentLevel,
+		Weights: [3]float64{m.Weights.OSI, m.Weights.TII, m.Weights.HCI}, Zero: make([]bool, n),
+		EGDIPrecision: m.EGDIPrecision, VeryHigh: m.Cutoffs[2], Ordinal: m.Ties == Ordinal, BaseRank: make([]int32, n)}
 	for _, f := range md.factors {
-		md.dims += factorDims[f]
+		md.dims += o.Vary.dimsOf(f)
 	}
 	if o.Vary.Cap && b.Level != RawLevel {
 		md.Options.Vary.Cap = false
 		md.factors = slices.DeleteFunc(md.factors, func(f Factor) bool { return f == FactorCap })
 		md.dims--
 	}
-	// The kernel numbers countries by their place in the baseline ranking
-	// (ties in the order the base lists them): the country at place p is
-	// order[p]. Sorting by EGDI then breaks ties of unrounded values by the
-	// baseline order, the country ranked just below is p+1, and the arrays
-	// are read in rank order.
-	md.order = make([]int32, n)
-	for i := range md.order {
-		md.order[i] = int32(i)
+	md.Order = make([]int32, n)
+	for i := range md.Order {
+		md.Order[i] = int32(i)
 	}
-	slices.SortStableFunc(md.order, func(a, c int32) int { return b.Scores[a].EGDIRank - b.Scores[c].EGDIRank })
+	slices.SortStableFunc(md.Order, func(a, c int32) int { return b.Scores[a].EGDIRank - b.Scores[c].EGDIRank })
 	in := b.Inputs
-	at := func(ind Indicator, p int) float64 { return in.Get(ind, int(md.order[p])) }
-	for p, i := range md.order {
-		md.baseRank[p] = int32(b.Scores[i].EGDIRank)
+	at := func(ind Indicator, p int) float64 { return in.Get(ind, int(md.Order[p])) }
+	for p, i := range md.Order {
+		md.BaseRank[p] = int32(b.Scores[i].EGDIRank)
 	}
 	for ci, c := range []struct {
 		index Indicator
 		comp  *Composite
 	}{{OSI, nil}, {TII, &m.TII}, {HCI, &m.HCI}} {
-		mc := &md.comp[ci]
-		mc.given = make([]float64, n)
-		mc.raw = b.Level == RawLevel && c.comp != nil && b.Raw[c.index]
+		mc := &md.Comp[ci]
+		mc.Given = make([]float64, n)
+		mc.Raw = b.Level == RawLevel && c.comp != nil && b.Raw[c.index]
 		for p := range n {
 			v := at(c.index, p)
 			if math.IsNaN(v) {
 				v = 0 // a missing HCI (2008–2010) is shown and zeroed as 0
 			}
-			mc.given[p] = v
+			mc.Given[p] = v
 		}
-		if !mc.raw {
+		if !mc.Raw {
 			continue
 		}
-		mc.capped, mc.cap = c.index == TII, c.comp.Cap
-		for p, i := range md.order {
+		mc.Capped, mc.Cap = c.index == TII, c.comp.Cap
+		for p, i := range md.Order {
 			if complete(in, c.comp.Inputs, int(i)) {
-				mc.rows = append(mc.rows, int32(p))
-				mc.given[p] = math.NaN()
+				mc.Rows = append(mc.Rows, int32(p))
+				mc.Given[p] = math.NaN()
 			} else {
-				mc.carried = append(mc.carried, int32(p))
+				mc.Carried = append(mc.Carried, int32(p))
 			}
 		}
-		r := len(mc.rows)
-		mc.x = make([]float64, len(c.comp.Inputs)*r)
+		r := len(mc.Rows)
+		mc.X = make([]float64, len(c.comp.Inputs)*r)
 		for k, ind := range c.comp.Inputs {
-			for j, p := range mc.rows {
-				mc.x[k*r+j] = at(ind, int(p))
+			for j, p := range mc.Rows {
+				mc.X[k*r+j] = at(ind, int(p))
 			}
 			_, hi := ind.Bounds()
-			mc.hi = append(mc.hi, hi)
-			mc.w = append(mc.w, c.comp.Weight(k))
+			mc.Hi = append(mc.Hi, hi)
+			mc.W = append(mc.W, c.comp.Weight(k))
 		}
 	}
 	for p := range n {
 		switch m.ZeroRule {
 		case ZeroIfOSI:
-			md.zero[p] = at(OSI, p) == 0
+			md.Zero[p] = at(OSI, p) == 0
 		case ZeroIfHCI:
 			h := at(HCI, p)
-			md.zero[p] = math.IsNaN(h) || h == 0
+			md.Zero[p] = math.IsNaN(h) || h == 0
 		}
 	}
-	// A published value q/10^d is very high when q ≥ veryHighQ.
-	md.veryHighQ = math.Ceil(m.Cutoffs[2] * md.egdiPow)
-	for (md.veryHighQ-1)/md.egdiPow >= m.Cutoffs[2] {
-		md.veryHighQ--
-	}
-	for md.veryHighQ/md.egdiPow < m.Cutoffs[2] {
-		md.veryHighQ++
-	}
-	md.precompute()
 	// At component level the baseline is the published ranking. Where a
 	// published EGDI is not the edition's cut of the weighted mean of the
 	// published components (2008: Cameroon and Cambodia, Q11; 2024: EGDI
 	// from unpublished component values, Q6; truncation of truncated
 	// components elsewhere), the country carries the difference as a
 	// fixed offset, so that with nothing varied its EGDI is the published one.
-	md.offset = make([]float64, n)
+	md.Offset = make([]float64, n)
 	if b.Level == ComponentLevel && b.Published != nil {
-		for p, i := range md.order {
-			c := [3]float64{md.comp[0].given[p], md.comp[1].given[p], md.comp[2].given[p]}
-			e := md.weights[0]*c[0] + md.weights[1]*c[1] + md.weights[2]*c[2]
-			if !md.zero[p] && m.EGDIPrecision.Apply(e) != b.Published[i] {
-				md.offset[p] = b.Published[i] - e
+		for p, i := range md.Order {
+			c := [3]float64{md.Comp[0].Given[p], md.Comp[1].Given[p], md.Comp[2].Given[p]}
+			e := md.Weights[0]*c[0] + md.Weights[1]*c[1] + md.Weights[2]*c[2]
+			if !md.Zero[p] && m.EGDIPrecision.Apply(e) != b.Published[i] {
+				md.Offset[p] = b.Published[i] - e
 			}
 		}
 	}
@@ -392,7 +588,7 @@ func NewModel(b *Base, o UncertaintyOptions) (*Model, error) {
 			if i < 0 {
 				return nil, Errorf(ENOTFOUND, "%s was not assessed in edition %d.", c, b.Edition)
 			}
-			p := slices.Index(md.order, int32(i))
+			p := slices.Index(md.Order, int32(i))
 			if slices.Contains(md.sens, p) {
 				return nil, Errorf(EINVALID, "%s is named twice in --countries.", c)
 			}
@@ -408,38 +604,8 @@ func NewModel(b *Base, o UncertaintyOptions) (*Model, error) {
 	return md, nil
 }
 
-// precompute fills each component's vectors without noise: for every
-// normalisation, and for the TII at raw level every cap a replication can
-// draw (and the edition's).
-func (md *Model) precompute() {
-	k := md.newScratch()
-	for ci := range md.comp {
-		mc := &md.comp[ci]
-		mc.capVals = []float64{0}
-		if mc.raw && mc.capped {
-			mc.capVals = append(slices.Clone(Caps[:]), mc.cap)
-		}
-		for norm := range mc.pres {
-			mc.pres[norm] = make([][]float64, len(mc.capVals))
-			for c, cp := range mc.capVals {
-				val := slices.Clone(mc.given)
-				switch {
-				case mc.raw:
-					k.composite(mc, Normalisation(norm), cp, false, val)
-				case !md.normGiven:
-				case Normalisation(norm) == NormMinMax:
-					MinMax(val)
-				case Normalisation(norm) == NormRank:
-					rankShare(val, val, k.order, k.sv, k.bk, k.cnt)
-				}
-				mc.pres[norm][c] = val
-			}
-		}
-	}
-}
-
 // Countries returns the number of countries.
-func (md *Model) Countries() int { return md.n }
+func (md *Model) Countries() int { return len(md.Order) }
 
 // SensitivityRows returns N of the Saltelli design (0 without sensitivity).
 func (md *Model) SensitivityRows() int { return md.rows }
@@ -449,25 +615,56 @@ func (md *Model) Factors() []Factor { return md.factors }
 
 // draw turns uniforms into choices, factor by factor.
 func (md *Model) draw(u []float64, noise uint64) Draw {
-	d := Draw{W: md.weights, Norm: NormZMinMax}
-	if md.comp[1].raw {
-		d.Cap = md.comp[1].cap
+	d := Draw{W: md.Weights, Norm: NormZMinMax}
+	if md.Comp[1].Raw {
+		d.Cap = md.Comp[1].Cap
 	}
 	k := 0
 	for _, f := range md.factors {
 		switch f {
 		case FactorWeights:
-			// Fold the unit square onto the triangle x + y ≤ 1 (measure
-			// preserving), giving s uniform on the simplex, then shrink it
-			// to the band: w = (1/3 − band) + 3·band·s.
-			x, y := u[k], u[k+1]
-			if x+y > 1 {
-				x, y = 1-x, 1-y
+			v := &md.Options.Vary
+			switch {
+			case len(v.WeightSets) > 0:
+				d.W = v.WeightSets[min(len(v.WeightSets)-1, int(u[k]*float64(len(v.WeightSets))))]
+			case v.WeightNoise > 0:
+				// w_k·(1 + F·(2u_k − 1)), divided by the sum.
+				var s float64
+				for j := range d.W {
+					d.W[j] = md.Weights[j] * (1 + v.WeightNoise*(2*u[k+j]-1))
+					s += d.W[j]
+				}
+				for j := range d.W {
+					d.W[j] /= s
+				}
+			default:
+				// Fold the unit square onto the triangle x + y ≤ 1 (measure
+				// preserving), giving s uniform on the simplex, then shrink it
+				// to the band: w = (1/3 − band) + 3·band·s.
+				x, y := u[k], u[k+1]
+				if x+y > 1 {
+					x, y = 1-x, 1-y
+				}
+				lo, span := 1.0/3-v.WeightBand, 3*v.WeightBand
+				d.W = [3]float64{lo + span*x, lo + span*y, lo + span*(1-x-y)}
 			}
-			lo, span := 1.0/3-md.Options.Vary.WeightBand, 3*md.Options.Vary.WeightBand
-			d.W = [3]float64{lo + span*x, lo + span*y, lo + span*(1-x-y)}
 		case FactorNormalisation:
-			d.Norm = Normalisation(min(2, int(u[k]*3)))
+			if p := md.Options.Vary.NormalisationP; p != nil {
+				// The first choice whose cumulative chance exceeds u (a
+				// choice of chance 0 is never drawn).
+				d.Norm = NormRank
+				for j, c := 0, 0.0; j < 2; j++ {
+					if c += p[j]; u[k] < c {
+						d.Norm = Normalisation(j)
+						break
+					}
+				}
+				for d.Norm > 0 && p[d.Norm] == 0 {
+					d.Norm--
+				}
+			} else {
+				d.Norm = Normalisation(min(2, int(u[k]*3)))
+			}
 		case FactorCap:
 			d.Cap = Caps[min(3, int(u[k]*4))]
 		case FactorNoise:
@@ -475,113 +672,141 @@ func (md *Model) draw(u []float64, noise uint64) Draw {
 		case FactorAggregation:
 			d.Geometric = u[k] >= 0.5
 		}
-		k += factorDims[f]
+		k += md.Options.Vary.dimsOf(f)
 	}
 	return d
 }
 
-// Kernel is one worker's replication machinery: preallocated buffers and
-// its own generators, so that a replication allocates nothing. A Kernel is
-// not safe for concurrent use; make one per goroutine.
-type Kernel struct {
-	md    *Model
-	pcg   *rand.PCG
-	rng   *rand.Rand
-	noise wyrand // the noise stream of the current Eval
-	// The noise factor of a 12-bit draw q is 1 + σ√3·(2u − 1) with u =
-	// (q + ½)/4096, computed as nf0 + nf1·m with m = 1 + q/4096 made by
-	// putting q in the top of a float's mantissa (no conversion from
-	// integer; arithmetic is cheaper than a 32 KB table, which would fill
-	// the L1 cache).
-	nf0, nf1 float64
-	fac      []float64 // noise factors of one input
-	noiseOn  bool
-	cnt      []int32   // bucket counts of the sorts
-	bk       []uint16  // bucket of each value, in the ascending sorts
-	bk8      []uint8   // … in the descending one
-	order    []int32   // sorted indices
-	sv       []float64 // sorted values (negated for a descending sort)
+// DrawReplication returns the choices of replication i: its uniforms,
+// then its noise seed, from its own generator PCG(Seed, i).
+func (md *Model) DrawReplication(i uint64) Draw {
+	r := rand.New(rand.NewPCG(md.Options.Seed, i))
+	u := make([]float64, md.dims)
+	for d := range u {
+		u[d] = r.Float64()
+	}
+	return md.draw(u, r.Uint64())
+}
 
-	u    []float64
-	val  [3][]float64 // component values per country
-	v    []float64    // one raw input, per row
-	s    []float64    // composite sum, per row
-	egdi []float64
-	pub  []float64
-	rank []int32
-	vh   []bool
+// Evaluator recomputes the edition under a draw: [ReferenceKernel] here,
+// the fast kernel in internal/montecarlo/kernel. Eval returns the rank
+// and the very-high flag of each place, Scores the unrounded EGDI of each
+// place after the last Eval: slices of the evaluator's own, valid until
+// the next Eval.
+type Evaluator interface {
+	Eval(d *Draw) (rank []int32, veryHigh []bool)
+	Scores() []float64
+}
 
+// Worker runs replications and Saltelli rows on one evaluator and keeps
+// their tally and Sobol sums. With a fast evaluator it allocates nothing
+// per replication. A Worker is not safe for concurrent use; make one per
+// goroutine.
+type Worker struct {
+	md      *Model
+	ev      Evaluator
+	pcg     *rand.PCG
+	rng     *rand.Rand
+	u       []float64
+	d, a, b Draw
+
+	rank  []int32   // of the last replication
 	ab    [][]int32 // sensitivity: outputs per run
 	yab   []int64
+	pw    [SobolBootstrap]uint8 // Poisson weights of the current row
 	Tally *Tally
 	Sobol []SobolSums[int64] // [0] mean |rank shift| (as a sum), then each country
+	// Boot[o][b] are the sums of output o in bootstrap replicate b.
+	Boot [][]SobolSums[int64]
 }
 
-// NewKernel returns a kernel with its own tally.
-func (md *Model) NewKernel() *Kernel {
-	k := md.newScratch()
-	k.Tally = md.NewTally()
-	k.pcg = rand.NewPCG(0, 0)
-	k.rng = rand.New(k.pcg)
-	if a := md.Options.Vary.Noise * math.Sqrt(3); a > 0 {
-		k.noiseOn = true
-		// 1 − a + a/4096 + (2a/4096)·q = nf0 + nf1·(1 + q/4096).
-		k.nf1 = 2 * a
-		k.nf0 = 1 - a + a/noiseGrid - k.nf1
+// SobolBootstrap is the number of bootstrap replicates behind the Sobol
+// indices' intervals. The bootstrap is Poisson's (Hanley & MacGibbon,
+// "Creating non-parametric bootstrap samples using Poisson frequencies",
+// Computer Methods and Programs in Biomedicine 83, 2006): each replicate
+// counts row j m_jb times, m_jb ~ Poisson(1) drawn from (Seed, j, b), which
+// approximates resampling the N rows with replacement and can be summed
+// row by row, on any number of workers, in bounded memory.
+const SobolBootstrap = 200
+
+// poisson1 is the cumulative distribution of Poisson(1): P(X ≤ k).
+var poisson1 = func() (c [12]float64) {
+	p, s := math.Exp(-1), 0.0
+	for k := range c {
+		s += p
+		c[k] = s
+		p /= float64(k + 1)
 	}
+	return c
+}()
+
+// poissonWeights fills w with the Poisson(1) counts of row j, one per
+// bootstrap replicate.
+func poissonWeights(w []uint8, seed, j uint64) {
+	x := splitmix(seed ^ 0xb0075 ^ j*0x9e3779b97f4a7c15)
+	for b := range w {
+		x = splitmix(x)
+		u := float64(x>>11) / (1 << 53)
+		k := 0
+		for k < len(poisson1)-1 && u >= poisson1[k] {
+			k++
+		}
+		w[b] = uint8(k)
+	}
+}
+
+// NewWorker returns a worker on ev with its own tally.
+func (md *Model) NewWorker(ev Evaluator) *Worker {
+	w := &Worker{md: md, ev: ev, Tally: md.NewTally(), pcg: rand.NewPCG(0, 0), u: make([]float64, 2*md.dims+1)}
+	w.rng = rand.New(w.pcg)
 	if md.sobol != nil {
 		nf := len(md.factors)
-		k.Sobol = make([]SobolSums[int64], 1+len(md.sens))
-		for i := range k.Sobol {
-			k.Sobol[i] = NewSobolSums[int64](nf)
+		w.Sobol = make([]SobolSums[int64], 1+len(md.sens))
+		for i := range w.Sobol {
+			w.Sobol[i] = NewSobolSums[int64](nf)
 		}
-		k.yab = make([]int64, nf)
-		k.ab = make([][]int32, nf+2)
-		for i := range k.ab {
-			k.ab[i] = make([]int32, 1+len(md.sens))
+		w.Boot = make([][]SobolSums[int64], 1+len(md.sens))
+		for i := range w.Boot {
+			w.Boot[i] = make([]SobolSums[int64], SobolBootstrap)
+			for b := range w.Boot[i] {
+				w.Boot[i][b] = NewSobolSums[int64](nf)
+			}
+		}
+		w.yab = make([]int64, nf)
+		w.ab = make([][]int32, nf+2)
+		for i := range w.ab {
+			w.ab[i] = make([]int32, 1+len(md.sens))
 		}
 	}
-	return k
+	return w
 }
 
-// newScratch returns a kernel with its buffers only.
-func (md *Model) newScratch() *Kernel {
-	n := md.n
-	rmax := 0
-	for _, c := range md.comp {
-		rmax = max(rmax, len(c.rows))
-	}
-	k := &Kernel{md: md, u: make([]float64, 2*md.dims+1),
-		v: make([]float64, max(rmax, n)), s: make([]float64, max(rmax, n)), order: make([]int32, max(rmax, n)),
-		bk: make([]uint16, max(rmax, n)), bk8: make([]uint8, n), cnt: make([]int32, max(ascBuckets, sortBuckets)), fac: make([]float64, max(rmax, n)),
-		sv:   make([]float64, max(rmax, n)),
-		egdi: make([]float64, n), pub: make([]float64, n), rank: make([]int32, n), vh: make([]bool, n)}
-	for c := range k.val {
-		k.val[c] = make([]float64, n)
-	}
-	return k
-}
-
-// Replicate runs replication i (seeded from (Seed, i)) and adds it to the
-// kernel's tally.
-func (k *Kernel) Replicate(i uint64) {
-	md := k.md
-	k.pcg.Seed(md.Options.Seed, i)
+// Replicate runs replication i (seeded from (Seed, i), as
+// [Model.DrawReplication]) and adds it to the worker's tally.
+func (w *Worker) Replicate(i uint64) {
+	md := w.md
+	w.pcg.Seed(md.Options.Seed, i)
 	for d := range md.dims {
-		k.u[d] = k.rng.Float64()
+		w.u[d] = w.rng.Float64()
 	}
-	d := md.draw(k.u[:md.dims], k.rng.Uint64())
-	k.Eval(&d)
-	k.Tally.add(md, k.rank, k.vh)
+	w.d = md.draw(w.u[:md.dims], w.rng.Uint64())
+	rank, vh := w.ev.Eval(&w.d)
+	w.Tally.add(rank, vh)
+	w.rank = rank
 }
+
+// Last returns the draw, the unrounded EGDI and the rank of each place of
+// the last replication (valid until the next call of Replicate or
+// SensitivityRow).
+func (w *Worker) Last() (*Draw, []float64, []int32) { return &w.d, w.ev.Scores(), w.rank }
 
 // SensitivityRow runs row j of the Saltelli design: the model on A, on B
 // and on A_B^(f) for each varied factor f, and adds the outputs to the
-// kernel's Sobol sums.
-func (k *Kernel) SensitivityRow(j uint64) {
-	md := k.md
+// worker's Sobol sums.
+func (w *Worker) SensitivityRow(j uint64) {
+	md := w.md
 	nd := md.dims
-	u := k.u[:2*nd]
+	u := w.u[:2*nd]
 	md.sobol.Point(j+1, u)
 	// A noise seed is the coordinate's bits, mixed with the seed.
 	noiseOf := func(dim int) uint64 {
@@ -593,57 +818,78 @@ func (k *Kernel) SensitivityRow(j uint64) {
 		if f == FactorNoise {
 			noiseDim = k0
 		}
-		k0 += factorDims[f]
+		k0 += md.Options.Vary.dimsOf(f)
 	}
 	var na, nb uint64
 	if noiseDim >= 0 {
 		na, nb = noiseOf(noiseDim), noiseOf(nd+noiseDim)
 	}
-	a := md.draw(u[:nd], na)
-	b := md.draw(u[nd:], nb)
-	k.Eval(&a)
-	k.outputs(k.ab[0])
-	k.Eval(&b)
-	k.outputs(k.ab[1])
+	w.a = md.draw(u[:nd], na)
+	w.b = md.draw(u[nd:], nb)
+	w.outputs(w.ab[0], &w.a)
+	w.outputs(w.ab[1], &w.b)
 	for fi, f := range md.factors {
-		ab := a
+		w.d = w.a
 		switch f {
 		case FactorWeights:
-			ab.W = b.W
+			w.d.W = w.b.W
 		case FactorNormalisation:
-			ab.Norm = b.Norm
+			w.d.Norm = w.b.Norm
 		case FactorCap:
-			ab.Cap = b.Cap
+			w.d.Cap = w.b.Cap
 		case FactorNoise:
-			ab.NoiseSeed = b.NoiseSeed
+			w.d.NoiseSeed = w.b.NoiseSeed
 		case FactorAggregation:
-			ab.Geometric = b.Geometric
+			w.d.Geometric = w.b.Geometric
 		}
-		k.Eval(&ab)
-		k.outputs(k.ab[2+fi])
+		w.outputs(w.ab[2+fi], &w.d)
 	}
-	for o := range k.Sobol {
+	for o := range w.Sobol {
 		for fi := range md.factors {
-			k.yab[fi] = int64(k.ab[2+fi][o])
+			w.yab[fi] = int64(w.ab[2+fi][o])
 		}
-		k.Sobol[o].Add(int64(k.ab[0][o]), int64(k.ab[1][o]), k.yab)
+		w.Sobol[o].Add(int64(w.ab[0][o]), int64(w.ab[1][o]), w.yab)
+	}
+	poissonWeights(w.pw[:], md.Options.Seed, j)
+	for o := range w.Boot {
+		for fi := range md.factors {
+			w.yab[fi] = int64(w.ab[2+fi][o])
+		}
+		fa, fb := int64(w.ab[0][o]), int64(w.ab[1][o])
+		for b, m := range w.pw {
+			if m > 0 {
+				w.Boot[o][b].AddN(int64(m), fa, fb, w.yab)
+			}
+		}
 	}
 }
 
-// outputs writes the outputs of the last Eval: Σ|rank − base rank|, then
+// Merge adds the tally and sums of o into w.
+func (w *Worker) Merge(o *Worker) {
+	w.Tally.Merge(o.Tally)
+	for i := range w.Sobol {
+		w.Sobol[i].Merge(&o.Sobol[i])
+		for b := range w.Boot[i] {
+			w.Boot[i][b].Merge(&o.Boot[i][b])
+		}
+	}
+}
+
+// outputs evaluates d and writes its outputs: Σ|rank − base rank|, then
 // the rank of each sensitivity country.
-func (k *Kernel) outputs(dst []int32) {
+func (w *Worker) outputs(dst []int32, d *Draw) {
+	rank, _ := w.ev.Eval(d)
 	var s int32
-	for i, r := range k.rank {
-		d := r - k.md.baseRank[i]
+	for i, r := range rank {
+		d := r - w.md.BaseRank[i]
 		if d < 0 {
 			d = -d
 		}
 		s += d
 	}
 	dst[0] = s
-	for x, i := range k.md.sens {
-		dst[1+x] = k.rank[i]
+	for x, i := range w.md.sens {
+		dst[1+x] = rank[i]
 	}
 }
 
@@ -654,784 +900,68 @@ func splitmix(x uint64) uint64 {
 	return x ^ (x >> 31)
 }
 
-// Ranks returns the ranks of the last Eval, by country in the order of
+// TieKey is the point of the tie grid of [OrdinalRanks] nearest x: values
+// with one key are tied (differences below about 1e-12 are float noise of
+// a weighted mean). The kernels rank unrounded EGDI on it.
+func TieKey(x float64) float64 { return tieKey(x) }
+
+// ByCountry returns ranks by place as ranks by country, in the order of
 // the base's countries.
-func (k *Kernel) Ranks() []int {
-	out := make([]int, k.md.n)
-	for p, i := range k.md.order {
-		out[i] = int(k.rank[p])
+func (md *Model) ByCountry(rank []int32) []int {
+	out := make([]int, len(md.Order))
+	for p, i := range md.Order {
+		out[i] = int(rank[p])
 	}
 	return out
 }
 
-// noiseGrid is the number of levels of the noise's uniform u: 12 bits, so
-// that five draws come from one 64-bit number. The grid's step, 2σ√3/4096 (8.5e-5 of x at σ = 0.05), is far
-// below any difference that matters to a rank.
-const noiseGrid = 1 << 12
+// The noise. Every input value x (a raw input or a given index) becomes
+// x·f with f = 1 + σ√3·(2u − 1), u = (q + ½)/4096 and q a 12-bit draw:
+// uniform on a 4096-level grid, mean 1 and standard deviation σ (to 1e-7
+// relative). The grid's step, 2σ√3/4096 (8.5e-5 of x at σ = 0.05), is far
+// below any difference that matters to a rank. The draws of one Eval
+// come from one stream seeded by the draw's NoiseSeed, in this order:
+// for each component (OSI, TII, HCI), a given one's places in order, or
+// for a raw one first its carried places, then each raw input over its
+// rows. Each such run of k values takes ⌈k/5⌉ 64-bit numbers of the
+// stream, five 12-bit draws from each, low bits first.
 
-// wyrand is the noise stream: Wang Yi's wyrand, a Weyl sequence mixed by
-// one 64×64→128-bit multiplication (it passes BigCrush and PractRand).
-// Its state advances by an addition, so successive draws do not wait on
-// each other, and one costs about a third of a PCG-DXSM draw.
-type wyrand uint64
+// NoiseGrid is the number of levels of the noise's uniform u.
+const NoiseGrid = 1 << 12
 
-func (s *wyrand) next() uint64 {
+// NoiseStream is the noise's generator: Wang Yi's wyrand, a Weyl sequence
+// mixed by one 64×64→128-bit multiplication (it passes BigCrush and
+// PractRand). Its state advances by an addition, so successive draws do
+// not wait on each other, and one costs about a third of a PCG-DXSM draw.
+type NoiseStream uint64
+
+// NewNoiseStream returns the stream of a draw's NoiseSeed.
+func NewNoiseStream(seed uint64) NoiseStream {
+	return NoiseStream(splitmix(seed ^ 0x6e6f697365)) // "noise"
+}
+
+// Next returns the stream's next 64-bit number.
+func (s *NoiseStream) Next() uint64 {
 	*s += 0xa0761d6478bd642f
 	hi, lo := bits.Mul64(uint64(*s), uint64(*s^0xe7037ed1a0b428db))
 	return hi ^ lo
 }
 
-// factors fills f with draws of the multiplicative noise factor, five
-// from each 64-bit number of the noise stream (12 bits each).
-func (k *Kernel) factors(f []float64) {
-	f0, f1 := k.nf0, k.nf1
-	st := k.noise
-	// m(q) = 1 + q/4096: q in the top 12 bits of the mantissa of 1.
-	const one = 1023 << 52
-	j := 0
-	for ; j+5 <= len(f); j += 5 {
-		b := st.next()
-		d := f[j : j+5 : j+5]
-		d[0] = f0 + f1*math.Float64frombits(one|(b&(noiseGrid-1))<<40)
-		d[1] = f0 + f1*math.Float64frombits(one|(b>>12&(noiseGrid-1))<<40)
-		d[2] = f0 + f1*math.Float64frombits(one|(b>>24&(noiseGrid-1))<<40)
-		d[3] = f0 + f1*math.Float64frombits(one|(b>>36&(noiseGrid-1))<<40)
-		d[4] = f0 + f1*math.Float64frombits(one|(b>>48&(noiseGrid-1))<<40)
-	}
-	if j < len(f) {
-		b := st.next()
-		for ; j < len(f); j, b = j+1, b>>12 {
-			f[j] = f0 + f1*math.Float64frombits(one|(b&(noiseGrid-1))<<40)
+// Factors returns k noise factors of standard deviation sigma: one run of
+// the stream (see above).
+func (s *NoiseStream) Factors(k int, sigma float64) []float64 {
+	f := make([]float64, k)
+	a := sigma * math.Sqrt(3)
+	var b uint64
+	for j := range f {
+		if j%5 == 0 {
+			b = s.Next()
 		}
+		q := b >> (12 * (j % 5)) & (NoiseGrid - 1)
+		u := (float64(q) + 0.5) / NoiseGrid
+		f[j] = 1 + a*(2*u-1)
 	}
-	k.noise = st
-}
-
-// nfac returns the noise factor of the low 12 bits of b.
-func nfac(f0, f1 float64, b uint64) float64 {
-	return f0 + f1*math.Float64frombits(1023<<52|(b&(noiseGrid-1))<<40)
-}
-
-// clampKey is fkey(min(y, hi)) for y ≥ 0 (or −0) and hi > 0, hk =
-// fkey(hi): an integer min (one compare and conditional move) where the
-// float min spends about five instructions on NaN and the sign of zero.
-func clampKey(y float64, hk int64) int64 { return min(fkey(y), hk) }
-
-// clamp is min(y, hi) by clampKey.
-func clamp(y float64, hk int64) float64 { return math.Float64frombits(uint64(clampKey(y, hk))) }
-
-// noisy writes into dst each value of src times one draw of the
-// multiplicative noise, clamped to [0, hi]; five draws come from each
-// 64-bit number of the noise stream, the same as factors. dst may be src.
-// x ≥ 0 and every factor is above 0 (σ ≤ 0.5, so σ√3 < 1): only the upper
-// bound can be passed, and clamp does it without a branch.
-func (k *Kernel) noisy(dst, src []float64, hi float64) {
-	f0, f1, st := k.nf0, k.nf1, k.noise
-	hk := fkey(hi)
-	dst = dst[:len(src)]
-	j := 0
-	for ; j+5 <= len(src); j += 5 {
-		b := st.next()
-		d, x := dst[j:j+5:j+5], src[j:j+5:j+5]
-		d[0] = clamp(x[0]*nfac(f0, f1, b), hk)
-		d[1] = clamp(x[1]*nfac(f0, f1, b>>12), hk)
-		d[2] = clamp(x[2]*nfac(f0, f1, b>>24), hk)
-		d[3] = clamp(x[3]*nfac(f0, f1, b>>36), hk)
-		d[4] = clamp(x[4]*nfac(f0, f1, b>>48), hk)
-	}
-	if j < len(src) {
-		b := st.next()
-		for ; j < len(src); j, b = j+1, b>>12 {
-			dst[j] = clamp(src[j]*nfac(f0, f1, b), hk)
-		}
-	}
-	k.noise = st
-}
-
-// noisyMoments is noisy that also returns Σ dst and Σ dst².
-func (k *Kernel) noisyMoments(dst, src []float64, hi float64) (sum, sq float64) {
-	f0, f1, st := k.nf0, k.nf1, k.noise
-	hk := fkey(hi)
-	dst = dst[:len(src)]
-	j := 0
-	for ; j+5 <= len(src); j += 5 {
-		b := st.next()
-		d, x := dst[j:j+5:j+5], src[j:j+5:j+5]
-		y0 := clamp(x[0]*nfac(f0, f1, b), hk)
-		y1 := clamp(x[1]*nfac(f0, f1, b>>12), hk)
-		y2 := clamp(x[2]*nfac(f0, f1, b>>24), hk)
-		y3 := clamp(x[3]*nfac(f0, f1, b>>36), hk)
-		y4 := clamp(x[4]*nfac(f0, f1, b>>48), hk)
-		d[0], d[1], d[2], d[3], d[4] = y0, y1, y2, y3, y4
-		sum += (y0 + y1) + (y2 + y3) + y4
-		sq += (y0*y0 + y1*y1) + (y2*y2 + y3*y3) + y4*y4
-	}
-	if j < len(src) {
-		b := st.next()
-		for ; j < len(src); j, b = j+1, b>>12 {
-			y := clamp(src[j]*nfac(f0, f1, b), hk)
-			dst[j] = y
-			sum += y
-			sq += y * y
-		}
-	}
-	k.noise = st
-	return sum, sq
-}
-
-// noisyRange is noisy that also returns the least and greatest of dst
-// (src not empty), found in the same pass. Every value is ≥ 0 (x ≥ 0, the
-// factor > 0, the bound > 0), so the order of the values is that of their
-// bits read as integers (see fkey).
-func (k *Kernel) noisyRange(dst, src []float64, hi float64) (lo, top float64) {
-	f0, f1, st := k.nf0, k.nf1, k.noise
-	hk := fkey(hi)
-	dst = dst[:len(src)]
-	l, h := int64(math.MaxInt64), int64(math.MinInt64)
-	j := 0
-	for ; j+5 <= len(src); j += 5 {
-		b := st.next()
-		d, x := dst[j:j+5:j+5], src[j:j+5:j+5]
-		k0 := clampKey(x[0]*nfac(f0, f1, b), hk)
-		k1 := clampKey(x[1]*nfac(f0, f1, b>>12), hk)
-		k2 := clampKey(x[2]*nfac(f0, f1, b>>24), hk)
-		k3 := clampKey(x[3]*nfac(f0, f1, b>>36), hk)
-		k4 := clampKey(x[4]*nfac(f0, f1, b>>48), hk)
-		d[0], d[1], d[2] = math.Float64frombits(uint64(k0)), math.Float64frombits(uint64(k1)), math.Float64frombits(uint64(k2))
-		d[3], d[4] = math.Float64frombits(uint64(k3)), math.Float64frombits(uint64(k4))
-		l = min(l, min(k0, k1), min(k2, k3), k4)
-		h = max(h, max(k0, k1), max(k2, k3), k4)
-	}
-	if j < len(src) {
-		b := st.next()
-		for ; j < len(src); j, b = j+1, b>>12 {
-			y := clampKey(src[j]*nfac(f0, f1, b), hk)
-			dst[j] = math.Float64frombits(uint64(y))
-			l, h = min(l, y), max(h, y)
-		}
-	}
-	k.noise = st
-	return math.Float64frombits(uint64(l)), math.Float64frombits(uint64(h))
-}
-
-// fkey is the bits of x ≥ 0 (or −0) as a signed integer: for such values
-// the integers are in the order of the floats (IEEE 754 puts the exponent
-// above the mantissa, both biased to be non-negative; −0 has the sign bit
-// and so is the least, as Go's min takes it), and an integer min or max
-// is one compare and conditional move, where the float builtins spend
-// about six instructions on NaN and the sign of zero.
-func fkey(x float64) int64 { return int64(math.Float64bits(x)) }
-
-// spanNonNeg returns the least and greatest of v (not empty, every value ≥
-// 0 or −0, no NaN), as min and max would, by integer min and max of fkey.
-// Four running minima and maxima keep the chains of dependent
-// instructions short.
-func spanNonNeg(v []float64) (lo, hi float64) {
-	l0 := fkey(v[0])
-	l1, l2, l3 := l0, l0, l0
-	h0, h1, h2, h3 := l0, l0, l0, l0
-	j := 0
-	for ; j+4 <= len(v); j += 4 {
-		x := v[j : j+4 : j+4]
-		k0, k1, k2, k3 := fkey(x[0]), fkey(x[1]), fkey(x[2]), fkey(x[3])
-		l0, h0 = min(l0, k0), max(h0, k0)
-		l1, h1 = min(l1, k1), max(h1, k1)
-		l2, h2 = min(l2, k2), max(h2, k2)
-		l3, h3 = min(l3, k3), max(h3, k3)
-	}
-	for ; j < len(v); j++ {
-		k0 := fkey(v[j])
-		l0, h0 = min(l0, k0), max(h0, k0)
-	}
-	return math.Float64frombits(uint64(min(l0, l1, l2, l3))), math.Float64frombits(uint64(max(h0, h1, h2, h3)))
-}
-
-// skey is the bits of x (not NaN, any sign) as an integer in the order
-// of the floats: flipping all but the sign bit of a negative value
-// reverses the order of the negatives (a larger magnitude has larger
-// bits) and keeps them below the non-negatives; −0 becomes −1, below +0,
-// as Go's min takes it. For x ≥ 0 it is fkey(x).
-func skey(x float64) int64 {
-	b := int64(math.Float64bits(x))
-	return b ^ (b >> 63 & math.MaxInt64)
-}
-
-// skeyFloat is the float of a key of skey (the same flip undoes it).
-func skeyFloat(k int64) float64 { return math.Float64frombits(uint64(k ^ (k >> 63 & math.MaxInt64))) }
-
-// noisyAt is noisy for the countries listed in idx only.
-func (k *Kernel) noisyAt(dst, src []float64, idx []int32, hi float64) {
-	f := k.fac[:len(idx)]
-	k.factors(f)
-	hk := fkey(hi)
-	for x, i := range idx {
-		dst[i] = clamp(src[i]*f[x], hk)
-	}
-}
-
-// logExp holds the tables of the geometric mean's logarithm and
-// exponential: for i = 0 … 255, ln(1 + i/256) − 1023·ln 2 (the exponent's
-// bias folded in), 1/(1 + i/256) and 2^(i/256); and lnE, the first
-// sum of log for the biased exponents e of [2⁻⁷, 2) (lnLo ≤ e < lnLo + 8,
-// which holds the geometric mean's components, floored at 0.01 and at
-// most 1): lnE[(e − lnLo)·256 + i] = e·ln 2 + ln[i], the same operations.
-type logExp struct {
-	ln, inv, exp2 [256]float64
-	lnE           [8 * 256]float64
-}
-
-// lnLo is the least biased exponent of logExp.lnE: that of 2⁻⁷.
-const lnLo = 1023 - 7
-
-func newLogExp() *logExp {
-	t := &logExp{}
-	for i := range 256 {
-		m := 1 + float64(i)/256
-		t.ln[i], t.inv[i], t.exp2[i] = math.Log(m)-1023*math.Ln2, 1/m, math.Exp2(float64(i)/256)
-	}
-	for j := range t.lnE {
-		e, i := uint64(lnLo+j/256), j%256
-		t.lnE[j] = float64(int64(e))*math.Ln2 + t.ln[i]
-	}
-	return t
-}
-
-// log returns ln x for 0.01 ≤ x < 2 (lnE's range: the components are at
-// most 1) to within 1e-11: x = 2^e·m, m in [1, 2); m = m_i·(1 + δ) with m_i = 1 + i/256 from the top
-// eight bits of the mantissa, so 0 ≤ δ < 1/256; ln m = ln m_i + ln(1 + δ)
-// with ln(1 + δ) = δ − δ²/2 + δ³/3 − δ⁴/4 (error below δ⁵/5 < 2e-13). The
-// biased exponent times ln 2 plus the table's ln m_i − 1023·ln 2 adds
-// rounding error below 709·2⁻⁵² < 2e-13. No division, no branch, and small
-// enough for the compiler to inline (the geometric mean calls it three
-// times per country).
-func (t *logExp) log(x float64) float64 {
-	b := math.Float64bits(x)
-	i := (b >> 44) & 0xff
-	d := math.Float64frombits(b&(1<<52-1)|1023<<52)*t.inv[i] - 1
-	// e·ln 2 + ln[i] from lnE (b>>44 is e and i), where the conversion
-	// of e and its product are the slow part of the sum.
-	return t.lnE[(b>>44-lnLo<<8)%uint64(len(t.lnE))] + d*(1-d*(0.5-d*(1.0/3-d*0.25)))
-}
-
-// exp returns e^x for x in [−16, 1] to within 1e-12 relative: y =
-// 256·x·log₂e = 256·k + i + g, k and i integers, 0 ≤ i < 256, |g| ≤ ½
-// (y rounded to the nearest integer N = 256·k + i by adding and
-// subtracting 1.5·2⁵², which leaves N in the low bits of the sum: no
-// conversion between float and integer); e^x = 2^k·2^(i/256)·e^u with
-// u = g·ln 2/256, |u| < 0.00136, e^u by its series to u³/6 (error below
-// u⁴/24 < 2e-13). Small enough for the compiler to inline.
-func (t *logExp) exp(x float64) float64 {
-	const magic = 0x1.8p52
-	y := x * (256 * math.Log2E)
-	r := y + magic
-	// The bits of r are those of 1.5·2⁵² plus N, whose low 8 and top 12
-	// bits are 0: n&0xff is i and n>>8<<52 is k in the exponent, mod 2⁶⁴.
-	n := math.Float64bits(r)
-	g := y - (r - magic)
-	// e^u = 1 + u + u²/2 + u³/6 with u = c·g, c = ln 2/256.
-	const c = math.Ln2 / 256
-	p := t.exp2[n&0xff] * (1 + g*(c+g*(c*c/2+g*(c*c*c/6))))
-	return math.Float64frombits(math.Float64bits(p) + n>>8<<52)
-}
-
-// Eval recomputes the edition under d and writes the ranks and very-high
-// flags. It allocates nothing. Without noise the components depend only
-// on the normalisation and the cap, so they come from the model's
-// precomputed vectors; with noise they are rebuilt.
-func (k *Kernel) Eval(d *Draw) {
-	md := k.md
-	noise := d.NoiseSeed != 0 && k.noiseOn
-	if noise {
-		k.noise = wyrand(splitmix(d.NoiseSeed ^ 0x6e6f697365)) // "noise"
-	}
-	var cur [3][]float64
-	for ci := range md.comp {
-		mc := &md.comp[ci]
-		cp := 0.0
-		if mc.capped {
-			cp = d.Cap
-		}
-		if !noise {
-			if v := mc.pre(d.Norm, cp); v != nil {
-				cur[ci] = v
-				continue
-			}
-		}
-		val := k.val[ci]
-		cur[ci] = val
-		if mc.raw {
-			if noise {
-				k.noisyAt(val, mc.given, mc.carried, 1)
-			} else {
-				for _, i := range mc.carried {
-					val[i] = mc.given[i]
-				}
-			}
-			if noise {
-				k.compositeNoisy(mc, d.Norm, cp, val)
-			} else {
-				k.composite(mc, d.Norm, cp, false, val)
-			}
-			continue
-		}
-		if noise {
-			k.noisy(val, mc.given, 1)
-		} else {
-			copy(val, mc.given)
-		}
-		if md.normGiven {
-			switch d.Norm {
-			case NormMinMax:
-				MinMax(val)
-			case NormRank:
-				rankShare(val, val, k.order, k.sv, k.bk, k.cnt)
-			}
-		}
-	}
-	k.aggregate(d, cur[0], cur[1], cur[2])
-	lo, hi := k.publish()
-	k.rankEGDI(lo, hi)
-}
-
-// aggregate writes into k.egdi the weighted mean of the components under
-// d, arithmetic or geometric. Its own function (as publish), so that the
-// compiler allocates the registers of its loops alone, not among all of
-// Eval's values: fewer spills in the hot loops.
-func (k *Kernel) aggregate(d *Draw, osi, tii, hci []float64) {
-	md := k.md
-	n := md.n
-	osi, tii, hci = osi[:n], tii[:n], hci[:n]
-	w := d.W
-	egdi := k.egdi[:n]
-	if d.Geometric {
-		// One short loop per step rather than one long chain per country:
-		// the iterations of each are independent, so many are in flight.
-		le := md.logExp
-		w0, w1, w2 := w[0], w[1], w[2]
-		for i, x := range osi {
-			egdi[i] = w0 * le.log(floor01(x))
-		}
-		for i, x := range tii {
-			egdi[i] += w1 * le.log(floor01(x))
-		}
-		for i, x := range hci {
-			egdi[i] += w2 * le.log(floor01(x))
-		}
-		for i, x := range egdi {
-			egdi[i] = le.exp(x)
-		}
-	} else {
-		for i := range n {
-			egdi[i] = w[0]*osi[i] + w[1]*tii[i] + w[2]*hci[i]
-		}
-	}
-}
-
-// publish applies the offsets and the zero rule to k.egdi, writes each
-// country's published value and very-high flag, and returns the least and
-// greatest EGDI, for the sort: found here rather than in a pass of their
-// own (by skey: e may be negative at component level, with an offset).
-func (k *Kernel) publish() (lo, hi float64) {
-	md := k.md
-	n := md.n
-	egdi := k.egdi[:n]
-	pow := md.egdiPow
-	offset, zero := md.offset[:n], md.zero[:n]
-	pub, vh := k.pub[:n], k.vh[:n]
-	vhq, trunc := md.veryHighQ, md.egdiMode == Truncate
-	l, h := int64(math.MaxInt64), int64(math.MinInt64)
-	for i := range n {
-		e := egdi[i] + offset[i]
-		if zero[i] {
-			e = 0
-		}
-		egdi[i] = e
-		ke := skey(e)
-		l, h = min(l, ke), max(h, ke)
-		// The published value in units of the last digit, as
-		// Precision.Apply cuts it (before its division).
-		var q float64
-		if trunc {
-			q = math.Floor(e*pow + 1e-9)
-		} else {
-			q = roundHalfAway(e * pow)
-		}
-		pub[i] = q
-		vh[i] = q >= vhq
-	}
-	return skeyFloat(l), skeyFloat(h)
-}
-
-// composite rebuilds one composite from its raw inputs for the raw rows,
-// writing the values into val: each input (with noise) capped at cp and
-// normalised, summed with its weight, the sum min–max rescaled. For z-scores
-// the arithmetic is that of addZ (capSum, sqDev), operation for operation, so
-// that with nothing varied the result is [Method.Compute]'s to the bit.
-func (k *Kernel) composite(mc *composite, norm Normalisation, cp float64, noise bool, val []float64) {
-	r := len(mc.rows)
-	if r == 0 {
-		return
-	}
-	s := k.s[:r]
-	clear(s)
-	v := k.v[:r]
-	for in := range mc.w {
-		x := mc.x[in*r : (in+1)*r]
-		hi := mc.hi[in]
-		src := x
-		if noise {
-			k.noisy(v, x, hi)
-			src = v
-		}
-		// The raw rows have no missing value.
-		sum, _ := capSum(v, src, cp)
-		wk := mc.w[in]
-		switch norm {
-		case NormZMinMax:
-			// As addZ: s += (w/σ)·(x − mean), population σ.
-			mean := sum / float64(r)
-			sd := math.Sqrt(sqDev(v, mean) / float64(r))
-			if !(sd > 0) {
-				continue
-			}
-			f := wk / sd
-			for j, xj := range v {
-				s[j] += f * (xj - mean)
-			}
-		case NormMinMax:
-			lo, top := v[0], v[0]
-			for _, xj := range v {
-				if xj < lo {
-					lo = xj
-				}
-				if xj > top {
-					top = xj
-				}
-			}
-			if top > lo {
-				f := wk / (top - lo)
-				for j, xj := range v {
-					s[j] += f * (xj - lo)
-				}
-			}
-		case NormRank:
-			rankShare(v, v, k.order, k.sv, k.bk, k.cnt)
-			for j, xj := range v {
-				s[j] += wk * xj
-			}
-		}
-	}
-	MinMax(s)
-	for j, i := range mc.rows {
-		val[i] = s[j]
-	}
-}
-
-// compositeNoisy is composite with noise, by a shorter road: since the
-// composite is min–max rescaled at the end, adding a constant to every
-// country changes nothing, so each standardised input only needs its
-// scale, w/σ for z-scores (σ from one pass of Σx and Σx²) and w/(max − min)
-// for min–max. Two passes per input instead of three, and no clearing.
-func (k *Kernel) compositeNoisy(mc *composite, norm Normalisation, cp float64, val []float64) {
-	r := len(mc.rows)
-	if r == 0 {
-		return
-	}
-	s, v := k.s[:r], k.v[:r]
-	fr := float64(r)
-	for in, wk := range mc.w {
-		// Noise, then the cap: one clamp at the lower of the bound and the cap.
-		bound := mc.hi[in]
-		if cp > 0 && cp < bound {
-			bound = cp
-		}
-		f := 0.0
-		switch norm {
-		case NormZMinMax:
-			sum, sq := k.noisyMoments(v, mc.x[in*r:(in+1)*r], bound)
-			mean := sum / fr
-			if vr := sq/fr - mean*mean; vr > 0 {
-				f = wk / math.Sqrt(vr)
-			}
-		case NormMinMax:
-			lo, top := k.noisyRange(v, mc.x[in*r:(in+1)*r], bound)
-			if top > lo {
-				f = wk / (top - lo)
-			}
-		case NormRank:
-			if r >= 2 {
-				// The rank shares go straight into s, as the loops below
-				// would add them.
-				lo, top := k.noisyRange(v, mc.x[in*r:(in+1)*r], bound)
-				k.addRankShares(s, v, wk, in == 0, lo, top)
-				continue
-			}
-			clear(v)
-			f = wk
-		}
-		if in == 0 {
-			for j, xj := range v {
-				s[j] = f * xj
-			}
-		} else {
-			for j, xj := range v {
-				s[j] += f * xj
-			}
-		}
-	}
-	// Every s[j] is Σ f·x with f ≥ 0 and x ≥ 0.
-	lo, top := spanNonNeg(s)
-	scale := 0.0
-	if top > lo {
-		scale = 1 / (top - lo)
-	}
-	for j, i := range mc.rows {
-		val[i] = (s[j] - lo) * scale
-	}
-}
-
-// floor01 returns max(x, 0.01) for x ≥ 0 (the geometric mean's floor),
-// without a branch: an integer max of the bits (see fkey), one compare
-// and conditional move, where the float max takes about eight
-// instructions; a negative x or −0 also gives 0.01, as max does.
-func floor01(x float64) float64 {
-	return math.Float64frombits(uint64(max(fkey(x), fkey(0.01))))
-}
-
-// roundHalfAway is math.Round (half away from zero), to the bit, for a
-// finite y: |y| = t + f with t = trunc(|y|) and the fraction f = |y| − t
-// exact (the bits of a double below its units are a double), so 2f is
-// exact and trunc(2f) is 1 where f ≥ ½, else 0; t + trunc(2f) is exact
-// (t < 2⁵³, or f = 0); then the sign of y (−0 stays −0). math.Trunc is
-// one ROUNDSD instruction (SSE4.1, checked at run time): no branch on a
-// fraction that is a coin toss, where math.Round spends about twenty
-// instructions and two branches.
-func roundHalfAway(y float64) float64 {
-	a := math.Abs(y)
-	t := math.Trunc(a)
-	f := a - t
-	return math.Copysign(t+math.Trunc(f+f), y)
-}
-
-// rankShare writes into dst, for each value of v (≥ 0), the share of the
-// other values strictly below it: (#{l: v_l < v_j})/(n − 1), so ties share
-// a value, the best is 1 (when alone) and the worst 0. dst may be v;
-// order, sv, bk and cnt are sortAsc's scratch space.
-func rankShare(v, dst []float64, order []int32, sv []float64, bk []uint16, cnt []int32) {
-	n := len(v)
-	if n < 2 {
-		for j := range dst {
-			dst[j] = 0
-		}
-		return
-	}
-	lo, hi := v[0], v[0]
-	for _, x := range v {
-		if x < lo {
-			lo = x
-		}
-		if x > hi {
-			hi = x
-		}
-	}
-	rankShareIn(v, dst, lo, hi, order, sv, bk, cnt)
-}
-
-// rankShareIn is rankShare for values known to lie in [lo, hi] (len(v) ≥ 2).
-func rankShareIn(v, dst []float64, lo, hi float64, order []int32, sv []float64, bk []uint16, cnt []int32) {
-	n := len(v)
-	order = order[:n]
-	sortAsc(v, lo, hi, order, sv, bk, cnt)
-	f := 1 / float64(n-1)
-	prev, share := math.Inf(-1), 0.0
-	sv = sv[:n]
-	for p, j := range order {
-		x := sv[p] // v[j], sorted (dst[j] may be v[j])
-		if x != prev {
-			prev, share = x, float64(p)*f
-		}
-		dst[j] = share
-	}
-}
-
-// addRankShares is rankShareIn for the composite sum: it sets s[j] to
-// w·share_j when set, else adds w·share_j, share_j the rank share of v[j]
-// (len(v) ≥ 2, values in [lo, hi]): the same operations, in the same
-// order, as writing the shares into v and summing them, without the pass
-// over v.
-func (k *Kernel) addRankShares(s, v []float64, w float64, set bool, lo, hi float64) {
-	n := len(v)
-	order := k.order[:n]
-	sortAsc(v, lo, hi, order, k.sv, k.bk, k.cnt)
-	f := 1 / float64(n-1)
-	prev, share := math.Inf(-1), 0.0
-	sv := k.sv[:n]
-	s = s[:n]
-	if set {
-		for p, j := range order {
-			if x := sv[p]; x != prev {
-				prev, share = x, float64(p)*f
-			}
-			s[j] = w * share
-		}
-		return
-	}
-	for p, j := range order {
-		if x := sv[p]; x != prev {
-			prev, share = x, float64(p)*f
-		}
-		s[j] += w * share
-	}
-}
-
-// sortBuckets is the number of buckets of the kernel's descending sort,
-// ascBuckets that of its ascending one.
-const (
-	sortBuckets = 256
-	ascBuckets  = 512
-)
-
-// sortAsc writes into order the indices of vals (values in [lo, hi])
-// sorted by value, ascending, with equal values by index from the highest
-// (the cheaper order: values come in baseline rank order, roughly
-// descending), and into sv the sorted values. A pass of bucket sort on
-// the value (ascBuckets equal-width buckets, indices kept in that order
-// within a bucket), then an insertion sort, which only moves indices
-// within their bucket: O(n) for values spread like indicators, against
-// O(n log n) for a comparison sort. Any increasing bucketing gives this
-// result; with 512 buckets rather than 256 for about 190 values, fewer
-// values share a bucket, and the insertion sort's mispredicted branches
-// (one or two for each value it moves) are about halved, for 256 more
-// counters to clear and sum: the sort of a rank normalisation's input
-// takes about a third less time. bk (len(vals)) and cnt (ascBuckets) are
-// scratch space.
-func sortAsc(vals []float64, lo, hi float64, order []int32, sv []float64, bk []uint16, cnt []int32) {
-	n := len(vals)
-	cnt = cnt[:ascBuckets]
-	clear(cnt)
-	bk = bk[:n]
-	// Bucket b holds (x − lo)·f in [b, b+1).
-	f := 0.0
-	if hi > lo {
-		f = (ascBuckets - 1e-9) / (hi - lo)
-	}
-	for j, x := range vals {
-		b := uint16(int32((x - lo) * f))
-		bk[j] = b
-		cnt[b]++
-	}
-	// Exclusive prefix sums: the position of each bucket's first value,
-	// the running total in a register (adding cnt[b-1] in place would wait
-	// on the store of the previous step), four buckets a step, on an
-	// array, whose length the compiler knows (no bounds checks).
-	c := (*[ascBuckets]int32)(cnt)
-	sum := int32(0)
-	for b := 0; b < ascBuckets; b += 4 {
-		c0, c1, c2, c3 := c[b], c[b+1], c[b+2], c[b+3]
-		c[b], c[b+1], c[b+2], c[b+3] = sum, sum+c0, sum+c0+c1, sum+c0+c1+c2
-		sum += c0 + c1 + c2 + c3
-	}
-	order, sv = order[:n], sv[:n]
-	// The values travel with their indices, so the insertion pass compares
-	// sv[q] without an indirection.
-	for j := n - 1; j >= 0; j-- {
-		b := bk[j]
-		p := cnt[b]
-		order[p], sv[p] = int32(j), vals[j]
-		cnt[b]++
-	}
-	for p := 1; p < n; p++ {
-		vx := sv[p]
-		if !(sv[p-1] > vx) {
-			continue // in place: the common case, one predictable branch
-		}
-		x := order[p]
-		q := p - 1
-		for q >= 0 && sv[q] > vx {
-			order[q+1], sv[q+1] = order[q], sv[q]
-			q--
-		}
-		order[q+1], sv[q+1] = x, vx
-	}
-}
-
-// sortDesc is sortAsc descending for the EGDI, on the tie grid of
-// OrdinalRanks: values with one [tieKey] (within about 1e-12: float noise
-// of a weighted mean, not a difference) are tied and keep the index order,
-// whichever buckets they fall in. The order compares keys (tie key, then
-// index), so it is a strict weak order. Buckets are sortBuckets
-// equal-width buckets of (hi − x)·f, monotone in x, so the insertion pass
-// only fixes order within a bucket and across neighbouring ones. sv holds
-// −tieKey(x), sorted ascending.
-func sortDesc(vals []float64, lo, hi float64, order []int32, sv []float64, bk []uint8, cnt []int32) {
-	n := len(vals)
-	cnt = cnt[:sortBuckets]
-	clear(cnt)
-	bk = bk[:n]
-	f := 0.0
-	if hi > lo {
-		f = (sortBuckets - 1e-9) / (hi - lo)
-	}
-	f = -f
-	for j, x := range vals {
-		b := uint8(int32((x - hi) * f))
-		bk[j] = b
-		cnt[b]++
-	}
-	c := (*[sortBuckets]int32)(cnt) // prefix sums, as sortAsc
-	sum := int32(0)
-	for b := 0; b < sortBuckets; b += 4 {
-		c0, c1, c2, c3 := c[b], c[b+1], c[b+2], c[b+3]
-		c[b], c[b+1], c[b+2], c[b+3] = sum, sum+c0, sum+c0+c1, sum+c0+c1+c2
-		sum += c0 + c1 + c2 + c3
-	}
-	order, sv = order[:n], sv[:n]
-	for j, b := range bk {
-		p := cnt[b]
-		order[p], sv[p] = int32(j), -tieKey(vals[j])
-		cnt[b]++
-	}
-	for p := 1; p < n; p++ {
-		vx, x := sv[p], order[p]
-		if sv[p-1] < vx || sv[p-1] == vx && order[p-1] < x {
-			continue // in place: the common case
-		}
-		q := p - 1
-		for q >= 0 && (sv[q] > vx || sv[q] == vx && order[q] > x) {
-			order[q+1], sv[q+1] = order[q], sv[q]
-			q--
-		}
-		order[q+1], sv[q+1] = x, vx
-	}
-}
-
-// rankEGDI ranks k.egdi (in [lo, hi], the least and greatest): by
-// unrounded value, highest first, ties by the baseline order; competition
-// ranks share a rank between equal published values, ordinal ranks do not.
-func (k *Kernel) rankEGDI(lo, hi float64) {
-	md := k.md
-	n := md.n
-	e := k.egdi[:n]
-	order := k.order[:n]
-	sortDesc(e, lo, hi, order, k.sv, k.bk8, k.cnt)
-	rank, pub := k.rank[:n], k.pub[:n]
-	if md.ordinal {
-		for p, i := range order {
-			rank[i] = int32(p + 1)
-		}
-		return
-	}
-	// The previous country's published value and rank stay in registers;
-	// NaN equals nothing, so the first country is ranked 1.
-	pp, rp := math.NaN(), int32(0)
-	for p, i := range order {
-		q, r := pub[i], int32(p+1)
-		if q == pp {
-			r = rp
-		}
-		rank[i] = r
-		pp, rp = q, r
-	}
+	return f
 }
 
 // Tally is the streaming summary of replications: per country a histogram
@@ -1454,7 +984,7 @@ type Tally struct {
 
 // NewTally returns an empty tally.
 func (md *Model) NewTally() *Tally {
-	n := md.n
+	n := len(md.Order)
 	c := make([]uint64, n*n+3*n)
 	return &Tally{n: n, Hist: c[:n*n], VH: c[n*n : n*n+n], Top10: c[n*n+n : n*n+2*n], Ahead: c[n*n+2*n:],
 		hist: make([]uint16, n*n)}
@@ -1479,7 +1009,7 @@ func (t *Tally) Flush() {
 	t.since = 0
 }
 
-func (t *Tally) add(md *Model, rank []int32, vh []bool) {
+func (t *Tally) add(rank []int32, vh []bool) {
 	t.N++
 	if t.since++; t.since == 1<<16-1 {
 		t.Flush()
@@ -1536,6 +1066,10 @@ type UncertaintyCountry struct {
 	RankP95    int     `json:"rank_p95"`
 	PVeryHigh  float64 `json:"p_very_high"`
 	PTop10     float64 `json:"p_top10"`
+	// RankMean is the mean rank over the replications; RankQuantiles the
+	// ranks at the options' Quantiles, in their order.
+	RankMean      float64 `json:"rank_mean"`
+	RankQuantiles []int   `json:"rank_quantiles,omitempty"`
 	// Next is the country ranked just below in the baseline, PAheadNext the
 	// share of replications in which the country stays strictly ahead of it.
 	Next       ISO3    `json:"next,omitempty"`
@@ -1544,8 +1078,11 @@ type UncertaintyCountry struct {
 
 // SensitivityResult holds the Sobol indices of each varied factor.
 type SensitivityResult struct {
-	Rows        int   `json:"rows"`        // N of the Saltelli design
+	Rows        int   `json:"rows"`        // N of the Saltelli design (the base size)
 	Evaluations int64 `json:"evaluations"` // N·(k+2)
+	// Bootstrap is the number of Poisson bootstrap replicates behind each
+	// index's 95 % interval.
+	Bootstrap int `json:"bootstrap"`
 	// MeanAbsRankShift: the output is (1/n)·Σ_i |rank_i − baseline rank_i|.
 	MeanAbsRankShift []SobolIndex         `json:"mean_abs_rank_shift"`
 	Countries        []CountrySensitivity `json:"countries,omitempty"`
@@ -1564,6 +1101,7 @@ type UncertaintyResult struct {
 	Replications int                  `json:"replications"`
 	Seed         uint64               `json:"seed"`
 	Vary         Vary                 `json:"vary"`
+	Quantiles    []float64            `json:"quantiles,omitempty"`
 	Countries    []UncertaintyCountry `json:"countries"`
 	Sensitivity  *SensitivityResult   `json:"sensitivity,omitempty"`
 	Notes        []string             `json:"notes,omitempty"`
@@ -1594,14 +1132,15 @@ func quantile(h []uint64, total int64, p float64) int {
 	return len(h)
 }
 
-// Result summarises a tally (and, with sensitivity, the Sobol sums merged
-// from every kernel; nil otherwise).
-func (md *Model) Result(t *Tally, sobol []SobolSums[int64]) *UncertaintyResult {
+// Result summarises a worker's tally and, with sensitivity, its Sobol
+// sums (merge every worker into one first, [Worker.Merge]).
+func (md *Model) Result(w *Worker) *UncertaintyResult {
+	t := w.Tally
 	t.Flush()
 	b := md.Base
 	o := md.Options
 	res := &UncertaintyResult{Edition: b.Edition, Level: b.Level, Replications: int(t.N), Seed: o.Seed, Vary: o.Vary,
-		Countries: make([]UncertaintyCountry, 0, md.n), Notes: slices.Clone(b.Notes)}
+		Quantiles: o.Quantiles, Countries: make([]UncertaintyCountry, 0, len(md.Order)), Notes: slices.Clone(b.Notes)}
 	if !res.Vary.Weights {
 		res.Vary.WeightBand = 0
 	}
@@ -1611,31 +1150,109 @@ func (md *Model) Result(t *Tally, sobol []SobolSums[int64]) *UncertaintyResult {
 	if len(md.factors) == 0 {
 		res.Notes = append(res.Notes, "nothing varied: every replication is the baseline")
 	}
-	if k := len(md.offset) - countZeros(md.offset); k > 0 {
+	if k := len(md.Offset) - countZeros(md.Offset); k > 0 {
 		res.Notes = append(res.Notes, strconv.Itoa(k)+" countries' published EGDI is not the cut of their published components' mean: they keep the difference as an offset")
 	}
 	N := float64(t.N)
-	for p, i := range md.order {
-		h := t.Hist[p*md.n : (p+1)*md.n]
-		c := UncertaintyCountry{ISO3: b.Inputs.Countries[i], Rank: int(md.baseRank[p]),
+	n := len(md.Order)
+	for p, i := range md.Order {
+		h := t.Hist[p*n : (p+1)*n]
+		c := UncertaintyCountry{ISO3: b.Inputs.Countries[i], Rank: int(md.BaseRank[p]),
 			RankMedian: quantile(h, t.N, 0.5), RankP05: quantile(h, t.N, 0.05), RankP95: quantile(h, t.N, 0.95),
 			PVeryHigh: float64(t.VH[p]) / N, PTop10: float64(t.Top10[p]) / N, PAheadNext: float64(t.Ahead[p]) / N}
-		if p+1 < md.n {
-			c.Next = b.Inputs.Countries[md.order[p+1]]
+		var sum uint64
+		for r, x := range h {
+			sum += uint64(r+1) * x
+		}
+		c.RankMean = float64(sum) / N
+		for _, q := range o.Quantiles {
+			c.RankQuantiles = append(c.RankQuantiles, quantile(h, t.N, q))
+		}
+		if p+1 < n {
+			c.Next = b.Inputs.Countries[md.Order[p+1]]
 		}
 		res.Countries = append(res.Countries, c)
 	}
-	if sobol != nil {
+	if w.Sobol != nil && md.rows > 0 {
 		names := make([]string, len(md.factors))
 		for i, f := range md.factors {
 			names[i] = f.String()
 		}
+		sobol := w.Sobol
 		s := &SensitivityResult{Rows: int(sobol[0].N), Evaluations: sobol[0].N * int64(len(md.factors)+2),
-			MeanAbsRankShift: sobol[0].Indices(names)}
+			Bootstrap: SobolBootstrap, MeanAbsRankShift: withIntervals(&sobol[0], w.Boot[0], names)}
 		for x, p := range md.sens {
-			s.Countries = append(s.Countries, CountrySensitivity{ISO3: b.Inputs.Countries[md.order[p]], Indices: sobol[1+x].Indices(names)})
+			s.Countries = append(s.Countries, CountrySensitivity{ISO3: b.Inputs.Countries[md.Order[p]],
+				Indices: withIntervals(&sobol[1+x], w.Boot[1+x], names)})
 		}
 		res.Sensitivity = s
+		res.Notes = append(res.Notes, sobolCaveats("mean |rank shift|", s.MeanAbsRankShift, s.Rows)...)
+		for _, c := range s.Countries {
+			res.Notes = append(res.Notes, sobolCaveats("rank of "+string(c.ISO3), c.Indices, s.Rows)...)
+		}
 	}
 	return res
+}
+
+// withIntervals returns the indices of s with the 2.5 and 97.5 percentiles
+// of their bootstrap replicates as 95 % intervals.
+func withIntervals(s *SobolSums[int64], boot []SobolSums[int64], names []string) []SobolIndex {
+	out := s.Indices(names)
+	if len(boot) == 0 {
+		return out
+	}
+	reps := make([][]SobolIndex, len(boot))
+	for b := range boot {
+		reps[b] = boot[b].Indices(names)
+	}
+	v := make([]float64, len(boot))
+	pct := func(lo bool) float64 {
+		slices.Sort(v)
+		if lo {
+			return v[int(0.025*float64(len(v)-1))]
+		}
+		return v[int(math.Ceil(0.975*float64(len(v)-1)))]
+	}
+	for i := range out {
+		for b := range reps {
+			v[b] = reps[b][i].First
+		}
+		out[i].FirstCI = [2]float64{pct(true), pct(false)}
+		for b := range reps {
+			v[b] = reps[b][i].Total
+		}
+		out[i].TotalCI = [2]float64{pct(true), pct(false)}
+	}
+	return out
+}
+
+// sobolCaveats says where an estimate cannot be read at face value: a
+// negative index (an estimator's sampling error; the true index is ≥ 0),
+// or a total index below the first-order one by more than the total's
+// interval allows (the true total is ≥ the first-order).
+func sobolCaveats(output string, idx []SobolIndex, rows int) []string {
+	var out []string
+	f := func(x float64) string { return strconv.FormatFloat(x, 'f', 3, 64) }
+	for _, x := range idx {
+		for _, e := range []struct {
+			name string
+			v    float64
+			ci   [2]float64
+		}{{"first-order", x.First, x.FirstCI}, {"total", x.Total, x.TotalCI}} {
+			switch {
+			case e.v >= 0:
+			case e.ci[1] >= 0:
+				out = append(out, "Sobol caveat: "+output+", "+x.Factor+": "+e.name+" estimate "+f(e.v)+" is negative, but its 95 % interval ("+
+					f(e.ci[0])+" to "+f(e.ci[1])+") includes 0: read it as about 0 (sampling error at N = "+strconv.Itoa(rows)+")")
+			default:
+				out = append(out, "Sobol caveat: "+output+", "+x.Factor+": "+e.name+" estimate "+f(e.v)+" is negative beyond its 95 % interval ("+
+					f(e.ci[0])+" to "+f(e.ci[1])+"): the estimator is unreliable at N = "+strconv.Itoa(rows)+"; increase --sobol-base")
+			}
+		}
+		if x.TotalCI[1] < x.First {
+			out = append(out, "Sobol caveat: "+output+", "+x.Factor+": total "+f(x.Total)+" is below first-order "+f(x.First)+
+				" beyond the total's 95 % interval ("+f(x.TotalCI[0])+" to "+f(x.TotalCI[1])+"): the estimates are unreliable at N = "+strconv.Itoa(rows)+"; increase --sobol-base")
+		}
+	}
+	return out
 }

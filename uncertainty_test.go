@@ -3,31 +3,26 @@ package egdi_test
 import (
 	"fmt"
 	"math"
-	"math/rand/v2"
-	"slices"
+	"reflect"
 	"strings"
-	"syscall"
 	"testing"
 
 	"github.com/egdi-project/egdi"
 )
 
-// runSeq runs a model on one kernel, in order (the parallel runner is in
-// internal/montecarlo and tested there).
+// runSeq runs a model on one reference kernel, in order (the fast kernel
+// and the parallel runner are in internal/montecarlo and tested there,
+// against this one).
 func runSeq(t testing.TB, md *egdi.Model) *egdi.UncertaintyResult {
 	t.Helper()
-	k := md.NewKernel()
+	k := md.NewWorker(md.NewReferenceKernel())
 	for i := range uint64(md.Options.Replications) {
 		k.Replicate(i)
 	}
-	var sobol []egdi.SobolSums[int64]
-	if md.SensitivityRows() > 0 {
-		for j := range uint64(md.SensitivityRows()) {
-			k.SensitivityRow(j)
-		}
-		sobol = k.Sobol
+	for j := range uint64(md.SensitivityRows()) {
+		k.SensitivityRow(j)
 	}
-	return md.Result(k.Tally, sobol)
+	return md.Result(k)
 }
 
 func mustModel(t testing.TB, year int, level egdi.Level, o egdi.UncertaintyOptions) *egdi.Model {
@@ -89,21 +84,21 @@ func TestUncertaintyZeroVariation(t *testing.T) {
 
 // TestUncertaintyKernelMatchesCompute: one replication with drawn weights,
 // cap and the UN's normalisation equals Method.Compute with that method —
-// the fast kernel and the reference code agree.
+// the reference kernel is Compute.
 func TestUncertaintyKernelMatchesCompute(t *testing.T) {
 	b := mustBase(t, 2022, egdi.RawLevel)
 	md, err := egdi.NewModel(b, egdi.UncertaintyOptions{Replications: 1, Vary: egdi.Vary{Weights: true, WeightBand: 0.1, Cap: true}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	k := md.NewKernel()
+	k := md.NewReferenceKernel()
 	for _, d := range []egdi.Draw{
 		{W: [3]float64{0.25, 0.45, 0.30}, Cap: 150},
 		{W: [3]float64{0.40, 0.30, 0.30}, Cap: 0},
 		{W: [3]float64{1.0 / 3, 1.0 / 3, 1.0 / 3}, Cap: 100},
 	} {
-		k.Eval(&d)
-		got := k.Ranks()
+		rank, _ := k.Eval(&d)
+		got := md.ByCountry(rank)
 		m := *b.Method
 		m.Weights = egdi.Weights{OSI: d.W[0], TII: d.W[1], HCI: d.W[2]}
 		m.TII.Cap = d.Cap
@@ -112,7 +107,7 @@ func TestUncertaintyKernelMatchesCompute(t *testing.T) {
 			t.Fatal(err)
 		}
 		for i, s := range b2.Scores {
-			if int(got[i]) != s.EGDIRank {
+			if got[i] != s.EGDIRank {
 				t.Errorf("w %v cap %v: %s kernel rank %d, Compute rank %d", d.W, d.Cap, s.ISO3, got[i], s.EGDIRank)
 			}
 		}
@@ -203,7 +198,7 @@ func TestUncertaintyOptions(t *testing.T) {
 		{"colour", egdi.Vary{}, true},
 	} {
 		got, err := egdi.ParseVary(tc.in)
-		if (err != nil) != tc.err || (err == nil && got != tc.want) {
+		if (err != nil) != tc.err || (err == nil && !reflect.DeepEqual(got, tc.want)) {
 			t.Errorf("ParseVary(%q) = %+v, %v", tc.in, got, err)
 		}
 	}
@@ -212,11 +207,10 @@ func TestUncertaintyOptions(t *testing.T) {
 // TestRankShare pins the rank normalisation's tie handling.
 func TestRankShare(t *testing.T) {
 	md := mustModel(t, 2012, egdi.ComponentLevel, egdi.UncertaintyOptions{Replications: 1, Vary: egdi.Vary{Normalisation: true}})
-	k := md.NewKernel()
-	k.Eval(&egdi.Draw{W: [3]float64{1.0 / 3, 1.0 / 3, 1.0 / 3}, Norm: egdi.NormRank})
+	rank, _ := md.NewReferenceKernel().Eval(&egdi.Draw{W: [3]float64{1.0 / 3, 1.0 / 3, 1.0 / 3}, Norm: egdi.NormRank})
 	// Every component is then a rank share: the country best in all three
 	// ranks first, and the ranking is a permutation up to ties.
-	r := k.Ranks()
+	r := md.ByCountry(rank)
 	seen := map[int]int{}
 	for _, x := range r {
 		seen[x]++
@@ -231,64 +225,6 @@ func TestRankShare(t *testing.T) {
 	if math.Abs(float64(len(r))-193) > 0 {
 		t.Errorf("%d ranks", len(r))
 	}
-}
-
-// BenchmarkReplication measures one replication on one core, every factor
-// varied; the ns/op figure is the time per replication per core.
-func BenchmarkReplication(b *testing.B) {
-	for _, tc := range []struct {
-		name  string
-		year  int
-		level egdi.Level
-		vary  egdi.Vary
-	}{
-		{"raw-2022-all", 2022, egdi.RawLevel, egdi.DefaultVary},
-		{"raw-2022-weights", 2022, egdi.RawLevel, egdi.Vary{Weights: true, WeightBand: 0.1}},
-		{"raw-2022-noise", 2022, egdi.RawLevel, egdi.Vary{Noise: 0.05}},
-		{"component-2010-all", 2010, egdi.ComponentLevel, egdi.DefaultVary},
-	} {
-		b.Run(tc.name, func(b *testing.B) {
-			md := mustModel(b, tc.year, tc.level, egdi.UncertaintyOptions{Replications: 1, Seed: 1, Vary: tc.vary})
-			k := md.NewKernel()
-			b.ReportAllocs()
-			i := uint64(0)
-			c0 := cpuTime()
-			for b.Loop() {
-				k.Replicate(i)
-				i++
-			}
-			b.ReportMetric(float64(cpuTime()-c0)/float64(i), "cpu-ns/op")
-		})
-	}
-	// A yardstick measured in the same run: sorting 193 float64 values with
-	// the standard library, so figures from a busy machine can be compared.
-	b.Run("yardstick-sort-193", func(b *testing.B) {
-		r := rand.New(rand.NewPCG(1, 2))
-		src := make([]float64, 193)
-		for i := range src {
-			src[i] = r.Float64()
-		}
-		v := make([]float64, 193)
-		c0, k := cpuTime(), 0
-		for b.Loop() {
-			copy(v, src)
-			slices.Sort(v)
-			k++
-		}
-		b.ReportMetric(float64(cpuTime()-c0)/float64(k), "cpu-ns/op")
-	})
-}
-
-// cpuTime returns the CPU time the process has used (user + system), in
-// ns: on a machine shared with other work the wall time per operation
-// overstates the cost, the CPU time does not (the benchmark allocates
-// nothing, so there is no GC work in it).
-func cpuTime() int64 {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return ru.Utime.Nano() + ru.Stime.Nano()
 }
 
 // FuzzParseVary: any --vary string either parses into a valid Vary (one
@@ -313,43 +249,73 @@ func FuzzParseVary(f *testing.F) {
 	})
 }
 
-// TestKernelAllocatesNothing: a replication and a Saltelli row allocate
-// nothing, whatever is varied.
-func TestKernelAllocatesNothing(t *testing.T) {
-	md := mustModel(t, 2022, egdi.RawLevel, egdi.UncertaintyOptions{Replications: 100, Seed: 1, Vary: egdi.DefaultVary,
-		Sensitivity: true, SensitivityRows: 100, Countries: []egdi.ISO3{"BHR"}})
-	k := md.NewKernel()
-	i := uint64(0)
-	if a := testing.AllocsPerRun(200, func() { k.Replicate(i); i++ }); a != 0 {
-		t.Errorf("Replicate allocates %v times", a)
+// FuzzParseNormalisation: any --normalisation string either parses into
+// three chances that Validate accepts or fails with EINVALID.
+func FuzzParseNormalisation(f *testing.F) {
+	for _, s := range []string{"zscore,minmax,rank", "rank", "zscore=0.6,minmax=0.2,rank=0.2", "z=1", "rank=NaN", ",,", "minmax=0.5,minmax=0.5"} {
+		f.Add(s)
 	}
-	if a := testing.AllocsPerRun(50, func() { k.SensitivityRow(i); i++ }); a != 0 {
-		t.Errorf("SensitivityRow allocates %v times", a)
+	f.Fuzz(func(t *testing.T, s string) {
+		p, err := egdi.ParseNormalisation(s)
+		if err != nil {
+			if egdi.ErrorCode(err) != egdi.EINVALID {
+				t.Fatalf("error %v has code %s", err, egdi.ErrorCode(err))
+			}
+			return
+		}
+		o := egdi.UncertaintyOptions{Replications: 1, Vary: egdi.Vary{Normalisation: true, NormalisationP: p}}
+		if err := o.Validate(); err != nil {
+			t.Fatalf("ParseNormalisation(%q) = %v, which Validate rejects: %v", s, p, err)
+		}
+	})
+}
+
+// FuzzParseQuantiles: any --quantiles string parses into numbers in (0, 1)
+// or fails with EINVALID.
+func FuzzParseQuantiles(f *testing.F) {
+	for _, s := range []string{"0.05,0.25,0.5,0.75,0.95", "0.5", "1", "0", "NaN", "1e-300", ","} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		q, err := egdi.ParseQuantiles(s)
+		if err != nil {
+			if egdi.ErrorCode(err) != egdi.EINVALID {
+				t.Fatalf("error %v has code %s", err, egdi.ErrorCode(err))
+			}
+			return
+		}
+		o := egdi.UncertaintyOptions{Replications: 1, Quantiles: q}
+		if err := o.Validate(); err != nil || len(q) == 0 {
+			t.Fatalf("ParseQuantiles(%q) = %v: %v", s, q, err)
+		}
+	})
+}
+
+// TestNormalisationChances: the draw honours the chances — a choice of
+// chance 0 is never drawn and the others come in proportion (500 draws
+// of u on a grid: exact counts).
+func TestNormalisationChances(t *testing.T) {
+	md := mustModel(t, 2012, egdi.ComponentLevel, egdi.UncertaintyOptions{Replications: 1,
+		Vary: egdi.Vary{Normalisation: true, NormalisationP: []float64{0.2, 0, 0.8}}})
+	counts := map[egdi.Normalisation]int{}
+	for i := range uint64(4000) {
+		counts[md.DrawReplication(i).Norm]++
+	}
+	// Binomial: 800 expected for z-scores, σ = √(4000·0.2·0.8) ≈ 25; 5σ.
+	if counts[egdi.NormMinMax] != 0 || math.Abs(float64(counts[egdi.NormZMinMax])-800) > 125 {
+		t.Errorf("drawn %v, want about 800 z-minmax, 3200 rank, no minmax", counts)
 	}
 }
 
-// TestTallyPastFlush: the 16-bit working counters are flushed before they
-// overflow: 70,000 replications on one kernel count exactly.
-func TestTallyPastFlush(t *testing.T) {
-	if testing.Short() {
-		t.Skip("70,000 replications")
-	}
-	md := mustModel(t, 2016, egdi.ComponentLevel, egdi.UncertaintyOptions{Replications: 70000, Seed: 1})
-	k := md.NewKernel()
-	for i := range uint64(70000) {
-		k.Replicate(i)
-	}
-	res := md.Result(k.Tally, nil)
-	for _, c := range res.Countries {
-		if c.RankMedian != c.Rank || c.RankP05 != c.Rank || c.RankP95 != c.Rank || (c.Next != "" && c.PAheadNext != 1 && c.PAheadNext != 0) {
-			t.Fatalf("%s: %+v", c.ISO3, c)
-		}
-	}
-	var sum uint64
-	for _, x := range k.Tally.Hist {
-		sum += x
-	}
-	if want := uint64(70000 * len(res.Countries)); sum != want || res.Replications != 70000 {
-		t.Errorf("histogram holds %d counts, want %d", sum, want)
+// BenchmarkReferenceReplication measures one replication on the reference
+// kernel, every factor varied (compare BenchmarkReplication/raw-2022-all
+// in internal/montecarlo/kernel: the fast kernel).
+func BenchmarkReferenceReplication(b *testing.B) {
+	md := mustModel(b, 2022, egdi.RawLevel, egdi.UncertaintyOptions{Replications: 1, Seed: 1, Vary: egdi.DefaultVary})
+	w := md.NewWorker(md.NewReferenceKernel())
+	i := uint64(0)
+	for b.Loop() {
+		w.Replicate(i)
+		i++
 	}
 }

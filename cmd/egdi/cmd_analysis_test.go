@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"reflect"
 	"runtime"
 	"slices"
 	"strconv"
@@ -232,7 +233,7 @@ func TestUncertaintyCountriesRows(t *testing.T) {
 				t.Fatalf("%d rows, want 2 (BHR, ARE)", len(r.Countries))
 			}
 			for _, c := range r.Countries {
-				if c != all[c.ISO3] {
+				if !reflect.DeepEqual(c, all[c.ISO3]) {
 					t.Errorf("%s: %+v, full run %+v", c.ISO3, c, all[c.ISO3])
 				}
 			}

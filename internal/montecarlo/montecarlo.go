@@ -1,7 +1,8 @@
 // Package montecarlo runs an uncertainty analysis ([egdi.Model]) on every
 // core: replications are handed out in fixed-size chunks to one worker per
-// core, each with its own [egdi.Kernel] (preallocated buffers, its own
-// tally), and the tallies are merged at the end.
+// core, each an [egdi.Worker] on its own fast kernel (package kernel:
+// preallocated buffers) with its own tally, and the tallies are merged at
+// the end.
 //
 // Replication i draws from its own generator, rand.NewPCG(seed, i), and a
 // tally holds integer counts, so the result is identical — byte for byte
@@ -18,6 +19,7 @@ import (
 	"sync/atomic"
 
 	"github.com/egdi-project/egdi"
+	"github.com/egdi-project/egdi/internal/montecarlo/kernel"
 )
 
 // Options configure a run.
@@ -31,6 +33,8 @@ type Options struct {
 	// work completes, with the replications (and sensitivity rows) done
 	// and the total; never concurrently.
 	Progress func(done, total int64)
+	// Samples, when not nil, receives every replication as a CSV row.
+	Samples *Samples
 }
 
 // Run runs the model's replications (and, with sensitivity, its Saltelli
@@ -47,36 +51,65 @@ func Run(ctx context.Context, md *egdi.Model, o Options) (*egdi.UncertaintyResul
 	nrep := int64(md.Options.Replications)
 	nsens := int64(md.SensitivityRows())
 	total := nrep + nsens
+	var sw *sampleWriter
+	if o.Samples != nil {
+		var err error
+		if sw, err = o.Samples.start(md, workers, chunk); err != nil {
+			return nil, err
+		}
+		chunk = sw.chunk
+	}
 	var next atomic.Int64 // the next unit of work: replications first, then sensitivity rows
 	var stop atomic.Bool
 	done := make(chan int64, 4*workers)
-	kernels := make([]*egdi.Kernel, workers)
+	kernels := make([]*egdi.Worker, workers)
+	km := kernel.New(md)
 	var wg sync.WaitGroup
 	for w := range workers {
-		k := md.NewKernel()
+		k := md.NewWorker(km.NewKernel())
 		kernels[w] = k
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for !stop.Load() {
+				var buf *[]byte
+				if sw != nil {
+					buf = <-sw.free // a buffer first, so that chunks cannot run far ahead of the writer
+				}
 				from := next.Add(chunk) - chunk
 				if from >= total {
+					if sw != nil {
+						sw.free <- buf
+					}
 					return
 				}
 				to := min(from+chunk, total)
 				for i := from; i < to; i++ {
 					if i < nrep {
 						k.Replicate(uint64(i))
+						if sw != nil {
+							*buf = sw.row(*buf, uint64(i), k)
+						}
 					} else {
 						k.SensitivityRow(uint64(i - nrep))
 					}
+				}
+				if sw != nil {
+					sw.chunks <- sampleChunk{from, buf}
 				}
 				done <- to - from
 			}
 		}()
 	}
 	finished := make(chan struct{})
-	go func() { wg.Wait(); close(finished) }()
+	go func() {
+		wg.Wait()
+		if sw != nil {
+			close(sw.chunks)
+			<-sw.done
+		}
+		close(finished)
+	}()
 	var count int64
 	var canceled bool
 	ctxDone := ctx.Done()
@@ -103,24 +136,18 @@ loop:
 			}
 		}
 	}
+	if sw != nil && sw.err != nil {
+		return nil, egdi.Errorf(egdi.EINTERNAL, "Writing the samples: %v.", sw.err)
+	}
 	if canceled || ctx.Err() != nil {
 		return nil, egdi.Errorf(egdi.ECANCELED, "Interrupted after %d of %d replications: no result.", count, total)
 	}
 	if o.Progress != nil {
 		o.Progress(count, total)
 	}
-	t := kernels[0].Tally
+	w := kernels[0]
 	for _, k := range kernels[1:] {
-		t.Merge(k.Tally)
+		w.Merge(k)
 	}
-	var sobol []egdi.SobolSums[int64]
-	if nsens > 0 {
-		sobol = kernels[0].Sobol
-		for _, k := range kernels[1:] {
-			for i := range sobol {
-				sobol[i].Merge(&k.Sobol[i])
-			}
-		}
-	}
-	return md.Result(t, sobol), nil
+	return md.Result(w), nil
 }

@@ -3,9 +3,13 @@ package montecarlo_test
 import (
 	"bytes"
 	"context"
+	"encoding/csv"
 	"encoding/json"
 	"flag"
+	"math"
 	"runtime"
+	"strconv"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -178,4 +182,67 @@ func BenchmarkMemory(b *testing.B) {
 	b.ReportMetric(float64(peakHeap)/(1<<20), "MB-heap-inuse")
 	b.ReportMetric(float64(peakSys)/(1<<20), "MB-sys")
 	b.ReportMetric(float64(*memN), "replications")
+}
+
+// TestSamples: --samples rows come in replication order, one per
+// replication, whatever the workers and chunks; each row's factors are
+// the replication's draw and its EGDI and rank those the reference kernel
+// gives for that draw; the summary is the same as without samples.
+func TestSamples(t *testing.T) {
+	o := egdi.UncertaintyOptions{Replications: 700, Seed: 5, Vary: egdi.DefaultVary}
+	md := model(t, 2022, egdi.RawLevel, o)
+	want, err := montecarlo.Run(t.Context(), md, montecarlo.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ref := md.NewReferenceKernel()
+	for _, tc := range []struct {
+		name    string
+		workers int
+		chunk   int
+	}{{"one-worker", 1, 0}, {"three-workers-chunk-7", 3, 7}} {
+		t.Run(tc.name, func(t *testing.T) {
+			var buf bytes.Buffer
+			got, err := montecarlo.Run(t.Context(), md, montecarlo.Options{Workers: tc.workers, Chunk: tc.chunk,
+				Samples: &montecarlo.Samples{W: &buf, Countries: []egdi.ISO3{"BHR", "DNK"}}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(encode(t, got), encode(t, want)) {
+				t.Error("the summary differs from the run without samples")
+			}
+			rows, err := csv.NewReader(&buf).ReadAll()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if h := strings.Join(rows[0], ","); h != "replication,w_osi,w_tii,w_hci,normalisation,cap,aggregation,noise_seed,BHR_egdi,BHR_rank,DNK_egdi,DNK_rank" {
+				t.Fatalf("header %s", h)
+			}
+			if len(rows) != 1+o.Replications {
+				t.Fatalf("%d rows, want %d", len(rows)-1, o.Replications)
+			}
+			bhr, dnk := md.Base.Index("BHR"), md.Base.Index("DNK")
+			for i, r := range rows[1:] {
+				d := md.DrawReplication(uint64(i))
+				rank, _ := ref.Eval(&d)
+				byC := md.ByCountry(rank)
+				w0, _ := strconv.ParseFloat(r[1], 64)
+				e, _ := strconv.ParseFloat(r[8], 64)
+				if r[0] != strconv.Itoa(i) || w0 != d.W[0] || r[4] != d.Norm.String() || r[9] != strconv.Itoa(byC[bhr]) ||
+					r[11] != strconv.Itoa(byC[dnk]) || math.Abs(e-scoreOf(md, ref.Scores(), bhr)) > 1e-12 {
+					t.Fatalf("row %d: %v; draw %+v, ranks BHR %d DNK %d", i, r, d, byC[bhr], byC[dnk])
+				}
+			}
+		})
+	}
+}
+
+// scoreOf returns country i's score from a vector by place.
+func scoreOf(md *egdi.Model, byPlace []float64, i int) float64 {
+	for p, j := range md.Order {
+		if int(j) == i {
+			return byPlace[p]
+		}
+	}
+	return math.NaN()
 }

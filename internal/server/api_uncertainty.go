@@ -34,6 +34,19 @@ type uncertaintyRequest struct {
 	// --vary`: "weights,normalisation,noise=0.05,aggregation" (the
 	// default: everything that applies to published components).
 	Vary string `json:"vary"`
+	// The controls of `egdi uncertainty` (each optional; none changes the
+	// params, and so the job, of a request without it):
+	// Normalisation as --normalisation ("zscore=0.5,rank=0.5"), Weights as
+	// --weights band=B or noise=F, WeightSets the weight sets a file would
+	// give (each [osi, tii, hci], summing to 1), Quantiles as --quantiles,
+	// SobolBase as --sobol-base (Sobol indices with 95 % intervals, for
+	// the mean |rank shift| and each of SobolCountries).
+	Normalisation  string       `json:"normalisation,omitempty"`
+	Weights        string       `json:"weights,omitempty"`
+	WeightSets     [][3]float64 `json:"weight_sets,omitempty"`
+	Quantiles      []float64    `json:"quantiles,omitempty"`
+	SobolBase      int          `json:"sobol_base,omitempty"`
+	SobolCountries []egdi.ISO3  `json:"sobol_countries,omitempty"`
 }
 
 // Limits of an uncertainty request: a server answers many people, so one
@@ -41,6 +54,12 @@ type uncertaintyRequest struct {
 const (
 	defaultReplications = 10_000
 	maxReplications     = 200_000
+	// maxSobolBase keeps a sensitivity design within the same budget: N·(k
+	// + 2) ≤ 7·8192 runs for the five factors.
+	maxSobolBase      = 8192
+	maxSobolCountries = 10
+	maxWeightSets     = 1000
+	maxQuantiles      = 20
 )
 
 func (q *uncertaintyRequest) check(cs *egdi.Countries) (egdi.Vary, error) {
@@ -64,8 +83,71 @@ func (q *uncertaintyRequest) check(cs *egdi.Countries) (egdi.Vary, error) {
 		}
 		vary = v
 	}
+	var err error
+	if q.Normalisation != "" {
+		if vary.NormalisationP, err = egdi.ParseNormalisation(q.Normalisation); err != nil {
+			return egdi.Vary{}, apiField(err, "normalisation")
+		}
+		vary.Normalisation = true
+	}
+	switch {
+	case q.Weights != "" && len(q.WeightSets) > 0:
+		return egdi.Vary{}, egdi.Errorf(egdi.EINVALID, "Give weights or weight_sets, not both.")
+	case q.Weights != "":
+		if err := egdi.ParseWeightModel(q.Weights, &vary); err != nil {
+			return egdi.Vary{}, apiField(err, "weights")
+		}
+	case len(q.WeightSets) > maxWeightSets:
+		return egdi.Vary{}, egdi.Errorf(egdi.EINVALID, "weight_sets: at most %d sets, not %d.", maxWeightSets, len(q.WeightSets))
+	case len(q.WeightSets) > 0:
+		for i, w := range q.WeightSets {
+			if err := egdi.CheckWeightSet(w); err != nil {
+				return egdi.Vary{}, egdi.Errorf(egdi.EINVALID, "weight_sets[%d]: %s", i, egdi.ErrorMessage(err))
+			}
+		}
+		vary.Weights, vary.WeightBand, vary.WeightNoise, vary.WeightSets = true, 0, 0, q.WeightSets
+	}
+	if len(q.Quantiles) > maxQuantiles {
+		return egdi.Vary{}, egdi.Errorf(egdi.EINVALID, "quantiles: at most %d, not %d.", maxQuantiles, len(q.Quantiles))
+	}
+	for i, x := range q.Quantiles {
+		if !(x > 0 && x < 1) {
+			return egdi.Vary{}, egdi.Errorf(egdi.EINVALID, "quantiles[%d] is %g: each must be above 0 and below 1.", i, x)
+		}
+	}
+	switch {
+	case q.SobolBase < 0 || q.SobolBase > maxSobolBase:
+		return egdi.Vary{}, egdi.Errorf(egdi.EINVALID, "sobol_base must be from 1 to %d, not %d.", maxSobolBase, q.SobolBase)
+	case q.SobolBase == 0 && len(q.SobolCountries) > 0:
+		return egdi.Vary{}, egdi.Errorf(egdi.EINVALID, "sobol_countries needs sobol_base.")
+	case len(q.SobolCountries) > maxSobolCountries:
+		return egdi.Vary{}, egdi.Errorf(egdi.EINVALID, "sobol_countries: at most %d, not %d.", maxSobolCountries, len(q.SobolCountries))
+	}
+	for i, c := range q.SobolCountries {
+		ct, err := cs.Lookup(string(c))
+		if err != nil {
+			return egdi.Vary{}, egdi.Errorf(egdi.EINVALID, "sobol_countries[%d]: %s", i, egdi.ErrorMessage(err))
+		}
+		q.SobolCountries[i] = ct.ISO3
+	}
+	o := q.options(vary)
+	if err := o.Validate(); err != nil {
+		return egdi.Vary{}, err
+	}
 	q.Group = strings.ToLower(q.Group)
 	return vary, egdi.Filter{Group: q.Group, Region: q.Region}.Validate(cs)
+}
+
+// options are the engine's options of a checked request.
+func (q *uncertaintyRequest) options(vary egdi.Vary) egdi.UncertaintyOptions {
+	return egdi.UncertaintyOptions{Replications: *q.Replications, Seed: q.Seed, Vary: vary, Quantiles: q.Quantiles,
+		Sensitivity: q.SobolBase > 0, SensitivityRows: q.SobolBase, Countries: q.SobolCountries}
+}
+
+// apiField renames the CLI flag in a parser's message to the API field.
+func apiField(err error, field string) error {
+	msg := strings.ReplaceAll(egdi.ErrorMessage(err), "--"+field, field)
+	return egdi.Errorf(egdi.ErrorCode(err), "%s", msg)
 }
 
 func ptr[T any](v T) *T { return &v }
@@ -81,6 +163,9 @@ type intervalRow struct {
 	RankP95    int       `json:"rank_p95"`
 	PVeryHigh  float64   `json:"p_very_high"`
 	PTop10     float64   `json:"p_top10"`
+	RankMean   float64   `json:"rank_mean"`
+	// RankQuantiles are the ranks at the request's quantiles, in order.
+	RankQuantiles []int `json:"rank_quantiles,omitempty"`
 }
 
 // uncertaintyResult is the result of a finished uncertainty job.
@@ -92,7 +177,10 @@ type uncertaintyResult struct {
 	Seed         uint64        `json:"seed"`
 	Vary         egdi.Vary     `json:"vary"`
 	Notes        []string      `json:"notes,omitempty"`
+	Quantiles    []float64     `json:"quantiles,omitempty"`
 	Rows         []intervalRow `json:"rows"`
+	// Sensitivity holds the Sobol indices, with sobol_base.
+	Sensitivity *egdi.SensitivityResult `json:"sensitivity,omitempty"`
 }
 
 // runUncertainty runs the analysis. progress is called as work completes
@@ -100,7 +188,7 @@ type uncertaintyResult struct {
 // stops the run.
 func runUncertainty(ctx context.Context, d *egdi.Dataset, b *egdi.Base, req uncertaintyRequest, vary egdi.Vary,
 	progress func(float64) error) (*uncertaintyResult, error) {
-	md, err := egdi.NewModel(b, egdi.UncertaintyOptions{Replications: *req.Replications, Seed: req.Seed, Vary: vary})
+	md, err := egdi.NewModel(b, req.options(vary))
 	if err != nil {
 		return nil, err
 	}
@@ -126,14 +214,15 @@ func runUncertainty(ctx context.Context, d *egdi.Dataset, b *egdi.Base, req unce
 	}
 	f := egdi.Filter{Group: req.Group, Region: req.Region}
 	out := &uncertaintyResult{Edition: *req.Edition, Group: req.Group, Region: req.Region, Replications: res.Replications,
-		Seed: res.Seed, Vary: res.Vary, Notes: res.Notes, Rows: []intervalRow{}}
+		Seed: res.Seed, Vary: res.Vary, Notes: res.Notes, Quantiles: res.Quantiles, Rows: []intervalRow{}, Sensitivity: res.Sensitivity}
 	for _, u := range res.Countries {
 		c := d.Countries.Get(u.ISO3)
 		if !f.Keep(c) {
 			continue
 		}
 		out.Rows = append(out.Rows, intervalRow{ISO3: u.ISO3, Name: c.Name("en"), NameAR: c.NameAR, Rank: u.Rank,
-			RankP05: u.RankP05, RankMedian: u.RankMedian, RankP95: u.RankP95, PVeryHigh: u.PVeryHigh, PTop10: u.PTop10})
+			RankP05: u.RankP05, RankMedian: u.RankMedian, RankP95: u.RankP95, PVeryHigh: u.PVeryHigh, PTop10: u.PTop10,
+			RankMean: u.RankMean, RankQuantiles: u.RankQuantiles})
 	}
 	slices.SortStableFunc(out.Rows, func(x, y intervalRow) int { return x.Rank - y.Rank })
 	return out, nil

@@ -282,11 +282,26 @@ func (s *Server) pageUncertainty(w http.ResponseWriter, r *http.Request) {
 				title += b.Comma() + i18n.T(b.Lang, res.Region)
 			}
 			vy := res.Vary
-			if vy.Weights {
+			switch {
+			case vy.Weights && vy.WeightNoise > 0:
+				p.Varied = append(p.Varied, b.F("vary.weights_noise", "noise", strconv.FormatFloat(100*vy.WeightNoise, 'f', -1, 64)))
+			case vy.Weights && len(vy.WeightSets) > 0:
+				p.Varied = append(p.Varied, b.F("vary.weight_sets", "n", strconv.Itoa(len(vy.WeightSets))))
+			case vy.Weights:
 				p.Varied = append(p.Varied, b.F("vary.weights", "band", strconv.FormatFloat(vy.WeightBand, 'f', -1, 64)))
 			}
 			if vy.Normalisation {
-				p.Varied = append(p.Varied, b.T("vary.normalisation"))
+				v := b.T("vary.normalisation")
+				if np := vy.NormalisationP; np != nil {
+					var names []string
+					for k, key := range []string{"norm.zscore", "norm.minmax", "norm.rank"} {
+						if np[k] > 0 {
+							names = append(names, b.T(key)+" "+strconv.FormatFloat(100*np[k], 'f', 0, 64)+"%")
+						}
+					}
+					v += " (" + strings.Join(names, b.Comma()) + ")"
+				}
+				p.Varied = append(p.Varied, v)
 			}
 			if vy.Noise > 0 {
 				p.Varied = append(p.Varied, b.F("vary.noise", "noise", strconv.FormatFloat(vy.Noise, 'f', -1, 64)))
@@ -324,7 +339,28 @@ func (s *Server) pageUncertaintyStart(w http.ResponseWriter, r *http.Request) {
 		s.pageError(w, r, q.err)
 		return
 	}
-	job, err := s.startUncertainty(r, uncertaintyRequest{Edition: &edition, Group: group, Region: region, Seed: 1})
+	req := uncertaintyRequest{Edition: &edition, Group: group, Region: region, Seed: 1}
+	// The normalisations drawn (checkboxes; all three, the default, leave
+	// the request as before) and the weight model.
+	norms := r.PostForm["norm"]
+	if _, sent := r.PostForm["norms_sent"]; sent {
+		if len(norms) == 0 {
+			s.pageError(w, r, egdi.Errorf(egdi.EINVALID, "Choose at least one normalisation."))
+			return
+		}
+		if len(norms) < 3 {
+			req.Normalisation = strings.Join(norms, ",")
+		}
+	}
+	switch wm := q.str("weights"); wm {
+	case "", "band":
+	case "noise":
+		req.Weights = "noise=0.25"
+	default:
+		s.pageError(w, r, egdi.Errorf(egdi.EINVALID, "Unknown weight model %q: choose band or noise.", wm))
+		return
+	}
+	job, err := s.startUncertainty(r, req)
 	if err != nil {
 		s.pageError(w, r, err)
 		return

@@ -12,6 +12,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"slices"
 	"strings"
@@ -601,12 +602,12 @@ func TestUncertaintySeed(t *testing.T) {
 		t.Fatalf("rows = %d, want the %d Arab States", len(x.Rows), len(egdi.Arab))
 	}
 	y, _ := runUncertainty(t.Context(), d, b, req, vary, none)
-	if !slices.Equal(x.Rows, y.Rows) {
+	if !reflect.DeepEqual(x.Rows, y.Rows) {
 		t.Error("same seed, different intervals")
 	}
 	req.Seed = 43
 	z, _ := runUncertainty(t.Context(), d, b, req, vary, none)
-	if slices.Equal(x.Rows, z.Rows) {
+	if reflect.DeepEqual(x.Rows, z.Rows) {
 		t.Error("different seeds, identical results: the seed is not used")
 	}
 	// A cancellation seen in the job store stops the run with ECANCELED.

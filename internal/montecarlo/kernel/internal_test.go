@@ -1,8 +1,14 @@
-package egdi
+package kernel
 
 import (
+	"cmp"
 	"math"
+	"slices"
 	"testing"
+
+	"pgregory.net/rapid"
+
+	"github.com/egdi-project/egdi"
 )
 
 // TestLogExp pins the accuracy the geometric mean relies on, over the
@@ -37,7 +43,7 @@ func TestNoiseFactors(t *testing.T) {
 	a := sigma * math.Sqrt(3)
 	k.nf1 = 2 * a
 	k.nf0 = 1 - a + a/noiseGrid - k.nf1
-	k.noise = wyrand(splitmix(42))
+	k.noise = egdi.NewNoiseStream(42)
 	f := make([]float64, n)
 	src := make([]float64, n)
 	for i := range src {
@@ -67,7 +73,7 @@ func TestNoiseFactors(t *testing.T) {
 		t.Errorf("%d distinct factors, want all %d levels", len(levels), noiseGrid)
 	}
 	// The same values, drawn through noisyMoments, and its moments.
-	k.noise = wyrand(splitmix(42))
+	k.noise = egdi.NewNoiseStream(42)
 	g := make([]float64, n)
 	s, q := k.noisyMoments(g, src, math.Inf(1))
 	for i := range f {
@@ -77,6 +83,16 @@ func TestNoiseFactors(t *testing.T) {
 	}
 	if math.Abs(s-sum) > 1e-9*n || math.Abs(q/n-(sd*sd+2*mean-1)) > 1e-9 {
 		t.Errorf("moments %v, %v; want %v, %v", s, q, sum, (sd*sd+2*mean-1)*n)
+	}
+	// The same factors as the reference's plain formula, 1 + σ√3·(2u − 1)
+	// with u = (q + ½)/4096, within 4 ulps (the mantissa construction
+	// rounds differently).
+	st := egdi.NewNoiseStream(42)
+	ref := st.Factors(n, sigma)
+	for i := range f {
+		if math.Abs(f[i]-ref[i]) > 1e-15 {
+			t.Fatalf("factor %d: kernel %v, reference %v", i, f[i], ref[i])
+		}
 	}
 }
 
@@ -99,4 +115,42 @@ func TestRoundHalfAway(t *testing.T) {
 			t.Errorf("floor01(%v) = %v, want %v", x, got, want)
 		}
 	}
+}
+
+// TestSortDesc: the EGDI sort's order is that of the comparator (tie key,
+// highest first, then index), whatever buckets the values fall in (the
+// comparator's strict weak order is checked in the root package, with
+// OrdinalRanks').
+func TestSortDesc(t *testing.T) {
+	nearTies := func(t *rapid.T, n int, label string) []float64 {
+		centres := []float64{0.5, 0.91234, 0.91235, 0.333333333333, 0.4999999999995, 1e-12}
+		steps := []float64{0, 1e-13, 3e-13, 5e-13, 7e-13, 1e-12, 1.5e-12, 2e-12, 1e-5}
+		v := make([]float64, n)
+		for i := range v {
+			v[i] = rapid.SampledFrom(centres).Draw(t, label+"c") + float64(rapid.IntRange(-3, 3).Draw(t, label+"k"))*rapid.SampledFrom(steps).Draw(t, label+"s")
+		}
+		return v
+	}
+	rapid.Check(t, func(t *rapid.T) {
+		n := rapid.IntRange(1, 300).Draw(t, "n")
+		v := nearTies(t, n, "v")
+		kernelCmp := func(a, b int) int {
+			if c := cmp.Compare(egdi.TieKey(v[b]), egdi.TieKey(v[a])); c != 0 {
+				return c
+			}
+			return cmp.Compare(a, b)
+		}
+		order, sv := make([]int32, n), make([]float64, n)
+		sortDesc(v, slices.Min(v), slices.Max(v), order, sv, make([]uint8, n), make([]int32, sortBuckets))
+		want := make([]int, n)
+		for i := range want {
+			want[i] = i
+		}
+		slices.SortFunc(want, kernelCmp)
+		for p := range n {
+			if int(order[p]) != want[p] {
+				t.Fatalf("place %d: index %d (%v), want %d (%v)", p, order[p], v[order[p]], want[p], v[want[p]])
+			}
+		}
+	})
 }
