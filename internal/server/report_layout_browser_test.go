@@ -79,6 +79,12 @@ func TestBrowserReportLayout(t *testing.T) {
 					if x := eval[float64](t, ctx, `scrollX`); x != 0 {
 						t.Errorf("page opens scrolled by %v px", x)
 					}
+					if width == 1366 {
+						// On a laptop every table and chart fits: nothing waits behind a scroll.
+						if wide := eval[[]string](t, ctx, `[...document.querySelectorAll(".tablewrap, figure")].filter(w => w.scrollWidth > w.clientWidth + 1).map(w => (w.getAttribute("aria-label") || w.tagName) + " " + w.scrollWidth + "/" + w.clientWidth)`); len(wide) > 0 {
+							t.Errorf("boxes wider than the page at 1366 px: %v", wide)
+						}
+					}
 					for _, c := range eval[[]string](t, ctx, clippedJS) {
 						t.Errorf("%s", c)
 					}
