@@ -17,6 +17,8 @@ const (
 	EUNAVAILABLE    = "unavailable"     // a store or a browser that cannot be reached
 	EBUSY           = "busy"            // the store is locked by another writer
 	ECANCELED       = "canceled"        // the user stopped the operation
+	ETOOMANY        = "too_many"        // a limit on queued work is reached: try again later
+	EFORBIDDEN      = "forbidden"       // the request is refused whoever retries it (a cross-site write)
 )
 
 // Error is an error a user can act on. Message is written for people: it says

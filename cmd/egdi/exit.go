@@ -32,6 +32,8 @@ func exitCode(err error, stderr io.Writer) int {
 	switch code {
 	case egdi.EINVALID, egdi.ENOTFOUND, egdi.ECONFLICT, egdi.ENOTIMPLEMENTED, egdi.EUNAVAILABLE:
 		return exitInvalid
+	case egdi.EUNAUTHORIZED, egdi.EFORBIDDEN: // accounts (user.go): a bad --as or a right the user lacks
+		return exitInvalid
 	case egdi.EBUSY:
 		return exitBusy
 	case egdi.ECANCELED:

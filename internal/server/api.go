@@ -22,6 +22,9 @@ func statusOf(err error) int {
 	if errors.As(err, &mbe) {
 		return http.StatusRequestEntityTooLarge
 	}
+	if egdi.ErrorCode(err) == egdi.EUNAUTHORIZED { // user.go: no session or token, or a bad one
+		return http.StatusUnauthorized
+	}
 	switch egdi.ErrorCode(err) {
 	case egdi.EINVALID:
 		return http.StatusBadRequest
@@ -35,6 +38,10 @@ func statusOf(err error) int {
 		return http.StatusUnprocessableEntity
 	case egdi.EBUSY, egdi.EUNAVAILABLE:
 		return http.StatusServiceUnavailable
+	case egdi.ETOOMANY:
+		return http.StatusTooManyRequests
+	case egdi.EFORBIDDEN:
+		return http.StatusForbidden
 	case egdi.ECANCELED:
 		return 499 // client closed the request (nginx's convention); never seen by the client
 	}

@@ -1,0 +1,175 @@
+package egdi
+
+import (
+	"context"
+	"net/mail"
+	"strings"
+	"time"
+)
+
+// EUNAUTHORIZED is the error code of a request that names no user or
+// names one badly: no session, an expired session, a wrong password, a
+// revoked token. The server answers it 401; a signed-in user without the
+// right gets EFORBIDDEN (403) or, for an assessment they are not a member
+// of, ENOTFOUND (404, so that nothing hints that it exists).
+const EUNAUTHORIZED = "unauthorized"
+
+// Role is what a user may do across the server. Roles are ordered:
+// admin > coordinator > reviewer > viewer, but [Can] is the only place
+// that decides what a role allows.
+type Role string
+
+// The roles.
+const (
+	RoleAdmin       Role = "admin"       // manages users and tokens; everything a coordinator does
+	RoleCoordinator Role = "coordinator" // creates assessments, assigns reviewers, reconciles
+	RoleReviewer    Role = "reviewer"    // answers the assessments they are assigned to
+	RoleViewer      Role = "viewer"      // reads the assessments they are members of, never writes
+)
+
+// Roles lists the roles, strongest first.
+var Roles = []Role{RoleAdmin, RoleCoordinator, RoleReviewer, RoleViewer}
+
+// ParseRole returns the role named s. Errors: EINVALID naming the roles.
+func ParseRole(s string) (Role, error) {
+	for _, r := range Roles {
+		if string(r) == s {
+			return r, nil
+		}
+	}
+	return "", Errorf(EINVALID, "Unknown role %q: choose admin, coordinator, reviewer or viewer.", s)
+}
+
+// User is an account. PasswordHash is an encoded argon2id hash (see
+// internal/auth) or "" for an account that signs in only with tokens; it
+// is never serialised.
+type User struct {
+	ID           int64     `json:"id"`
+	Email        string    `json:"email"`
+	Role         Role      `json:"role"`
+	Disabled     bool      `json:"disabled"`
+	PasswordHash string    `json:"-"`
+	CreatedAt    time.Time `json:"created_at"`
+	UpdatedAt    time.Time `json:"updated_at"`
+}
+
+// Password rules: long enough to resist guessing at the login throttle's
+// rate, short enough that hashing a hostile input costs nothing extra.
+const (
+	MinPasswordLen = 10
+	MaxPasswordLen = 256
+)
+
+// CheckPassword says whether a new password is acceptable. The message
+// never repeats the password. Errors: EINVALID.
+func CheckPassword(pw string) error {
+	n := len([]rune(pw))
+	switch {
+	case n < MinPasswordLen:
+		return Errorf(EINVALID, "The password is too short: at least %d characters.", MinPasswordLen)
+	case n > MaxPasswordLen:
+		return Errorf(EINVALID, "The password is too long: at most %d characters.", MaxPasswordLen)
+	case strings.TrimSpace(pw) != pw:
+		return Errorf(EINVALID, "The password begins or ends with a space or a line break: remove it.")
+	}
+	return nil
+}
+
+// NormalizeEmail returns an e-mail address in the form accounts are kept
+// in (lower case, no display name). Errors: EINVALID.
+func NormalizeEmail(s string) (string, error) {
+	s = strings.TrimSpace(s)
+	a, err := mail.ParseAddress(s)
+	if err != nil || a.Address != s || len(s) > 254 || !strings.Contains(s, "@") {
+		return "", Errorf(EINVALID, "Bad e-mail address %q: write it as name@example.org.", trunc(s, 80))
+	}
+	return strings.ToLower(s), nil
+}
+
+func trunc(s string, n int) string {
+	if r := []rune(s); len(r) > n {
+		return string(r[:n]) + "…"
+	}
+	return s
+}
+
+// Session is a signed-in browser. The store keeps only IDHash, the
+// SHA-256 of the cookie's value, so that a copy of the database opens no
+// session. CSRF is the token every form and state-changing request of the
+// session must carry.
+type Session struct {
+	IDHash    string
+	UserID    int64
+	CSRF      string
+	CreatedAt time.Time
+	ExpiresAt time.Time
+}
+
+// Token is a personal API token (Authorization: Bearer …). Like a
+// session, only its SHA-256 is kept; the token itself is shown once.
+type Token struct {
+	ID        int64      `json:"id"`
+	UserID    int64      `json:"user_id"`
+	Name      string     `json:"name"`
+	Hash      string     `json:"-"`
+	CreatedAt time.Time  `json:"created_at"`
+	RevokedAt *time.Time `json:"revoked_at,omitempty"`
+}
+
+// UserUpdate changes an account; nil fields are left alone. Reason is
+// written to the audit log with each change.
+type UserUpdate struct {
+	Role         *Role
+	Disabled     *bool
+	PasswordHash *string
+}
+
+// Actor is who makes a change, as the audit log records it: a user's
+// e-mail, or "cli" for someone using the command line on the store
+// without --as (they hold the database itself).
+type Actor string
+
+// ActorCLI is the actor of command-line changes made without --as.
+const ActorCLI Actor = "cli"
+
+// AccountStore keeps users, their sessions and tokens. Every change of a
+// user (creation, role, password, disabling) appends one audit entry in
+// the same transaction; passwords appear in no entry (the entry says
+// "password changed").
+type AccountStore interface {
+	// CreateUser stores a new user and returns it with its id and times.
+	// Errors: EINVALID for a bad e-mail or role; ECONFLICT when the
+	// e-mail is taken.
+	CreateUser(ctx context.Context, u *User, by Actor, reason string) (*User, error)
+	// User returns a user by e-mail. Errors: ENOTFOUND.
+	User(ctx context.Context, email string) (*User, error)
+	// UserByID returns a user by id. Errors: ENOTFOUND.
+	UserByID(ctx context.Context, id int64) (*User, error)
+	// Users returns every user by e-mail.
+	Users(ctx context.Context) ([]*User, error)
+	// UpdateUser applies u. Disabling a user, or changing their password,
+	// ends their sessions. Errors: ENOTFOUND; EINVALID for a bad role.
+	UpdateUser(ctx context.Context, email string, u UserUpdate, by Actor, reason string) (*User, error)
+
+	// CreateSession stores a session. Errors: EINVALID for an empty hash.
+	CreateSession(ctx context.Context, s *Session) error
+	// Session returns a live session and its user. Errors: ENOTFOUND for
+	// an unknown or expired session, or one whose user is disabled.
+	Session(ctx context.Context, idHash string, now time.Time) (*Session, *User, error)
+	// DeleteSession ends a session (logout); unknown ids are not an error.
+	DeleteSession(ctx context.Context, idHash string) error
+	// DeleteExpiredSessions deletes sessions expired before now.
+	DeleteExpiredSessions(ctx context.Context, now time.Time) (int, error)
+
+	// CreateToken stores a token of a user (t.UserID, t.Hash, t.Name) and
+	// returns it with its id; audited. Errors: ENOTFOUND for the user.
+	CreateToken(ctx context.Context, t *Token, by Actor) (*Token, error)
+	// TokenUser returns the user of a live token. Errors: ENOTFOUND for
+	// an unknown or revoked token or a disabled user.
+	TokenUser(ctx context.Context, hash string) (*Token, *User, error)
+	// Tokens returns a user's tokens, revoked ones too, oldest first.
+	Tokens(ctx context.Context, userID int64) ([]*Token, error)
+	// RevokeToken revokes a token by id; audited. Errors: ENOTFOUND;
+	// ECONFLICT when it is revoked already.
+	RevokeToken(ctx context.Context, id int64, by Actor, reason string) error
+}
