@@ -23,6 +23,7 @@ type Store interface {
 	ScenarioStore
 	ResultStore
 	JobStore
+	TeamStore // user.go, audit.go: accounts, sessions, tokens, the audit log
 	// Close releases the store's connections.
 	Close() error
 }

@@ -132,6 +132,13 @@ type Actor string
 // ActorCLI is the actor of command-line changes made without --as.
 const ActorCLI Actor = "cli"
 
+// TeamStore is what a multi-user server keeps: accounts and the audit
+// log (part of [Store]).
+type TeamStore interface {
+	AccountStore
+	AuditStore
+}
+
 // AccountStore keeps users, their sessions and tokens. Every change of a
 // user (creation, role, password, disabling) appends one audit entry in
 // the same transaction; passwords appear in no entry (the entry says
@@ -172,4 +179,39 @@ type AccountStore interface {
 	// RevokeToken revokes a token by id; audited. Errors: ENOTFOUND;
 	// ECONFLICT when it is revoked already.
 	RevokeToken(ctx context.Context, id int64, by Actor, reason string) error
+}
+
+// UserChanges applies an update to u in place and returns the audit
+// entries it makes, one per field that changes (without time, actor and
+// reason, which the store adds), and whether the user's sessions must
+// end (disabled, or a new password). Both stores use it, so they audit
+// alike.
+func UserChanges(u *User, up UserUpdate) (entries []AuditEntry, endSessions bool) {
+	add := func(action, old, new string) {
+		entries = append(entries, AuditEntry{Scope: AuditScopeUsers, Action: action, Item: u.Email, Old: old, New: new})
+	}
+	if up.Role != nil && *up.Role != u.Role {
+		add(AuditUserRole, string(u.Role), string(*up.Role))
+		u.Role = *up.Role
+	}
+	if up.Disabled != nil && *up.Disabled != u.Disabled {
+		if *up.Disabled {
+			add(AuditUserDisable, "enabled", "disabled")
+		} else {
+			add(AuditUserEnable, "disabled", "enabled")
+		}
+		u.Disabled = *up.Disabled
+		endSessions = endSessions || u.Disabled
+	}
+	if up.PasswordHash != nil {
+		// The entry says that the password changed, never what it is.
+		old := "set"
+		if u.PasswordHash == "" {
+			old = "none"
+		}
+		add(AuditUserPassword, old, "changed")
+		u.PasswordHash = *up.PasswordHash
+		endSessions = true
+	}
+	return entries, endSessions
 }
