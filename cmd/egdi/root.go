@@ -77,6 +77,7 @@ recomputes each index from its inputs as the UN did, edition by edition.`,
 		a.uncertaintyCmd,
 		a.exportCmd,
 		a.nowcastCmd,
+		a.userCmd, a.tokenCmd, a.auditCmd, // cmd_user.go: accounts
 	} {
 		root.AddCommand(c())
 	}
