@@ -16,6 +16,8 @@ func (a *app) serveCmd() *cobra.Command {
 	var (
 		addr     string
 		logLevel string
+
+		secureCookies bool // accounts
 	)
 	c := &cobra.Command{
 		Use:   "serve",
@@ -41,7 +43,8 @@ processes can share one PostgreSQL store: uncertainty jobs live in the store.`,
 			if err != nil {
 				return egdi.Errorf(egdi.EINVALID, "Cannot listen on %s: %v.", addr, err)
 			}
-			h := server.NewServer(logger, server.Deps{Dataset: a.dataset, Jobs: server.StoreJobs(st), Version: builtin.Version})
+			h := server.NewServer(logger, server.Deps{Dataset: a.dataset, Jobs: server.StoreJobs(st), Version: builtin.Version,
+				Accounts: st, SecureCookies: secureCookies}) // accounts: cmd_user.go
 			url := "http://" + ln.Addr().String() + "/"
 			if ta, ok := ln.Addr().(*net.TCPAddr); ok && ta.IP.IsUnspecified() {
 				url = fmt.Sprintf("http://127.0.0.1:%d/", ta.Port)
@@ -52,5 +55,6 @@ processes can share one PostgreSQL store: uncertainty jobs live in the store.`,
 	}
 	c.Flags().StringVar(&addr, "addr", "127.0.0.1:8080", "address to listen on (host:port; port 0 picks a free one)")
 	c.Flags().StringVar(&logLevel, "log-level", "info", "request log level: debug|info|warn|error")
+	c.Flags().BoolVar(&secureCookies, "secure-cookies", false, "mark the session cookie Secure over plain HTTP too (behind a TLS proxy); it is over TLS anyway")
 	return c
 }

@@ -59,6 +59,7 @@ func (s *Server) routes() []route {
 	rs = append(rs, s.reportRoutes()...) // api_reports.go
 	// The nowcast of the next edition: api_nowcast.go.
 	rs = append(rs, s.nowcastRoutes()...)
+	rs = append(rs, s.accountRoutes()...) // account.go: sign-in, users, audit
 	return rs
 }
 
