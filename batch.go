@@ -140,7 +140,7 @@ func PrepareBatch(b *Batch, cs *Countries) (recs []Record, obs []Observation, sk
 			return nil, nil, nil, Errorf(EINVALID, "%s: %s %s %d: no source.", file, o.ISO3, o.Indicator, o.Year)
 		}
 		if err := o.Indicator.CheckValue(o.Value); err != nil {
-			return nil, nil, nil, Errorf(EINVALID, "%s: %s %d: %v.", file, o.ISO3, o.Year, err)
+			return nil, nil, nil, Errorf(EINVALID, "%s: %s %d: %w.", file, o.ISO3, o.Year, err)
 		}
 		k := o.Key()
 		if i, ok := seenO[k]; ok {

@@ -9,31 +9,46 @@ import (
 // Error codes. They are the project's one error vocabulary: the CLI maps
 // them to exit statuses and the HTTP server to statuses, each in one place.
 const (
-	ECONFLICT       = "conflict"        // the request conflicts with stored data
-	EINTERNAL       = "internal"        // a bug or an unexpected failure
-	EINVALID        = "invalid"         // bad input: a flag, a file, a value
-	ENOTFOUND       = "not_found"       // an unknown country, edition or object
-	ENOTIMPLEMENTED = "not_implemented" // a method the UN has not published
-	EUNAVAILABLE    = "unavailable"     // a store or a browser that cannot be reached
-	EBUSY           = "busy"            // the store is locked by another writer
-	ECANCELED       = "canceled"        // the user stopped the operation
-	ETOOMANY        = "too_many"        // a limit on queued work is reached: try again later
-	EFORBIDDEN      = "forbidden"       // the request is refused whoever retries it (a cross-site write)
+	ECONFLICT    = "conflict"    // the request conflicts with stored data
+	EINTERNAL    = "internal"    // a bug or an unexpected failure, such as a file the OS cannot write
+	EINVALID     = "invalid"     // bad input: a flag, a file, a value
+	ENOTFOUND    = "not_found"   // an unknown country, edition or object
+	EUNAVAILABLE = "unavailable" // a store or a browser that cannot be reached
+	EBUSY        = "busy"        // the store is locked by another writer
+	ECANCELED    = "canceled"    // the user stopped the operation
+	ETOOMANY     = "too_many"    // a limit on queued work is reached: try again later
+	EFORBIDDEN   = "forbidden"   // the request is refused whoever retries it (a cross-site write)
 )
 
 // Error is an error a user can act on. Message is written for people: it says
-// what is wrong and, where it helps, what to do.
+// what is wrong and, where it helps, what to do. Err is the cause, if any
+// (an OS or driver error, say): errors.Is and errors.As see it through
+// Unwrap, while the message stays the one written for people.
 type Error struct {
 	Code    string
 	Message string
+	Err     error
 }
 
 // Error implements the error interface.
 func (e *Error) Error() string { return e.Message }
 
-// Errorf returns an *Error with the given code and a formatted message.
+// Unwrap returns the cause, or nil.
+func (e *Error) Unwrap() error { return e.Err }
+
+// Errorf returns an *Error with the given code and a formatted message. As
+// with fmt.Errorf, a %w verb formats its operand as %v does and makes it
+// the cause (several %w: all of them, joined).
 func Errorf(code, format string, args ...any) *Error {
-	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+	w := fmt.Errorf(format, args...)
+	e := &Error{Code: code, Message: w.Error()}
+	switch u := w.(type) {
+	case interface{ Unwrap() error }:
+		e.Err = u.Unwrap()
+	case interface{ Unwrap() []error }:
+		e.Err = errors.Join(u.Unwrap()...)
+	}
+	return e
 }
 
 // ErrorCode returns the code of the first *Error in err's chain, ECANCELED

@@ -113,7 +113,7 @@ func (in *Inputs) Validate() error {
 			if v >= lo && v <= hi && v-v == 0 || v != v {
 				continue
 			}
-			return Errorf(EINVALID, "%s: %v.", in.Countries[i], Indicator(k).CheckValue(v))
+			return Errorf(EINVALID, "%s: %w.", in.Countries[i], Indicator(k).CheckValue(v))
 		}
 	}
 	return nil

@@ -493,35 +493,64 @@ func floatKey(v float64) uint64 {
 // OrdinalRanks ranks by the published values pub and breaks their ties by
 // the unrounded values raw (the 2020 rule), then by the edition's recorded
 // tie breaks (first of a pair ahead), then by code, so that no two
-// countries share a rank.
+// countries share a rank. The order is [ordinalCompare].
 func OrdinalRanks(pub, raw []float64, countries []ISO3, ranks, idx []int, breaks [][2]ISO3) {
 	for i := range idx {
 		idx[i] = i
 	}
-	slices.SortFunc(idx, func(a, b int) int {
-		if c := cmpDesc(pub[a], pub[b]); c != 0 {
-			return c
-		}
-		// Differences below 1e-12 are float noise of the weighted mean,
-		// not a difference in the data.
-		if raw != nil && math.Abs(raw[a]-raw[b]) > 1e-12 {
-			if c := cmpDesc(raw[a], raw[b]); c != 0 {
-				return c
-			}
-		}
-		for _, p := range breaks {
-			switch {
-			case countries[a] == p[0] && countries[b] == p[1]:
-				return -1
-			case countries[a] == p[1] && countries[b] == p[0]:
-				return 1
-			}
-		}
-		return cmp.Compare(countries[a], countries[b])
-	})
+	slices.SortFunc(idx, func(a, b int) int { return ordinalCompare(pub, raw, countries, breaks, a, b) })
 	for p, i := range idx {
 		ranks[i] = p + 1
 	}
+}
+
+// ordinalCompare orders countries a and b for [OrdinalRanks]: published
+// value, highest first; then the unrounded value on the tie grid (see
+// [tieKey]), highest first; then the tie-break key (see [breakKey]). Each
+// step compares keys, so the order is a strict weak order — a tolerance
+// (|x − y| ≤ 1e-12 counts as equal) would not be: x ≈ y and y ≈ z do not
+// make x ≈ z.
+func ordinalCompare(pub, raw []float64, countries []ISO3, breaks [][2]ISO3, a, b int) int {
+	if c := cmpDesc(pub[a], pub[b]); c != 0 {
+		return c
+	}
+	if raw != nil {
+		if c := cmpDesc(tieKey(raw[a]), tieKey(raw[b])); c != 0 {
+			return c
+		}
+	}
+	ka, sa := breakKey(countries[a], breaks)
+	kb, sb := breakKey(countries[b], breaks)
+	if c := cmp.Compare(ka, kb); c != 0 {
+		return c
+	}
+	return sa - sb
+}
+
+// tieGrid is the grid on which unrounded EGDI values are compared:
+// differences below 1e-12 are float noise of the weighted mean, not a
+// difference in the data.
+const tieGrid = 1e12
+
+// tieKey is the point of the tie grid nearest x (halves up): values with
+// one key are tied. NaN stays NaN, which cmpDesc puts last.
+func tieKey(x float64) float64 { return math.Floor(x*tieGrid + 0.5) }
+
+// breakKey is a country's key among tied countries: its code, except that
+// the two countries of a recorded tie break (first ahead of second) take
+// the smaller of their codes, with seq 0 for the first and 1 for the
+// second, so they stay next to each other in the recorded order.
+func breakKey(c ISO3, breaks [][2]ISO3) (key ISO3, seq int) {
+	for _, p := range breaks {
+		if c == p[0] || c == p[1] {
+			key = min(p[0], p[1])
+			if c == p[1] {
+				seq = 1
+			}
+			return key, seq
+		}
+	}
+	return c, 0
 }
 
 func cmpDesc(a, b float64) int {

@@ -6,7 +6,6 @@ import (
 	"math"
 	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 )
@@ -67,44 +66,6 @@ type Set struct {
 	ISO3      ISO3
 	Indicator Indicator
 	Value     float64
-}
-
-// ParseSet reads `ISO3.indicator=value`, for example
-// `BHR.internet_users=99.5` or `BHR.osi=0.95`. The indicator is a raw
-// indicator of the TII or HCI or a component index (osi, tii, hci, epi);
-// questionnaire points cannot be set, because points of one edition are
-// not comparable with another's. Errors: EINVALID.
-func ParseSet(s string) (Set, error) {
-	bad := func(why string) (Set, error) {
-		return Set{}, Errorf(EINVALID, "--set %q: %s (expected ISO3.indicator=value, e.g. BHR.internet_users=99.5).", s, why)
-	}
-	lhs, val, ok := strings.Cut(s, "=")
-	if !ok {
-		return bad("no '='")
-	}
-	code, name, ok := strings.Cut(strings.TrimSpace(lhs), ".")
-	if !ok {
-		return bad("no '.' between the country and the indicator")
-	}
-	iso := ISO3(strings.ToUpper(strings.TrimSpace(code)))
-	if !iso.Valid() {
-		return bad(fmt.Sprintf("%q is not an ISO3 code", code))
-	}
-	ind, ok := ParseIndicator(strings.ToLower(strings.TrimSpace(name)))
-	if !ok {
-		return bad(fmt.Sprintf("unknown indicator %q", name))
-	}
-	if ind == OSIPoints || ind == EPIPoints {
-		return bad("questionnaire points cannot be set in a scenario; set osi or epi")
-	}
-	v, err := strconv.ParseFloat(strings.TrimSpace(val), 64)
-	if err != nil {
-		return bad(fmt.Sprintf("%q is not a number", val))
-	}
-	if err := ind.CheckValue(v); err != nil {
-		return bad(err.Error())
-	}
-	return Set{iso, ind, v}, nil
 }
 
 // Scenario is a user-defined edition: the inputs of one computation, built
@@ -296,9 +257,7 @@ func NewScenario(name string, like, dataYear int, d *Dataset, sets []Set, now ti
 	for c, ms := range rep.Missing {
 		rep.Missing[c] = slices.Compact(ms)
 	}
-	for _, st := range sets {
-		rep.Set = append(rep.Set, st)
-	}
+	rep.Set = append(rep.Set, sets...)
 	SortValues(s.Values)
 	return s, rep, nil
 }

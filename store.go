@@ -2,7 +2,6 @@ package egdi
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"time"
 )
@@ -86,28 +85,42 @@ type ResultStore interface {
 }
 
 // JobStore keeps background jobs (Monte Carlo runs and the like), so that
-// several server processes sharing one database can share the work.
+// several server processes sharing one database can share the work. Any
+// process may run any queued job: it claims it with a lease, which it
+// renews while it runs; a job whose lease runs out (its process stopped)
+// is requeued or failed by [JobStore.RecoverJobs], which every process
+// calls, so every process sees the same outcome.
 type JobStore interface {
-	// CreateJob stores a new queued job and returns it with its id and
-	// times set. Errors: EINVALID for an empty kind or params that are not
-	// JSON.
-	CreateJob(ctx context.Context, kind string, params json.RawMessage) (*Job, error)
+	// CreateJob stores a new queued job with a fresh random id and
+	// returns it with its times set, or returns the existing job that
+	// n.Key matches (see [NewJob]). Finished jobs beyond n.Limits.MaxKept
+	// are deleted, oldest first. Errors: EINVALID for an empty kind or
+	// params that are not JSON; ETOOMANY beyond n.Limits.
+	CreateJob(ctx context.Context, n NewJob) (*Job, error)
 	// Job returns a job. Errors: ENOTFOUND.
-	Job(ctx context.Context, id int64) (*Job, error)
+	Job(ctx context.Context, id string) (*Job, error)
 	// Jobs returns jobs, newest first, filtered by kind and status when
 	// they are not empty, at most limit (0: all).
 	Jobs(ctx context.Context, kind string, status JobStatus, limit int) ([]*Job, error)
 	// ClaimJob moves the oldest queued job of a kind to running for a
-	// worker, atomically: two workers never claim the same job. Errors:
-	// ENOTFOUND when no job is queued.
-	ClaimJob(ctx context.Context, kind, worker string) (*Job, error)
-	// UpdateJob changes a job's status, progress, result or error.
-	// Errors: ENOTFOUND; EINVALID for a progress outside [0,1] or a result
-	// that is not JSON; ECONFLICT for a job already finished or a status
-	// change the job's state does not allow (see [JobStatus.Next]).
-	UpdateJob(ctx context.Context, id int64, u JobUpdate) (*Job, error)
+	// worker with a lease of the given length, atomically: two workers
+	// never claim the same job (see [Job.Claim]). Errors: ENOTFOUND when
+	// no job is queued.
+	ClaimJob(ctx context.Context, kind, worker string, lease time.Duration) (*Job, error)
+	// UpdateJob changes a job's status, progress, result or error, or
+	// renews its lease. Errors: ENOTFOUND; EINVALID for a progress
+	// outside [0,1] or a result that is not JSON; ECONFLICT for a job
+	// already finished, a status change the job's state does not allow
+	// (see [JobStatus.Next]) or a worker that no longer holds the job.
+	UpdateJob(ctx context.Context, id string, u JobUpdate) (*Job, error)
+	// RecoverJobs applies [Job.Recover] to every job that needs it, at
+	// the store's time, and returns how many changed: jobs of stopped
+	// processes are requeued or failed, jobs queued before expire fail.
+	RecoverJobs(ctx context.Context, expire time.Time) (int, error)
+	// ExpireJobs deletes the jobs finished before t and returns how many.
+	ExpireJobs(ctx context.Context, t time.Time) (int, error)
 	// DeleteJob deletes a job. Errors: ENOTFOUND.
-	DeleteJob(ctx context.Context, id int64) error
+	DeleteJob(ctx context.Context, id string) error
 }
 
 // ImportSummary says what an import did. Read is what the importer read

@@ -80,57 +80,6 @@ func TestPrepareBatch(t *testing.T) {
 	}
 }
 
-func TestParseSet(t *testing.T) {
-	for _, tc := range []struct {
-		in   string
-		want egdi.Set
-		err  string
-	}{
-		{"BHR.internet_users=99.5", egdi.Set{ISO3: "BHR", Indicator: egdi.InternetUsers, Value: 99.5}, ""},
-		{" bhr . osi = 0.95 ", egdi.Set{ISO3: "BHR", Indicator: egdi.OSI, Value: 0.95}, ""},
-		{"BHR.tii=1", egdi.Set{ISO3: "BHR", Indicator: egdi.TII, Value: 1}, ""},
-		{"BHR.osi", egdi.Set{}, "no '='"},
-		{"BHR=0.5", egdi.Set{}, "no '.'"},
-		{"BAHRAIN.osi=0.5", egdi.Set{}, "not an ISO3 code"},
-		{"BHR.speed=1", egdi.Set{}, "unknown indicator"},
-		{"BHR.osi_points=3", egdi.Set{}, "points cannot be set"},
-		{"BHR.osi=high", egdi.Set{}, "not a number"},
-		{"BHR.osi=1.2", egdi.Set{}, "above 1"},
-		{"BHR.internet_users=NaN", egdi.Set{}, "finite"},
-	} {
-		t.Run(tc.in, func(t *testing.T) {
-			got, err := egdi.ParseSet(tc.in)
-			if tc.err != "" {
-				if egdi.ErrorCode(err) != egdi.EINVALID || !strings.Contains(egdi.ErrorMessage(err), tc.err) {
-					t.Fatalf("ParseSet(%q) = %v, want EINVALID with %q", tc.in, err, tc.err)
-				}
-				return
-			}
-			if err != nil || got != tc.want {
-				t.Fatalf("ParseSet(%q) = %+v, %v; want %+v", tc.in, got, err, tc.want)
-			}
-		})
-	}
-}
-
-func FuzzParseSet(f *testing.F) {
-	for _, s := range []string{"BHR.internet_users=99.5", "bhr.osi=0.95", "X.y=", "=.", "BHR.osi=1e400"} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, s string) {
-		st, err := egdi.ParseSet(s)
-		if err != nil {
-			if egdi.ErrorCode(err) != egdi.EINVALID {
-				t.Fatalf("ParseSet(%q): error code %s, want %s", s, egdi.ErrorCode(err), egdi.EINVALID)
-			}
-			return
-		}
-		if !st.ISO3.Valid() || st.Indicator.CheckValue(st.Value) != nil || st.Indicator == egdi.OSIPoints || st.Indicator == egdi.EPIPoints {
-			t.Fatalf("ParseSet(%q) accepted %+v", s, st)
-		}
-	})
-}
-
 func TestCheckScenarioName(t *testing.T) {
 	for _, tc := range []struct {
 		name string
@@ -353,13 +302,18 @@ func TestJobUpdate(t *testing.T) {
 		{"CancelQueued", egdi.JobQueued, egdi.JobUpdate{Status: st(egdi.JobCanceled)}, "", egdi.JobCanceled},
 		{"ErrDoneFromQueued", egdi.JobQueued, egdi.JobUpdate{Status: st(egdi.JobDone)}, egdi.ECONFLICT, ""},
 		{"ErrFinished", egdi.JobFailed, egdi.JobUpdate{Progress: f(0.3)}, egdi.ECONFLICT, ""},
-		{"ErrBackToQueued", egdi.JobRunning, egdi.JobUpdate{Status: st(egdi.JobQueued)}, egdi.ECONFLICT, ""},
+		{"Requeue", egdi.JobRunning, egdi.JobUpdate{Status: st(egdi.JobQueued)}, "", egdi.JobQueued},
+		{"FailQueued", egdi.JobQueued, egdi.JobUpdate{Status: st(egdi.JobFailed)}, "", egdi.JobFailed},
+		{"WorkerHolds", egdi.JobRunning, egdi.JobUpdate{Worker: "w1", Progress: f(0.5)}, "", egdi.JobRunning},
+		{"ErrWorkerLost", egdi.JobRunning, egdi.JobUpdate{Worker: "w2", Progress: f(0.5)}, egdi.ECONFLICT, ""},
+		{"ErrWorkerOnQueued", egdi.JobQueued, egdi.JobUpdate{Worker: "w1", Progress: f(0.5)}, egdi.ECONFLICT, ""},
+		{"ErrCanceledToQueued", egdi.JobCanceled, egdi.JobUpdate{Status: st(egdi.JobQueued)}, egdi.ECONFLICT, ""},
 		{"ErrUnknownStatus", egdi.JobRunning, egdi.JobUpdate{Status: st("paused")}, egdi.EINVALID, ""},
 		{"ErrProgressNaN", egdi.JobRunning, egdi.JobUpdate{Progress: f(math.NaN())}, egdi.EINVALID, ""},
 		{"ErrResultNotJSON", egdi.JobRunning, egdi.JobUpdate{Result: json.RawMessage(`{`)}, egdi.EINVALID, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			j := &egdi.Job{ID: 1, Status: tc.from}
+			j := &egdi.Job{ID: "1", Status: tc.from, Worker: "w1"}
 			err := tc.u.Apply(j, now)
 			if egdi.ErrorCode(err) != tc.code {
 				t.Fatalf("Apply: %v, want code %q", err, tc.code)

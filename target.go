@@ -1,14 +1,10 @@
 package egdi
 
 import (
-	"bytes"
 	"cmp"
-	"encoding/csv"
-	"errors"
-	"fmt"
-	"io"
 	"math"
 	"slices"
+	"sort"
 	"strconv"
 	"strings"
 )
@@ -54,7 +50,7 @@ type Costs [NumIndicators]Cost
 // because education moves slowly; a fixed-broadband subscription costs four
 // mobile ones (wiring against spectrum); a year of mean schooling of
 // adults costs twice a year of expected schooling of children. Override
-// them with a costs file (see [ParseCosts]).
+// them with a costs file (cliparse.ParseCosts reads one).
 var defaultCost = [NumIndicators]float64{
 	InternetUsers: 1, MobileSubscriptions: 0.5, ActiveMobileBroadband: 0.5, FixedBroadband: 2,
 	FixedTelephone: 1, WirelessBroadband: 0.5,
@@ -105,109 +101,6 @@ func DefaultCosts(b *Base) Costs {
 		}
 	}
 	return c
-}
-
-// ParseCosts reads a costs file over base (usually [DefaultCosts]). The
-// file is CSV with a header row naming the columns input, cost and,
-// optionally, max; each row overrides one input:
-//
-//	input,cost,max
-//	internet_users,1.5,
-//	fixed_broadband,4,40
-//	osi,80,0.95
-//
-// input is a what-if input name; cost is the effort per unit (≥ 0, finite);
-// max, when given, is the highest value a plan may give the input (within
-// the input's bounds, and ≤ 1 for an index); an empty cell keeps the
-// default. Errors are *InputError values naming the file, row and column.
-func ParseCosts(file string, data []byte, base Costs) (Costs, error) {
-	data = bytes.TrimPrefix(data, []byte("\uFEFF"))
-	r := csv.NewReader(bytes.NewReader(data))
-	r.FieldsPerRecord = -1
-	r.TrimLeadingSpace = true
-	bad := func(row int, col string, format string, args ...any) error {
-		return &InputError{File: file, Row: row, Column: col, Err: fmt.Errorf(format, args...)}
-	}
-	head, err := r.Read()
-	if err == io.EOF {
-		return base, bad(0, "", "empty file: the first row must be the header input,cost[,max]")
-	}
-	if err != nil {
-		return base, csvError(file, err)
-	}
-	col := map[string]int{}
-	for i, h := range head {
-		h = strings.ToLower(strings.TrimSpace(h))
-		if _, dup := col[h]; dup {
-			return base, bad(1, h, "column %q appears twice", h)
-		}
-		if h != "input" && h != "cost" && h != "max" {
-			return base, bad(1, h, "unknown column %q: the columns are input, cost and max", h)
-		}
-		col[h] = i
-	}
-	if _, ok := col["input"]; !ok {
-		return base, bad(1, "", "no column input: the header is input,cost[,max]")
-	}
-	if _, ok := col["cost"]; !ok {
-		return base, bad(1, "", "no column cost: the header is input,cost[,max]")
-	}
-	out := base
-	seen := map[Indicator]bool{}
-	for row := 2; ; row++ {
-		rec, err := r.Read()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return base, csvError(file, err)
-		}
-		cell := func(name string) string {
-			if i, ok := col[name]; ok && i < len(rec) {
-				return strings.TrimSpace(rec[i])
-			}
-			return ""
-		}
-		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
-			continue
-		}
-		name := cell("input")
-		ind, ok := ParseIndicator(strings.ToLower(name))
-		if !ok || ind == OSIPoints || ind == EPIPoints {
-			return base, bad(row, "input", "unknown input %q", name)
-		}
-		if seen[ind] {
-			return base, bad(row, "input", "%s appears twice", ind)
-		}
-		seen[ind] = true
-		v, err := strconv.ParseFloat(cell("cost"), 64)
-		if err != nil || math.IsNaN(v) || math.IsInf(v, 0) || v < 0 {
-			return base, bad(row, "cost", "cost %q is not a number ≥ 0", cell("cost"))
-		}
-		out[ind].PerUnit = v
-		if s := cell("max"); s != "" {
-			mx, err := strconv.ParseFloat(s, 64)
-			if err != nil {
-				return base, bad(row, "max", "max %q is not a number", s)
-			}
-			if err := ind.CheckValue(mx); err != nil {
-				return base, bad(row, "max", "%v", err)
-			}
-			if ind.IsIndex() && mx > 1 {
-				return base, bad(row, "max", "%s = %g is above 1", ind, mx)
-			}
-			out[ind].Max = mx
-		}
-	}
-	return out, nil
-}
-
-func csvError(file string, err error) error {
-	var pe *csv.ParseError
-	if errors.As(err, &pe) {
-		return &InputError{File: file, Row: pe.Line, Column: strconv.Itoa(pe.Column), Err: pe.Err}
-	}
-	return &InputError{File: file, Err: err}
 }
 
 // PlanChange is one input a plan changes. Indicator is a what-if input
@@ -523,7 +416,7 @@ func (b *Base) planLinear(i int, t Target, inputs []Indicator, from, hi []float6
 	slices.Sort(cands)
 	cands = slices.Compact(cands)
 	cur := b.Scores[i].EGDI
-	k := sortSearch(len(cands), func(k int) bool {
+	k := sort.Search(len(cands), func(k int) bool {
 		if cands[k] <= cur {
 			return false
 		}
@@ -610,20 +503,6 @@ func (b *Base) withEGDI(i int, v float64) []Score {
 	}
 	pub[i], raw[i] = v, v
 	return b.Method.Score(b.Inputs.Countries, osi, tii, hci, epi, raw, pub)
-}
-
-// sortSearch is sort.Search: the smallest k in [0, n) with f(k), or n.
-func sortSearch(n int, f func(int) bool) int {
-	lo, hi := 0, n
-	for lo < hi {
-		h := int(uint(lo+hi) >> 1)
-		if !f(h) {
-			lo = h + 1
-		} else {
-			hi = h
-		}
-	}
-	return lo
 }
 
 // metFast decides from unrounded EGDI values alone whether country i

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/egdi-project/egdi"
+	"github.com/egdi-project/egdi/internal/cliparse"
 )
 
 // replay applies a plan as a user would, through `egdi whatif --set`
@@ -17,7 +18,7 @@ func replay(t testing.TB, b *egdi.Base, c egdi.ISO3, p egdi.Plan) egdi.Score {
 	t.Helper()
 	var sets []egdi.Set
 	for _, ch := range p.Changes {
-		s, err := egdi.ParseSet(string(c) + "." + ch.Indicator + "=" + strconv.FormatFloat(ch.To, 'f', -1, 64))
+		s, err := cliparse.ParseSet(string(c) + "." + ch.Indicator + "=" + strconv.FormatFloat(ch.To, 'f', -1, 64))
 		if err != nil {
 			t.Fatalf("plan %s: %v", p.Name, err)
 		}
@@ -43,7 +44,7 @@ func reaches(b *egdi.Base, c egdi.ISO3, p egdi.Plan, s egdi.Score, tg egdi.Targe
 	case tg.Beat != "":
 		var sets []egdi.Set
 		for _, ch := range p.Changes {
-			s, _ := egdi.ParseSet(string(c) + "." + ch.Indicator + "=" + strconv.FormatFloat(ch.To, 'f', -1, 64))
+			s, _ := cliparse.ParseSet(string(c) + "." + ch.Indicator + "=" + strconv.FormatFloat(ch.To, 'f', -1, 64))
 			sets = append(sets, s)
 		}
 		scores, _, err := b.Apply(sets)
@@ -227,75 +228,6 @@ func TestPlanErrors(t *testing.T) {
 			}
 		})
 	}
-}
-
-// TestParseCosts reads good files and names the place of every bad one.
-func TestParseCosts(t *testing.T) {
-	b := mustBase(t, 2022, egdi.ComponentLevel)
-	def := egdi.DefaultCosts(b)
-	good, err := egdi.ParseCosts("costs.csv", []byte("\uFEFFinput,cost,max\ninternet_users,1.5,\nosi,80,0.95\n\n"), def)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if good[egdi.InternetUsers] != (egdi.Cost{PerUnit: 1.5, Max: 100}) || good[egdi.OSI] != (egdi.Cost{PerUnit: 80, Max: 0.95}) ||
-		good[egdi.TII] != def[egdi.TII] {
-		t.Errorf("parsed %+v %+v %+v", good[egdi.InternetUsers], good[egdi.OSI], good[egdi.TII])
-	}
-	if def[egdi.MobileSubscriptions].Max != 120 || def[egdi.ExpectedSchooling].Max != 18 || def[egdi.MeanSchooling].Max != 15 {
-		t.Errorf("default ceilings: mobile %v, EYS %v, MYS %v", def[egdi.MobileSubscriptions].Max, def[egdi.ExpectedSchooling].Max,
-			def[egdi.MeanSchooling].Max)
-	}
-	for _, tc := range []struct {
-		name, in, where string
-	}{
-		{"ErrEmpty", "", "costs.csv: empty file"},
-		{"ErrNoCostColumn", "input,max\nosi,1\n", "row 1"},
-		{"ErrUnknownColumn", "input,cost,price\n", "row 1, column price"},
-		{"ErrUnknownInput", "input,cost\nbroadband,1\n", "row 2, column input"},
-		{"ErrPoints", "input,cost\nosi_points,1\n", "row 2, column input"},
-		{"ErrNegativeCost", "input,cost\nosi,-1\n", "row 2, column cost"},
-		{"ErrNaNCost", "input,cost\nosi,NaN\n", "row 2, column cost"},
-		{"ErrMaxAboveOne", "input,cost,max\nosi,1,1.5\n", "row 2, column max"},
-		{"ErrMaxAboveBound", "input,cost,max\ninternet_users,1,120\n", "row 2, column max"},
-		{"ErrTwice", "input,cost\nosi,1\nosi,2\n", "row 3, column input"},
-		{"ErrQuote", "input,cost\n\"osi,1\n", "costs.csv"},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			_, err := egdi.ParseCosts("costs.csv", []byte(tc.in), def)
-			if egdi.ErrorCode(err) != egdi.EINVALID || !strings.Contains(egdi.ErrorMessage(err), tc.where) {
-				t.Errorf("got %v (%s), want EINVALID naming %q", err, egdi.ErrorCode(err), tc.where)
-			}
-		})
-	}
-}
-
-// FuzzParseCosts: any file either parses into finite, non-negative costs
-// within bounds, or fails with an EINVALID *InputError; it never panics.
-func FuzzParseCosts(f *testing.F) {
-	for _, s := range []string{"input,cost,max\ninternet_users,1.5,\nosi,80,0.95\n", "input,cost\n", "cost,input\n1,osi\n",
-		"input,cost,max\nfixed_broadband,4,40\n", "\"", "input,cost\nosi,1e308\n"} {
-		f.Add([]byte(s))
-	}
-	b := mustBase(f, 2022, egdi.ComponentLevel)
-	def := egdi.DefaultCosts(b)
-	f.Fuzz(func(t *testing.T, data []byte) {
-		c, err := egdi.ParseCosts("fuzz.csv", data, def)
-		if err != nil {
-			if egdi.ErrorCode(err) != egdi.EINVALID {
-				t.Fatalf("error %v has code %s", err, egdi.ErrorCode(err))
-			}
-			return
-		}
-		for i, x := range c {
-			ind := egdi.Indicator(i)
-			if math.IsNaN(x.PerUnit) || math.IsInf(x.PerUnit, 0) || x.PerUnit < 0 {
-				t.Fatalf("%s cost %v", ind, x.PerUnit)
-			}
-			if x != def[i] && ind.CheckValue(x.Max) != nil {
-				t.Fatalf("%s max %v out of bounds", ind, x.Max)
-			}
-		}
-	})
 }
 
 // BenchmarkPlan measures one plan (the four families of one target),

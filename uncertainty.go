@@ -267,13 +267,11 @@ type Model struct {
 	egdiPow   float64 // 10^digits
 	veryHighQ float64 // the very-high cut-off in units of the last published digit
 	ordinal   bool
-	posBits   uint     // bits of a country's position in a sort key
-	order     []int32  // countries in baseline rank order
-	pos       []uint64 // position of each country in order
+	posBits   uint    // bits of a country's position in a sort key
+	order     []int32 // countries in baseline rank order
 	baseRank  []int32
-	next      []int32 // the country ranked just below (−1 for the last)
-	sens      []int   // countries with their own Sobol indices
-	rows      int     // Saltelli rows
+	sens      []int // countries with their own Sobol indices
+	rows      int   // Saltelli rows
 	sobol     *SobolPoints
 }
 
@@ -1357,13 +1355,14 @@ func sortAsc(vals []float64, lo, hi float64, order []int32, sv []float64, bk []u
 	}
 }
 
-// sortDesc is sortAsc descending, equal values by index, for the EGDI:
-// values within 1e-12 are float noise of a weighted mean, not a
-// difference, and keep the index order (as OrdinalRanks treats them).
-// Which of two such values comes first depends on the buckets (they keep
-// their index order within one, and a bucket boundary between them
-// orders them by value), so these stay sortBuckets equal-width buckets of
-// (hi − x)·f, the same to the bit as ever. sv holds −x, sorted ascending.
+// sortDesc is sortAsc descending for the EGDI, on the tie grid of
+// OrdinalRanks: values with one [tieKey] (within about 1e-12: float noise
+// of a weighted mean, not a difference) are tied and keep the index order,
+// whichever buckets they fall in. The order compares keys (tie key, then
+// index), so it is a strict weak order. Buckets are sortBuckets
+// equal-width buckets of (hi − x)·f, monotone in x, so the insertion pass
+// only fixes order within a bucket and across neighbouring ones. sv holds
+// −tieKey(x), sorted ascending.
 func sortDesc(vals []float64, lo, hi float64, order []int32, sv []float64, bk []uint8, cnt []int32) {
 	n := len(vals)
 	cnt = cnt[:sortBuckets]
@@ -1389,18 +1388,16 @@ func sortDesc(vals []float64, lo, hi float64, order []int32, sv []float64, bk []
 	order, sv = order[:n], sv[:n]
 	for j, b := range bk {
 		p := cnt[b]
-		order[p], sv[p] = int32(j), -vals[j]
+		order[p], sv[p] = int32(j), -tieKey(vals[j])
 		cnt[b]++
 	}
-	const tol = 1e-12
 	for p := 1; p < n; p++ {
-		vx := sv[p]
-		if !(sv[p-1] > vx+tol) {
-			continue
+		vx, x := sv[p], order[p]
+		if sv[p-1] < vx || sv[p-1] == vx && order[p-1] < x {
+			continue // in place: the common case
 		}
-		x := order[p]
 		q := p - 1
-		for q >= 0 && sv[q] > vx+tol {
+		for q >= 0 && (sv[q] > vx || sv[q] == vx && order[q] > x) {
 			order[q+1], sv[q+1] = order[q], sv[q]
 			q--
 		}

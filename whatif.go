@@ -368,7 +368,7 @@ func (b *Base) recompute(in *Inputs, changed []bool) ([]Score, error) {
 	return b.Method.Score(in.Countries, osi, tii, hci, epi, egdi, pub), nil
 }
 
-// setString writes a set as [ParseSet] reads it.
+// setString writes a set as the CLI's --set flag reads it (cliparse.ParseSet).
 func setString(s Set) string {
 	return string(s.ISO3) + "." + s.Indicator.String() + "=" + strconv.FormatFloat(s.Value, 'f', -1, 64)
 }
@@ -409,7 +409,7 @@ func (b *Base) check(sets []Set) error {
 			return Errorf(EINVALID, "Unknown input %d.", int(s.Indicator))
 		}
 		if err := s.Indicator.CheckValue(s.Value); err != nil {
-			return Errorf(EINVALID, "%s: %v.", s.ISO3, err)
+			return Errorf(EINVALID, "%s: %w.", s.ISO3, err)
 		}
 		if s.Indicator.IsIndex() && s.Value > 1 {
 			return Errorf(EINVALID, "%s: %s = %g is above 1.", s.ISO3, s.Indicator, s.Value)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/egdi-project/egdi"
 	"github.com/egdi-project/egdi/internal/builtin"
+	"github.com/egdi-project/egdi/internal/cliparse"
 )
 
 func mustBase(t testing.TB, year int, level egdi.Level) *egdi.Base {
@@ -24,7 +25,7 @@ func mustSets(t testing.TB, ss ...string) []egdi.Set {
 	t.Helper()
 	var out []egdi.Set
 	for _, s := range ss {
-		x, err := egdi.ParseSet(s)
+		x, err := cliparse.ParseSet(s)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -271,7 +272,7 @@ func TestWhatIfErrors(t *testing.T) {
 		{"ErrUnknownCountry", comp, "XXX.osi=0.5", egdi.ENOTFOUND, "not assessed"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			s, err := egdi.ParseSet(tc.set)
+			s, err := cliparse.ParseSet(tc.set)
 			if err == nil {
 				_, err = tc.base.WhatIf([]egdi.Set{s})
 			}
@@ -373,7 +374,7 @@ func TestScenarioBase(t *testing.T) {
 // it passes six countries, each of which moves down one place.
 func ExampleBase_WhatIf() {
 	b, _ := egdi.NewBase(builtin.MustDataset(), 2024, egdi.ComponentLevel)
-	s, _ := egdi.ParseSet("BHR.osi=1")
+	s, _ := cliparse.ParseSet("BHR.osi=1")
 	res, _ := b.WhatIf([]egdi.Set{s})
 	for _, c := range res.Countries {
 		fmt.Printf("%s %d → %d\n", c.ISO3, c.RankBefore, c.RankAfter)

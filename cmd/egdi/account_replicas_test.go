@@ -30,7 +30,7 @@ func TestReplicasShareSessions(t *testing.T) {
 		if base == "" {
 			t.Skip("EGDI_TEST_POSTGRES not set: PostgreSQL replica test skipped")
 		}
-		schema := fmt.Sprintf("egdi_replicas_%d", os.Getpid())
+		schema := fmt.Sprintf("egdi_acct_replicas_%d", os.Getpid())
 		conn, err := pgx.Connect(t.Context(), base)
 		if err != nil {
 			t.Fatal(err)
@@ -100,6 +100,7 @@ func testReplicas(t *testing.T, a, b egdi.Store) {
 			r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 		}
 		r.Header.Set("Sec-Fetch-Site", "same-origin")
+		r.Host = "127.0.0.1"
 		if cookie != "" {
 			r.Header.Set("Cookie", cookie)
 		}

@@ -82,7 +82,7 @@ raw inputs cannot be placed (the other countries' are not published): give osi, 
 				if err != nil {
 					return err
 				}
-				fmt.Fprintf(a.stderr, "egdi: note: %s\n", pl.note)
+				_, _ = fmt.Fprintf(a.stderr, "egdi: note: %s\n", pl.note)
 				return writeCompute(a, o, pl.method, pl.rows, pl.shared)
 			}
 			if year, err := strconv.Atoi(edition); err == nil {
@@ -119,9 +119,9 @@ func (a *app) computeFile(ctx context.Context, year int, input string) (*egdi.Re
 	}
 	fh, err := os.Open(input)
 	if err != nil {
-		return nil, egdi.Errorf(egdi.EINVALID, "Cannot read %s: %v.", input, err)
+		return nil, egdi.Errorf(egdi.EINVALID, "Cannot read %s: %w.", input, err)
 	}
-	defer fh.Close()
+	defer func() { _ = fh.Close() }()
 	f, err := tabular.ReadInputs(input, fh, d.Countries)
 	if err != nil {
 		return nil, err
@@ -134,7 +134,7 @@ func (a *app) computeFile(ctx context.Context, year int, input string) (*egdi.Re
 		return nil, err
 	}
 	if n, all := f.Inputs.Len(), assessed(d, year); n < all {
-		fmt.Fprintf(a.stderr, "egdi: warning: %s has %d %s and edition %d assessed %d: the indices built from raw inputs or points are rescaled, and the ranks, groups and classes taken, among the %d %s of the file only, not the world. Pass --against %d to place the file among the edition's other countries.\n",
+		_, _ = fmt.Fprintf(a.stderr, "egdi: warning: %s has %d %s and edition %d assessed %d: the indices built from raw inputs or points are rescaled, and the ranks, groups and classes taken, among the %d %s of the file only, not the world. Pass --against %d to place the file among the edition's other countries.\n",
 			input, n, plural(n, "country", "countries"), year, all, n, plural(n, "country", "countries"), year)
 	}
 	return m.Compute(f.Inputs)
@@ -219,7 +219,7 @@ func (a *app) computeAgainst(ctx context.Context, year int, input string) (*plac
 	if err != nil {
 		return nil, egdi.Errorf(egdi.EINVALID, "Cannot read %s: %v.", input, err)
 	}
-	defer fh.Close()
+	defer func() { _ = fh.Close() }()
 	f, err := tabular.ReadInputs(input, fh, d.Countries)
 	if err != nil {
 		return nil, err

@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/egdi-project/egdi"
+	"github.com/egdi-project/egdi/internal/cliparse"
 )
 
 // editionCmd groups the commands on user-defined editions (scenarios).
@@ -66,7 +67,7 @@ The output says which inputs were carried, for which countries.`,
 			}
 			var ss []egdi.Set
 			for _, s := range sets {
-				st, err := egdi.ParseSet(s)
+				st, err := cliparse.ParseSet(s)
 				if err != nil {
 					return err
 				}
@@ -117,8 +118,8 @@ type createJSON struct {
 // countries got it from raw data, and which carried the published index.
 func writeScenarioReport(w io.Writer, sc *egdi.Scenario, rep *egdi.ScenarioReport, sets []string) {
 	n := len(sc.Countries())
-	fmt.Fprintf(w, "Edition %s: like %d (its method and published indices), data year %d, %d countries.\n", sc.Name, sc.Like, sc.DataYear, n)
-	fmt.Fprintf(w, "Gap-filling rule: %s.\n", rep.Rule)
+	_, _ = fmt.Fprintf(w, "Edition %s: like %d (its method and published indices), data year %d, %d countries.\n", sc.Name, sc.Like, sc.DataYear, n)
+	_, _ = fmt.Fprintf(w, "Gap-filling rule: %s.\n", rep.Rule)
 	for _, comp := range []string{"osi", "tii", "hci", "epi"} {
 		raw, carried := rep.Raw[comp], rep.Carried[comp]
 		var parts []string
@@ -147,12 +148,12 @@ func writeScenarioReport(w io.Writer, sc *egdi.Scenario, rep *egdi.ScenarioRepor
 				why = " (missing raw inputs)"
 			}
 		}
-		fmt.Fprintf(w, "%s: %s%s.\n", strings.ToUpper(comp), strings.Join(parts, "; "), why)
+		_, _ = fmt.Fprintf(w, "%s: %s%s.\n", strings.ToUpper(comp), strings.Join(parts, "; "), why)
 	}
 	for _, s := range sets {
-		fmt.Fprintf(w, "Set: %s\n", s)
+		_, _ = fmt.Fprintf(w, "Set: %s\n", s)
 	}
-	fmt.Fprintf(w, "Compute it with: egdi compute --edition %s\n", sc.Name)
+	_, _ = fmt.Fprintf(w, "Compute it with: egdi compute --edition %s\n", sc.Name)
 }
 
 func (a *app) editionListCmd() *cobra.Command {
@@ -239,7 +240,7 @@ func (a *app) editionShowCmd() *cobra.Command {
 				return err
 			}
 			if o.format == "table" {
-				fmt.Fprintf(a.stdout, "Edition %s: like %d, data year %d, %d countries, created %s.\n\n", sc.Name, sc.Like, sc.DataYear,
+				_, _ = fmt.Fprintf(a.stdout, "Edition %s: like %d, data year %d, %d countries, created %s.\n\n", sc.Name, sc.Like, sc.DataYear,
 					len(sc.Countries()), sc.CreatedAt.Format(time.RFC3339))
 			}
 			t := &table{head: []string{"iso3", "indicator", "value", "origin", "year", "source"}}
@@ -270,7 +271,7 @@ func (a *app) editionDeleteCmd() *cobra.Command {
 			if err := st.DeleteScenario(cmd.Context(), args[0]); err != nil {
 				return err
 			}
-			fmt.Fprintf(a.stderr, "egdi: deleted edition %s\n", args[0])
+			_, _ = fmt.Fprintf(a.stderr, "egdi: deleted edition %s\n", args[0])
 			return nil
 		},
 	}

@@ -57,7 +57,7 @@ weights fitted by least squares, another tie rule. egdi import runs it on a new 
 					joinCodes(k.Examples), k.Suggestion})
 			}
 			if o.format == "table" {
-				fmt.Fprintf(a.stdout, "edition %d, method of %d\n", ck.Edition, ck.MethodFrom)
+				_, _ = fmt.Fprintf(a.stdout, "edition %d, method of %d\n", ck.Edition, ck.MethodFrom)
 			}
 			return t.write(a.stdout, o.format, "en")
 		},
@@ -119,7 +119,7 @@ func (a *app) checkNewEditions(ctx context.Context, st egdi.Store, b *egdi.Batch
 		if !ck.OK() {
 			verdict = "the assumed method does NOT fully hold"
 		}
-		fmt.Fprintf(a.stderr, "egdi: edition %d is not built in: its method is assumed from %d (egdi editions); check: %s\n%s",
+		_, _ = fmt.Fprintf(a.stderr, "egdi: edition %d is not built in: its method is assumed from %d (egdi editions); check: %s\n%s",
 			y, ck.MethodFrom, verdict, ck.Summary())
 	}
 	return nil

@@ -90,7 +90,7 @@ parameter "assumed from 2024" (egdi edition check tests it against the file).`,
 				}
 				for i, r := range t.rows {
 					if i > 0 {
-						fmt.Fprintln(a.stdout)
+						_, _ = fmt.Fprintln(a.stdout)
 					}
 					kv := &table{}
 					for j, h := range t.head {
@@ -104,7 +104,7 @@ parameter "assumed from 2024" (egdi edition check tests it against the file).`,
 						return err
 					}
 				}
-				fmt.Fprintln(a.stdout, "\n"+prefix+tr("ed.footer", "best guesses are the documented guesses for details the UN has not published; see METHODOLOGY."))
+				_, _ = fmt.Fprintln(a.stdout, "\n"+prefix+tr("ed.footer", "best guesses are the documented guesses for details the UN has not published; see METHODOLOGY."))
 				return nil
 			}
 			return t.write(a.stdout, o.format, o.lang)

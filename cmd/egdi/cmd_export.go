@@ -4,8 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"io"
-	"os"
+	"github.com/egdi-project/egdi/internal/atomicfile"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -65,10 +64,10 @@ under its name.`,
 				_, err := a.stdout.Write(buf.Bytes())
 				return err
 			}
-			if err := writeFileAtomic(output, buf.Bytes()); err != nil {
-				return egdi.Errorf(egdi.EINVALID, "Cannot write %s: %v.", output, err)
+			if err := atomicfile.WriteFile(output, buf.Bytes(), 0o644); err != nil {
+				return writeError(output, err)
 			}
-			fmt.Fprintf(a.stderr, "egdi: wrote %s (%s, edition %s, %d countries)\n", output, format, t.Edition, len(t.Scores))
+			_, _ = fmt.Fprintf(a.stderr, "egdi: wrote %s (%s, edition %s, %d countries)\n", output, format, t.Edition, len(t.Scores))
 			return nil
 		},
 	}
@@ -104,33 +103,4 @@ func (a *app) exportTable(ctx context.Context, edition string) (*tabular.Table, 
 		return nil, err
 	}
 	return &tabular.Table{Edition: sc.Name, Method: res.Method, Countries: d.Countries, Scores: res.Scores}, nil
-}
-
-// writeFileAtomic writes data to name through a temporary file in the same
-// directory, synced and renamed into place: a reader (or a crash) never
-// sees half a file, and a failure leaves nothing behind.
-func writeFileAtomic(name string, data []byte) (err error) {
-	f, err := os.CreateTemp(filepath.Dir(name), "."+filepath.Base(name)+".tmp*")
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(f.Name())
-		}
-	}()
-	if _, err = io.Copy(f, bytes.NewReader(data)); err != nil {
-		return err
-	}
-	if err = f.Sync(); err != nil {
-		return err
-	}
-	if err = f.Chmod(0o644); err != nil {
-		return err
-	}
-	if err = f.Close(); err != nil {
-		return err
-	}
-	return os.Rename(f.Name(), name)
 }

@@ -64,8 +64,8 @@ func TestExportImportsBack(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			defer f.Close()
-			b, err := tabular.Import(out, f, tabular.ImportOptions{Countries: d.Countries})
+			defer func() { _ = f.Close() }()
+			b, err := tabular.Import(context.Background(), out, f, tabular.ImportOptions{Countries: d.Countries})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/egdi-project/egdi"
+	"github.com/egdi-project/egdi/internal/builtin"
 	"github.com/egdi-project/egdi/internal/tabular"
 )
 
@@ -49,10 +50,15 @@ goes to stderr. rank, country, compare and compute use imported data at once.`,
 			name := args[0]
 			f, err := os.Open(name)
 			if err != nil {
-				return egdi.Errorf(egdi.EINVALID, "Cannot read %s: %v.", name, err)
+				return egdi.Errorf(egdi.EINVALID, "Cannot read %s: %w.", name, err)
 			}
-			defer f.Close()
-			b, err := tabular.Import(name, f, tabular.ImportOptions{Source: strings.ToLower(source), Edition: edition})
+			defer func() { _ = f.Close() }()
+			// Names and codes are matched against the built-in Member States.
+			builtinData, err := builtin.Dataset()
+			if err != nil {
+				return err
+			}
+			b, err := tabular.Import(cmd.Context(), name, f, tabular.ImportOptions{Source: strings.ToLower(source), Edition: edition, Countries: builtinData.Countries})
 			if err != nil {
 				return err
 			}
@@ -64,7 +70,7 @@ goes to stderr. rank, country, compare and compute use imported data at once.`,
 			var progress func(done, total int)
 			if a.getenv(stallEnv) != "" {
 				progress = func(done, total int) {
-					fmt.Fprintf(a.stderr, "import stalled at %d of %d rows\n", done, total)
+					_, _ = fmt.Fprintf(a.stderr, "import stalled at %d of %d rows\n", done, total)
 					<-ctx.Done()
 				}
 			}
@@ -84,7 +90,7 @@ goes to stderr. rank, country, compare and compute use imported data at once.`,
 // printSummary writes an import summary: the counts, then each reason for
 // skipping rows with how many rows and the first few row numbers.
 func printSummary(w io.Writer, s *egdi.ImportSummary) {
-	fmt.Fprintf(w, "egdi: imported %s\n", s)
+	_, _ = fmt.Fprintf(w, "egdi: imported %s\n", s)
 	type group struct {
 		reason string
 		rows   []int
@@ -115,7 +121,7 @@ func printSummary(w io.Writer, s *egdi.ImportSummary) {
 	const maxReasons = 12
 	for i, g := range gs {
 		if i == maxReasons {
-			fmt.Fprintf(w, "  … and %d other reasons\n", len(gs)-maxReasons)
+			_, _ = fmt.Fprintf(w, "  … and %d other reasons\n", len(gs)-maxReasons)
 			break
 		}
 		rows := ""
@@ -130,6 +136,6 @@ func printSummary(w io.Writer, s *egdi.ImportSummary) {
 			}
 			rows += ")"
 		}
-		fmt.Fprintf(w, "  skipped %d: %s%s\n", g.n, g.reason, rows)
+		_, _ = fmt.Fprintf(w, "  skipped %d: %s%s\n", g.n, g.reason, rows)
 	}
 }

@@ -3,6 +3,8 @@ package main
 import (
 	"context"
 	"fmt"
+	"github.com/egdi-project/egdi/internal/atomicfile"
+	"io"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -132,7 +134,7 @@ func (a *app) runReport(cmd *cobra.Command, args []string, f reportFlags) error 
 	}
 
 	r := report.New(report.Config{Now: now, DataVersion: builtin.Version, Chromium: a.getenv("EGDI_CHROMIUM")})
-	defer r.Close()
+	defer func() { _ = r.Close() }()
 	if f.format == report.PDF {
 		if _, err := r.ChromiumPath(); err != nil {
 			return err // before any file is created
@@ -149,7 +151,7 @@ func (a *app) runReport(cmd *cobra.Command, args []string, f reportFlags) error 
 		return egdi.Errorf(egdi.EINVALID, "Several reports need -o DIR, the directory that receives them.")
 	}
 	if err := os.MkdirAll(f.out, 0o755); err != nil {
-		return egdi.Errorf(egdi.EINVALID, "Cannot create the directory %s: %v.", f.out, err)
+		return writeError(f.out, err)
 	}
 	return a.batch(ctx, r, d, qs, f)
 }
@@ -182,7 +184,7 @@ func (a *app) batch(ctx context.Context, r *report.Renderer, d *egdi.Dataset, qs
 				}
 				if err == nil {
 					done++
-					fmt.Fprintf(a.stderr, "egdi: [%d/%d] %s\n", done, len(qs), path)
+					_, _ = fmt.Fprintf(a.stderr, "egdi: [%d/%d] %s\n", done, len(qs), path)
 				}
 				mu.Unlock()
 			}
@@ -204,26 +206,21 @@ feed:
 	return ctx.Err()
 }
 
-// writeReportFile writes one report to path through a temporary file, so that
-// a failure never leaves a half-written report behind.
+// writeReportFile writes one report to path atomically, so that a failure
+// never leaves a half-written report behind.
 func writeReportFile(ctx context.Context, r *report.Renderer, d *egdi.Dataset, q report.Request, format, path string) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
-	if err != nil {
-		return egdi.Errorf(egdi.EINVALID, "Cannot write %s: %v.", path, err)
+	var renderErr error
+	err := atomicfile.Write(path, 0o644, func(w io.Writer) error {
+		renderErr = r.Render(ctx, w, d, q, format)
+		return renderErr
+	})
+	switch {
+	case err == nil:
+		return nil
+	case renderErr != nil:
+		return renderErr
 	}
-	defer os.Remove(tmp.Name()) // after a successful rename there is nothing to remove
-	_ = tmp.Chmod(0o644)        // CreateTemp makes 0600; a report is a document to share
-	if err := r.Render(ctx, tmp, d, q, format); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return egdi.Errorf(egdi.EINVALID, "Cannot write %s: %v.", path, err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return egdi.Errorf(egdi.EINVALID, "Cannot write %s: %v.", path, err)
-	}
-	return nil
+	return writeError(path, err)
 }
 
 // reportClock returns the clock that dates reports: SOURCE_DATE_EPOCH

@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/egdi-project/egdi/internal/testenv"
 )
 
 // reportRun runs egdi with args and extra environment, in a fresh data
@@ -106,9 +108,8 @@ func TestReportCLIBadInput(t *testing.T) {
 }
 
 func TestReportCLIPDF(t *testing.T) {
-	if _, err := exec.LookPath("chromium"); err != nil {
-		t.Skip("no Chromium (apt-get install chromium)")
-	}
+	_, err := exec.LookPath("chromium")
+	testenv.Chromium(t, err)
 	dir := t.TempDir()
 	p := filepath.Join(dir, "bhr-ar.pdf")
 	if _, errs, code := reportRun(t, nil, "BHR", "--lang", "ar", "--format", "pdf", "-o", p); code != 0 {

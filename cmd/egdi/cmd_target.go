@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/egdi-project/egdi"
+	"github.com/egdi-project/egdi/internal/cliparse"
 )
 
 func (a *app) targetCmd() *cobra.Command {
@@ -80,9 +81,9 @@ and exits with status 2.`,
 			if costs != "" {
 				data, err := os.ReadFile(costs)
 				if err != nil {
-					return egdi.Errorf(egdi.EINVALID, "Cannot read %s: %v.", costs, err)
+					return egdi.Errorf(egdi.EINVALID, "Cannot read %s: %w.", costs, err)
 				}
-				if cs, err = egdi.ParseCosts(costs, data, cs); err != nil {
+				if cs, err = cliparse.ParseCosts(costs, data, cs); err != nil {
 					return err
 				}
 			}

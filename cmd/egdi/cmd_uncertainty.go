@@ -198,12 +198,12 @@ func uncertaintyTables(cs *egdi.Countries, res *egdi.UncertaintyResult, sh share
 	if o.format != "table" {
 		return nil
 	}
-	fmt.Fprintf(w, "note: edition %d, %s level, %d replications, seed %d\n", res.Edition, res.Level, res.Replications, res.Seed)
+	_, _ = fmt.Fprintf(w, "note: edition %d, %s level, %d replications, seed %d\n", res.Edition, res.Level, res.Replications, res.Seed)
 	for _, n := range res.Notes {
-		fmt.Fprintln(w, "note: "+n)
+		_, _ = fmt.Fprintln(w, "note: "+n)
 	}
 	if s := res.Sensitivity; s != nil {
-		fmt.Fprintf(w, "\nSobol indices (Saltelli design, N = %d rows, %d runs; Jansen estimators)\n", s.Rows, s.Evaluations)
+		_, _ = fmt.Fprintf(w, "\nSobol indices (Saltelli design, N = %d rows, %d runs; Jansen estimators)\n", s.Rows, s.Evaluations)
 		st := &table{head: []string{"output", "factor", "first", "total"}}
 		add := func(out string, idx []egdi.SobolIndex) {
 			for _, x := range idx {

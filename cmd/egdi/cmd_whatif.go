@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/egdi-project/egdi"
+	"github.com/egdi-project/egdi/internal/cliparse"
 )
 
 func (a *app) whatifCmd() *cobra.Command {
@@ -52,7 +53,7 @@ The baseline is then the raw recomputation, which differs slightly from the publ
 			}
 			ss := make([]egdi.Set, len(sets))
 			for i, s := range sets {
-				if ss[i], err = egdi.ParseSet(s); err != nil {
+				if ss[i], err = cliparse.ParseSet(s); err != nil {
 					return err
 				}
 				if _, err := d.Countries.Lookup(string(ss[i].ISO3)); err != nil {

@@ -13,18 +13,15 @@ import (
 	"github.com/egdi-project/egdi"
 	"github.com/egdi-project/egdi/internal/builtin"
 	"github.com/egdi-project/egdi/internal/storetest"
+	"github.com/egdi-project/egdi/internal/testenv"
 )
 
-// sharedData is the project's source data, a sibling of the repository.
-const sharedData = "../../../shared/data"
-
+// sharedFile returns the path of a file under shared/data (see
+// testenv.DataFile: the test skips when it is missing, and fails with
+// EGDI_REQUIRE_DATA=1).
 func sharedFile(t testing.TB, rel string) string {
 	t.Helper()
-	p := filepath.Join(sharedData, filepath.FromSlash(rel))
-	if _, err := os.Stat(p); err != nil {
-		t.Skipf("shared data file %s not found (shared/ is a sibling of the repository): %v", p, err)
-	}
-	return p
+	return testenv.DataFile(t, rel)
 }
 
 // storeEnv is an environment whose store is a new file in a temporary

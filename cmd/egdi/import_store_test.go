@@ -27,7 +27,7 @@ func openDataset(t *testing.T, path string) *egdi.Dataset {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer db.Close()
+	defer func() { _ = db.Close() }()
 	d, err := db.Dataset(t.Context())
 	if err != nil {
 		t.Fatal(err)
@@ -55,7 +55,7 @@ func startEgdi(t *testing.T, bin string, env []string, args ...string) *process 
 		t.Fatal(err)
 	}
 	p := &process{cmd: cmd, stderr: bufio.NewReader(pr)}
-	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
 	return p
 }
 
@@ -210,7 +210,7 @@ func testConcurrentImports(t *testing.T, bin string) {
 		if code != exitBusy || !strings.Contains(errs, "busy") || !strings.Contains(errs, path) {
 			t.Fatalf("second writer: exit %d, stderr %q; want exit %d and a busy message naming the database", code, errs, exitBusy)
 		}
-		holder.cmd.Process.Signal(syscall.SIGKILL)
+		_ = holder.cmd.Process.Signal(syscall.SIGKILL)
 		holder.wait()
 		if diff := storetest.EqualDatasets(openDataset(t, path), before); diff != "" {
 			t.Fatalf("the busy and the killed import changed the store: %s", diff)

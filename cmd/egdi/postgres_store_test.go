@@ -9,25 +9,24 @@ import (
 	"testing"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/egdi-project/egdi/internal/testenv"
 )
 
 // TestPostgresCLI runs the store commands against PostgreSQL (a schema of
 // its own in the EGDI_TEST_POSTGRES database).
 func TestPostgresCLI(t *testing.T) {
-	base := os.Getenv("EGDI_TEST_POSTGRES")
-	if base == "" {
-		t.Skip("EGDI_TEST_POSTGRES not set: PostgreSQL conformance tests skipped")
-	}
+	base := testenv.Postgres(t)
 	schema := fmt.Sprintf("egdi_cli_%d", os.Getpid())
 	conn, err := pgx.Connect(t.Context(), base)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer conn.Close(context.Background())
+	defer func() { _ = conn.Close(context.Background()) }()
 	if _, err := conn.Exec(t.Context(), `CREATE SCHEMA `+schema); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { conn.Exec(context.Background(), `DROP SCHEMA `+schema+` CASCADE`) })
+	t.Cleanup(func() { _, _ = conn.Exec(context.Background(), `DROP SCHEMA `+schema+` CASCADE`) })
 	sep := "?"
 	if strings.Contains(base, "?") {
 		sep = "&"

@@ -27,12 +27,13 @@ type app struct {
 
 // run is the whole program: main only builds its arguments.
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	a := &app{getenv: getenv, stdout: stdout, stderr: stderr}
+	out := &checkedWriter{w: stdout} // output is printed with errors discarded: checked here once
+	a := &app{getenv: getenv, stdout: out, stderr: stderr}
 	a.dataset = a.storeDataset()
 	defer a.closeStore()
 	root := a.rootCmd()
 	root.SetArgs(args[1:])
-	root.SetOut(stdout)
+	root.SetOut(out)
 	root.SetErr(stderr)
 	started := false
 	root.PersistentPreRunE = func(*cobra.Command, []string) error { started = true; return nil }
@@ -43,6 +44,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	if err != nil && errors.Is(ctx.Err(), context.Canceled) && egdi.ErrorCode(err) == egdi.EINTERNAL {
 		return egdi.Errorf(egdi.ECANCELED, "Interrupted.")
+	}
+	if err == nil && out.err != nil {
+		return egdi.Errorf(egdi.EINTERNAL, "Cannot write the output: %w.", out.err)
 	}
 	return err
 }
@@ -57,7 +61,7 @@ recomputes each index from its inputs as the UN did, edition by edition.`,
 		SilenceErrors: true,
 	}
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
-		return egdi.Errorf(egdi.EINVALID, "%v (see egdi help)", err)
+		return egdi.Errorf(egdi.EINVALID, "%w (see egdi help)", err)
 	})
 	root.PersistentFlags().StringVar(&a.db, "db", "", dbFlagHelp)
 	// The command list: one constructor per file cmd_*.go.

@@ -31,7 +31,7 @@ func (s *syncBuffer) String() string {
 	return s.b.String()
 }
 
-var servingURL = regexp.MustCompile(`serving on (http://\S+/)`)
+var servingURL = regexp.MustCompile(`serving on (?:every interface: )?(http://\S+/)`)
 
 // TestServe starts `egdi serve` on a free loopback port with a fresh SQLite
 // store, reads a page and the API, and stops it as SIGTERM does (the
@@ -77,7 +77,7 @@ func TestServe(t *testing.T) {
 			t.Fatal(err)
 		}
 		b, _ := io.ReadAll(resp.Body)
-		resp.Body.Close()
+		_ = resp.Body.Close()
 		if resp.StatusCode != tt.status || !strings.Contains(string(b), tt.want) {
 			t.Errorf("GET /%s: %d %.200s; want %d with %s", tt.path, resp.StatusCode, b, tt.status, tt.want)
 		}
@@ -106,6 +106,10 @@ func TestServeBadInput(t *testing.T) {
 		{"bad log level", []string{"serve", "--log-level", "loud"}},
 		{"bad database", []string{"serve", "--db", "mysql://x"}},
 		{"argument", []string{"serve", "extra"}},
+		{"no jobs", []string{"serve", "--max-jobs", "0"}},
+		{"no jobs per client", []string{"serve", "--max-jobs-per-client", "-1"}},
+		{"short ttl", []string{"serve", "--job-ttl", "1s"}},
+		{"host with port", []string{"serve", "--host", "egdi.example.org:8080"}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			_, stderr, code := egdiRun(t, tt.args...)

@@ -35,7 +35,7 @@ func (a *app) openStore(ctx context.Context) (egdi.Store, error) {
 	}
 	// A store says some things once (an imported edition a new release
 	// has built in): on stderr.
-	notice := func(msg string) { fmt.Fprintln(a.stderr, "egdi: "+msg) }
+	notice := func(msg string) { _, _ = fmt.Fprintln(a.stderr, "egdi: "+msg) }
 	switch {
 	case strings.HasPrefix(spec, "postgres://"), strings.HasPrefix(spec, "postgresql://"):
 		a.store, err = postgres.Open(ctx, postgres.Config{URL: spec, Builtin: b, BuiltinVersion: builtin.Version, Notice: notice})
@@ -70,7 +70,7 @@ func (a *app) sqlitePath(spec string) (string, error) {
 			return "", err
 		}
 		if err := os.MkdirAll(dir, 0o755); err != nil {
-			return "", egdi.Errorf(egdi.EUNAVAILABLE, "Cannot create the data directory %s: %v (set EGDI_DB or --db).", dir, err)
+			return "", egdi.Errorf(egdi.EUNAVAILABLE, "Cannot create the data directory %s: %w (set EGDI_DB or --db).", dir, err)
 		}
 		return filepath.Join(dir, "egdi.db"), nil
 	case strings.Contains(spec, "://") || (strings.Contains(spec, ":") && !filepath.IsAbs(spec)):
@@ -139,7 +139,7 @@ func (a *app) storeDataset() func(ctx context.Context) (*egdi.Dataset, error) {
 // closeStore closes the store if a command opened it.
 func (a *app) closeStore() {
 	if a.store != nil {
-		a.store.Close()
+		_ = a.store.Close()
 		a.store = nil
 	}
 }

@@ -10,6 +10,13 @@
 // (see gen/ and gencode/), so they can be redone when the UN, the ITU or the
 // World Bank publish. The tables are compiled in as static data: no command
 // parses anything at start-up. Sources and terms: the NOTICE file at the repository root.
+//
+// Why tables.go (1.9 MB of generated Go beside the 0.65 MB of CSV it is
+// made from) and not the embedded CSV: it pays at every command's start.
+// On the 2-core test machine under load (load average 11–16), 100
+// iterations, three alternating runs: BenchmarkLoad (the tables) 2.8, 3.0,
+// 4.5 ms/op, 0.24 MB and 3,850 allocations; BenchmarkLoadCSV (parsing
+// data/*.csv) 28.5, 32.8, 23.2 ms/op, 3.5 MB and 32,176 allocations.
 package builtin
 
 //go:generate go run ./gen -src ../../../shared/data -out data

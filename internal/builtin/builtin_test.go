@@ -60,6 +60,19 @@ func BenchmarkLoad(b *testing.B) {
 	}
 }
 
+// BenchmarkLoadCSV parses the CSV files the tables are generated from, as
+// every command would at start-up without tables.go: the yardstick that
+// says whether the generated tables pay.
+func BenchmarkLoadCSV(b *testing.B) {
+	fsys := os.DirFS("data")
+	for b.Loop() {
+		cs, _, _, err := csvdata.Read(fsys)
+		if err != nil || len(cs) != 193 {
+			b.Fatal(err, len(cs))
+		}
+	}
+}
+
 // TestTablesMatchCSV: the compiled tables (tables.go) hold exactly what the
 // reviewable CSV files hold; run `go generate ./internal/builtin` after
 // changing the CSV files.

@@ -91,7 +91,7 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 	}
 	pc, err := pgxpool.ParseConfig(cfg.URL)
 	if err != nil {
-		return nil, egdi.Errorf(egdi.EINVALID, "Bad PostgreSQL URL: %v (the form is postgres://user:password@host:port/database).", err)
+		return nil, egdi.Errorf(egdi.EINVALID, "Bad PostgreSQL URL: %w (the form is postgres://user:password@host:port/database).", err)
 	}
 	if pc.ConnConfig.ConnectTimeout == 0 {
 		pc.ConnConfig.ConnectTimeout = 5 * time.Second
@@ -173,7 +173,7 @@ func (d *DB) migrate(ctx context.Context) error {
 		return err
 	}
 	db := stdlib.OpenDBFromPool(d.pool)
-	defer db.Close()
+	defer func() { _ = db.Close() }()
 	p, err := goose.NewProvider(goose.DialectPostgres, db, sub, goose.WithSessionLocker(locker), goose.WithDisableGlobalRegistry(true))
 	if err != nil {
 		return fmt.Errorf("postgres: migrations: %w", err)
@@ -191,7 +191,7 @@ func (d *DB) write(ctx context.Context, fn func(tx pgx.Tx) error) error {
 	if err != nil {
 		return d.error(err)
 	}
-	defer tx.Rollback(context.WithoutCancel(ctx))
+	defer func() { _ = tx.Rollback(context.WithoutCancel(ctx)) }()
 	if _, err := tx.Exec(ctx, fmt.Sprintf(`SET LOCAL lock_timeout = %d`, d.cfg.LockTimeout.Milliseconds())); err != nil {
 		return d.error(err)
 	}
@@ -347,18 +347,18 @@ func (d *DB) error(err error) error {
 	case code == "57014" && errors.Is(err, context.Canceled):
 		return err
 	case code == "3D000":
-		return egdi.Errorf(egdi.EUNAVAILABLE, "The PostgreSQL server at %s has no such database: %v.", d.name, err)
+		return egdi.Errorf(egdi.EUNAVAILABLE, "The PostgreSQL server at %s has no such database: %w.", d.name, err)
 	case strings.HasPrefix(code, "28"):
-		return egdi.Errorf(egdi.EUNAVAILABLE, "PostgreSQL refused the login to %s: %v.", d.name, err)
+		return egdi.Errorf(egdi.EUNAVAILABLE, "PostgreSQL refused the login to %s: %w.", d.name, err)
 	case strings.HasPrefix(code, "08") || code == "57P01" || code == "57P03" || code == "53300":
-		return egdi.Errorf(egdi.EUNAVAILABLE, "Cannot use the database %s: %v.", d.name, err)
+		return egdi.Errorf(egdi.EUNAVAILABLE, "Cannot use the database %s: %w.", d.name, err)
 	case code == "42501":
-		return egdi.Errorf(egdi.EUNAVAILABLE, "The database %s refused access: %v.", d.name, err)
+		return egdi.Errorf(egdi.EUNAVAILABLE, "The database %s refused access: %w.", d.name, err)
 	}
 	var ce *pgconn.ConnectError
 	var ne net.Error
 	if errors.As(err, &ce) || errors.As(err, &ne) {
-		return egdi.Errorf(egdi.EUNAVAILABLE, "Cannot reach the database %s: %v.", d.name, err)
+		return egdi.Errorf(egdi.EUNAVAILABLE, "Cannot reach the database %s: %w.", d.name, err)
 	}
 	return fmt.Errorf("postgres %s: %w", d.name, err)
 }

@@ -15,16 +15,14 @@ import (
 	"github.com/egdi-project/egdi/internal/builtin"
 	"github.com/egdi-project/egdi/internal/postgres"
 	"github.com/egdi-project/egdi/internal/storetest"
+	"github.com/egdi-project/egdi/internal/testenv"
 )
 
-// serverURL returns EGDI_TEST_POSTGRES, or skips the test.
+// serverURL returns EGDI_TEST_POSTGRES (see testenv.Postgres: the test
+// skips when it is not set, and fails with CI=true).
 func serverURL(t testing.TB) string {
 	t.Helper()
-	u := os.Getenv("EGDI_TEST_POSTGRES")
-	if u == "" {
-		t.Skip("EGDI_TEST_POSTGRES not set: PostgreSQL conformance tests skipped")
-	}
-	return u
+	return testenv.Postgres(t)
 }
 
 var schemas atomic.Int64
@@ -39,7 +37,7 @@ func schemaURL(t testing.TB) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer conn.Close(context.Background())
+	defer func() { _ = conn.Close(context.Background()) }()
 	if _, err := conn.Exec(t.Context(), `CREATE SCHEMA `+name); err != nil {
 		t.Fatal(err)
 	}
@@ -48,8 +46,8 @@ func schemaURL(t testing.TB) string {
 		if err != nil {
 			return
 		}
-		defer c.Close(context.Background())
-		c.Exec(context.Background(), `DROP SCHEMA `+name+` CASCADE`)
+		defer func() { _ = c.Close(context.Background()) }()
+		_, _ = c.Exec(context.Background(), `DROP SCHEMA `+name+` CASCADE`)
 	})
 	sep := "?"
 	if strings.Contains(base, "?") {
@@ -73,7 +71,7 @@ func mustOpen(t testing.TB, cfg postgres.Config) *postgres.DB {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { db.Close() })
+	t.Cleanup(func() { _ = db.Close() })
 	return db
 }
 
@@ -107,7 +105,7 @@ func TestOpenErrors(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			db, err := postgres.Open(t.Context(), config(t, tc.url))
 			if err == nil {
-				db.Close()
+				_ = db.Close()
 				t.Fatalf("Open(%q) succeeded", tc.url)
 			}
 			if got := egdi.ErrorCode(err); got != tc.code {
@@ -141,7 +139,7 @@ func TestBusy(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer tx.Rollback(context.Background())
+	defer func() { _ = tx.Rollback(context.Background()) }()
 	if _, err := tx.Exec(t.Context(), `SELECT pg_advisory_xact_lock($1)`, int64(0x65676469_0002)); err != nil {
 		t.Fatal(err)
 	}
@@ -154,7 +152,7 @@ func TestBusy(t *testing.T) {
 
 func BenchmarkOpenDataset(b *testing.B) {
 	cfg := config(b, schemaURL(b))
-	mustOpen(b, cfg).Close()
+	_ = mustOpen(b, cfg).Close()
 	for b.Loop() {
 		db, err := postgres.Open(b.Context(), cfg)
 		if err != nil {
@@ -163,6 +161,6 @@ func BenchmarkOpenDataset(b *testing.B) {
 		if _, err := db.Dataset(b.Context()); err != nil {
 			b.Fatal(err)
 		}
-		db.Close()
+		_ = db.Close()
 	}
 }

@@ -3,10 +3,7 @@ package postgres
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"strconv"
-	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -46,7 +43,7 @@ func checkValues(vs []egdi.InputValue) error {
 		}
 		seen[k] = true
 		if err := v.Indicator.CheckValue(v.Value); err != nil {
-			return egdi.Errorf(egdi.EINVALID, "%s: %v.", v.ISO3, err)
+			return egdi.Errorf(egdi.EINVALID, "%s: %w.", v.ISO3, err)
 		}
 		switch v.Origin {
 		case egdi.OriginRaw, egdi.OriginCarried, egdi.OriginSet:
@@ -279,156 +276,4 @@ func (d *DB) results(ctx context.Context, where string, arg any) ([]*egdi.Result
 		out = append(out, r)
 	}
 	return out, d.error(rows.Err())
-}
-
-// Jobs.
-
-const jobColumns = `id, kind, status, progress, params::text, result::text, error, worker, created_at, updated_at, started_at, finished_at`
-
-// CreateJob stores a queued job (see egdi.JobStore).
-func (d *DB) CreateJob(ctx context.Context, kind string, params json.RawMessage) (*egdi.Job, error) {
-	if err := egdi.CheckJob(kind, params); err != nil {
-		return nil, err
-	}
-	now := egdi.StoreTime(d.cfg.Now())
-	var j *egdi.Job
-	err := d.write(ctx, func(tx pgx.Tx) error {
-		var err error
-		j, err = scanJob(tx.QueryRow(ctx, `INSERT INTO jobs (kind, status, progress, params, result, error, worker, created_at, updated_at)
-			VALUES ($1, 'queued', 0, $2::json, NULL, '', '', $3, $3) RETURNING `+jobColumns, kind, nullJSON(params), now))
-		return err
-	})
-	return j, err
-}
-
-// Job returns a job (see egdi.JobStore).
-func (d *DB) Job(ctx context.Context, id int64) (*egdi.Job, error) {
-	j, err := getJob(ctx, d.pool, id)
-	return j, d.error(err)
-}
-
-// Jobs lists jobs (see egdi.JobStore).
-func (d *DB) Jobs(ctx context.Context, kind string, status egdi.JobStatus, limit int) ([]*egdi.Job, error) {
-	q := `SELECT ` + jobColumns + ` FROM jobs WHERE ($1 = '' OR kind = $1) AND ($2 = '' OR status = $2) ORDER BY id DESC`
-	if limit > 0 {
-		q += ` LIMIT ` + strconv.Itoa(limit)
-	}
-	rows, err := d.pool.Query(ctx, q, kind, string(status))
-	if err != nil {
-		return nil, d.error(err)
-	}
-	defer rows.Close()
-	var out []*egdi.Job
-	for rows.Next() {
-		j, err := scanJob(rows)
-		if err != nil {
-			return nil, d.error(err)
-		}
-		out = append(out, j)
-	}
-	return out, d.error(rows.Err())
-}
-
-// ClaimJob moves the oldest queued job of a kind to running (see
-// egdi.JobStore). FOR UPDATE SKIP LOCKED lets several workers claim at
-// once without waiting for each other or taking the same job.
-func (d *DB) ClaimJob(ctx context.Context, kind, worker string) (*egdi.Job, error) {
-	now := egdi.StoreTime(d.cfg.Now())
-	var j *egdi.Job
-	err := d.write(ctx, func(tx pgx.Tx) error {
-		var err error
-		j, err = scanJob(tx.QueryRow(ctx, `UPDATE jobs SET status = 'running', worker = $2, started_at = $3, updated_at = $3
-			WHERE id = (SELECT id FROM jobs WHERE kind = $1 AND status = 'queued' ORDER BY id FOR UPDATE SKIP LOCKED LIMIT 1)
-			RETURNING `+jobColumns, kind, worker, now))
-		if errors.Is(err, pgx.ErrNoRows) {
-			return egdi.Errorf(egdi.ENOTFOUND, "No queued %s job.", kind)
-		}
-		return err
-	})
-	return j, err
-}
-
-// UpdateJob changes a job (see egdi.JobStore).
-func (d *DB) UpdateJob(ctx context.Context, id int64, u egdi.JobUpdate) (*egdi.Job, error) {
-	var j *egdi.Job
-	err := d.write(ctx, func(tx pgx.Tx) error {
-		var err error
-		j, err = scanJob(tx.QueryRow(ctx, `SELECT `+jobColumns+` FROM jobs WHERE id = $1 FOR UPDATE`, id))
-		if errors.Is(err, pgx.ErrNoRows) {
-			return egdi.Errorf(egdi.ENOTFOUND, "No job %d.", id)
-		}
-		if err != nil {
-			return err
-		}
-		if err := u.Apply(j, egdi.StoreTime(d.cfg.Now())); err != nil {
-			return err
-		}
-		j, err = scanJob(tx.QueryRow(ctx, `UPDATE jobs SET status = $2, progress = $3, result = $4::json, error = $5, updated_at = $6,
-			started_at = $7, finished_at = $8 WHERE id = $1 RETURNING `+jobColumns, id, string(j.Status), j.Progress, nullJSON(j.Result),
-			j.Error, j.UpdatedAt, j.StartedAt, j.FinishedAt))
-		return err
-	})
-	return j, err
-}
-
-// DeleteJob deletes a job (see egdi.JobStore).
-func (d *DB) DeleteJob(ctx context.Context, id int64) error {
-	return d.write(ctx, func(tx pgx.Tx) error {
-		tag, err := tx.Exec(ctx, `DELETE FROM jobs WHERE id = $1`, id)
-		if err != nil {
-			return err
-		}
-		if tag.RowsAffected() == 0 {
-			return egdi.Errorf(egdi.ENOTFOUND, "No job %d.", id)
-		}
-		return nil
-	})
-}
-
-type queryRower interface {
-	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
-}
-
-func getJob(ctx context.Context, q queryRower, id int64) (*egdi.Job, error) {
-	j, err := scanJob(q.QueryRow(ctx, `SELECT `+jobColumns+` FROM jobs WHERE id = $1`, id))
-	if errors.Is(err, pgx.ErrNoRows) {
-		return nil, egdi.Errorf(egdi.ENOTFOUND, "No job %d.", id)
-	}
-	return j, err
-}
-
-func scanJob(row pgx.Row) (*egdi.Job, error) {
-	j := &egdi.Job{}
-	var status string
-	var params, result *string
-	var started, finished *time.Time
-	if err := row.Scan(&j.ID, &j.Kind, &status, &j.Progress, &params, &result, &j.Error, &j.Worker,
-		&j.CreatedAt, &j.UpdatedAt, &started, &finished); err != nil {
-		return nil, err
-	}
-	j.Status = egdi.JobStatus(status)
-	if params != nil {
-		j.Params = json.RawMessage(*params)
-	}
-	if result != nil {
-		j.Result = json.RawMessage(*result)
-	}
-	j.CreatedAt, j.UpdatedAt = j.CreatedAt.UTC(), j.UpdatedAt.UTC()
-	if started != nil {
-		t := started.UTC()
-		j.StartedAt = &t
-	}
-	if finished != nil {
-		t := finished.UTC()
-		j.FinishedAt = &t
-	}
-	return j, nil
-}
-
-func nullJSON(b json.RawMessage) *string {
-	if b == nil {
-		return nil
-	}
-	s := string(b)
-	return &s
 }

@@ -302,7 +302,7 @@ func (p *pdfState) getTab() (tab, error) {
 	timer.Stop()
 	if err != nil {
 		cancel()
-		return tab{}, egdi.Errorf(egdi.EUNAVAILABLE, "The browser could not open a tab for the PDF: %v.", err)
+		return tab{}, egdi.Errorf(egdi.EUNAVAILABLE, "The browser could not open a tab for the PDF: %w.", err)
 	}
 	return tab{ctx, cancel, frame}, nil
 }

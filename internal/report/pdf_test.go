@@ -15,19 +15,18 @@ import (
 
 	"github.com/egdi-project/egdi"
 	"github.com/egdi-project/egdi/internal/report"
+	"github.com/egdi-project/egdi/internal/testenv"
 )
 
 // needPDFTools skips a test when Chromium or poppler-utils is missing (CI
 // installs both: apt-get install chromium poppler-utils).
 func needPDFTools(t testing.TB) {
 	t.Helper()
-	if _, err := report.New(report.Config{}).ChromiumPath(); err != nil {
-		t.Skip("no Chromium: ", err)
-	}
+	_, err := report.New(report.Config{}).ChromiumPath()
+	testenv.Chromium(t, err)
 	for _, tool := range []string{"pdftotext", "pdffonts", "pdfinfo"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			t.Skip("no ", tool, " (apt-get install poppler-utils)")
-		}
+		_, err := exec.LookPath(tool)
+		testenv.Chromium(t, err)
 	}
 }
 
@@ -219,7 +218,7 @@ func TestPDFSample(t *testing.T) {
 
 func TestNoChromium(t *testing.T) {
 	r := report.New(report.Config{Chromium: "/nonexistent/chromium", Now: fixedNow})
-	defer r.Close()
+	defer func() { _ = r.Close() }()
 	var b bytes.Buffer
 	err := r.PDF(t.Context(), &b, dataset(t), report.Request{Country: "BHR", Lang: "en"})
 	if got := egdi.ErrorCode(err); got != egdi.EUNAVAILABLE {
@@ -239,7 +238,7 @@ func TestNoChromium(t *testing.T) {
 func TestIdleTimeout(t *testing.T) {
 	needPDFTools(t)
 	r := report.New(report.Config{Now: fixedNow, IdleTimeout: 300 * time.Millisecond})
-	defer r.Close()
+	defer func() { _ = r.Close() }()
 	d := dataset(t)
 	for round := range 2 {
 		var b bytes.Buffer

@@ -32,10 +32,6 @@ func statusOf(err error) int {
 		return http.StatusNotFound
 	case egdi.ECONFLICT:
 		return http.StatusConflict
-	case egdi.ENOTIMPLEMENTED:
-		// A method detail the UN has not published: the request is
-		// understood but cannot be answered for this edition.
-		return http.StatusUnprocessableEntity
 	case egdi.EBUSY, egdi.EUNAVAILABLE:
 		return http.StatusServiceUnavailable
 	case egdi.ETOOMANY:
@@ -62,7 +58,7 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	status := statusOf(err)
 	var b errorBody
 	b.Error.Code = egdi.ErrorCode(err)
-	b.Error.Message = egdi.ErrorMessage(err)
+	b.Error.Message = webWording(egdi.ErrorMessage(err))
 	if status == http.StatusRequestEntityTooLarge {
 		b.Error.Code = egdi.EINVALID
 		b.Error.Message = "Request body too large: the limit is " + strconv.Itoa(maxBodyBytes>>10) + " KiB."
@@ -70,11 +66,31 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	if status >= 500 {
 		s.log.ErrorContext(r.Context(), "request failed", "method", r.Method, "path", r.URL.Path, "err", err)
 	}
-	if status == http.StatusServiceUnavailable {
-		w.Header().Set("Retry-After", "5")
+	if status == http.StatusServiceUnavailable || status == http.StatusTooManyRequests {
+		w.Header().Set("Retry-After", retryAfter)
 	}
 	w.Header().Set("Cache-Control", "no-store")
 	writeJSON(w, status, b)
+}
+
+// retryAfter is the Retry-After of a 429 or 503, in seconds: about the
+// time the queue takes to move on a 2-core machine.
+const retryAfter = "5"
+
+// webWording turns the CLI's words in a message into the web's: the
+// domain names its options as flags ("--rank 120 is not a rank…"), which
+// the API and the pages call fields ("rank 120 is not a rank…").
+func webWording(msg string) string {
+	var b strings.Builder
+	for i := 0; i < len(msg); i++ {
+		if msg[i] == '-' && i+2 < len(msg) && msg[i+1] == '-' && 'a' <= msg[i+2] && msg[i+2] <= 'z' &&
+			(i == 0 || msg[i-1] == ' ' || msg[i-1] == '(' || msg[i-1] == '"' || msg[i-1] == ',') {
+			i++
+			continue
+		}
+		b.WriteByte(msg[i])
+	}
+	return b.String()
 }
 
 // errNotFound is the API's answer to a path no route matches.
@@ -131,52 +147,135 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	_, _ = w.Write(b)
 }
 
-// decodeBody reads a JSON request body into v: at most maxBodyBytes,
-// one JSON value, no unknown fields. Problems are EINVALID (400) or, for
-// an oversize body, 413.
+// decodeBody reads a JSON request body into v: sent as application/json
+// (a browser cannot send that type to another site without asking it
+// first, which this server never allows), at most maxBodyBytes, one JSON
+// object (not null, not an array), no key given twice at any depth, no
+// unknown fields. Problems are EINVALID (400) or, for an oversize body,
+// 413.
 func decodeBody(w http.ResponseWriter, r *http.Request, v any) error {
-	if ct := r.Header.Get("Content-Type"); ct != "" {
-		mt, _, err := mime.ParseMediaType(ct)
-		if err != nil || (mt != "application/json" && !strings.HasSuffix(mt, "+json")) {
-			return egdi.Errorf(egdi.EINVALID, "Send the request body as application/json, not %q.", ct)
+	ct := r.Header.Get("Content-Type")
+	mt, _, err := mime.ParseMediaType(ct)
+	if ct == "" || err != nil || (mt != "application/json" && !strings.HasSuffix(mt, "+json")) {
+		if ct == "" {
+			ct = "none"
 		}
+		return egdi.Errorf(egdi.EINVALID, "Send the request body as JSON with Content-Type: application/json (not %q).", trunc(ct))
 	}
-	body := http.MaxBytesReader(w, r.Body, maxBodyBytes)
-	dec := json.NewDecoder(body)
+	data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBodyBytes))
+	if err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return err
+		}
+		return egdi.Errorf(egdi.EINVALID, "Cannot read the request body: %w.", err)
+	}
+	if len(bytes.TrimSpace(data)) == 0 {
+		return egdi.Errorf(egdi.EINVALID, "The request body is empty: send a JSON object.")
+	}
+	if err := checkJSONObject(data); err != nil {
+		return err
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
-			return err
-		}
-		if err == io.EOF {
-			return egdi.Errorf(egdi.EINVALID, "The request body is empty: send a JSON object.")
-		}
+		return egdi.Errorf(egdi.EINVALID, "Malformed JSON body: %w.", err)
+	}
+	return nil
+}
+
+// checkJSONObject checks that data is exactly one JSON object whose
+// objects, at every depth, name each key once: encoding/json would take
+// the last of two values silently.
+func checkJSONObject(data []byte) error {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	tok, err := dec.Token()
+	if err != nil {
 		return egdi.Errorf(egdi.EINVALID, "Malformed JSON body: %v.", err)
 	}
-	if _, err := dec.Token(); err != io.EOF {
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
-			return err
+	if d, ok := tok.(json.Delim); !ok || d != '{' {
+		return egdi.Errorf(egdi.EINVALID, "The request body must be a JSON object, not %s.", jsonKind(tok))
+	}
+	// keys[i] holds the keys seen in the i-th open object, nil for arrays.
+	keys := []map[string]bool{{}}
+	expectKey := true
+	for len(keys) > 0 {
+		tok, err := dec.Token()
+		if err != nil {
+			return egdi.Errorf(egdi.EINVALID, "Malformed JSON body: %v.", err)
 		}
+		top := keys[len(keys)-1]
+		if top != nil && expectKey {
+			if d, ok := tok.(json.Delim); ok && d == '}' {
+				keys = keys[:len(keys)-1]
+				expectKey = len(keys) > 0 && keys[len(keys)-1] != nil
+				continue
+			}
+			k, _ := tok.(string)
+			if top[k] {
+				return egdi.Errorf(egdi.EINVALID, "Malformed JSON body: the key %q is given twice.", trunc(k))
+			}
+			top[k] = true
+			expectKey = false
+			continue
+		}
+		switch tok {
+		case json.Delim('{'):
+			keys = append(keys, map[string]bool{})
+			expectKey = true
+			continue
+		case json.Delim('['):
+			keys = append(keys, nil)
+			continue
+		case json.Delim(']'):
+			keys = keys[:len(keys)-1]
+		}
+		// A value ended: in an object the next token is a key.
+		expectKey = len(keys) > 0 && keys[len(keys)-1] != nil
+	}
+	if _, err := dec.Token(); err != io.EOF {
 		return egdi.Errorf(egdi.EINVALID, "Malformed JSON body: one JSON object expected, more found.")
 	}
 	return nil
 }
 
+func jsonKind(tok json.Token) string {
+	switch t := tok.(type) {
+	case nil:
+		return "null"
+	case json.Delim:
+		if t == '[' {
+			return "an array"
+		}
+	case string:
+		return "a string"
+	case bool:
+		return "a boolean"
+	case json.Number:
+		return "a number"
+	}
+	return "that"
+}
+
 // query reads and checks query parameters. The first problem found is kept
 // in err; later reads are then no-ops, so a handler reads every parameter
 // and checks err once.
+//
+// On the API (strict) a parameter given empty (edition=) is refused: it
+// is not the same as leaving it out. Pages accept it, because their forms
+// send an empty value for "all".
 type query struct {
-	v   url.Values
-	err error
+	v      url.Values
+	err    error
+	strict bool
 }
 
 func newQuery(r *http.Request) *query {
-	q := &query{}
+	q := &query{strict: strings.HasPrefix(r.URL.Path, "/api/")}
 	v, err := url.ParseQuery(r.URL.RawQuery)
 	if err != nil {
-		q.err = egdi.Errorf(egdi.EINVALID, "Malformed query string: %v.", err)
+		q.err = egdi.Errorf(egdi.EINVALID, "Malformed query string: %w.", err)
 	}
 	n := 0
 	for _, vs := range v {
@@ -203,6 +302,10 @@ func (q *query) str(name string) string {
 		return ""
 	}
 	s := strings.TrimSpace(vs[0])
+	if s == "" && q.strict {
+		q.err = egdi.Errorf(egdi.EINVALID, "Parameter %s is empty: give a value or leave it out.", name)
+		return ""
+	}
 	if len(s) > 200 {
 		q.err = egdi.Errorf(egdi.EINVALID, "Parameter %s is too long.", name)
 		return ""

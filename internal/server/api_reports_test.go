@@ -11,6 +11,7 @@ import (
 	"github.com/getkin/kin-openapi/openapi3filter"
 
 	"github.com/egdi-project/egdi"
+	"github.com/egdi-project/egdi/internal/testenv"
 )
 
 func TestReportAPI(t *testing.T) {
@@ -62,13 +63,13 @@ func TestReportAPI(t *testing.T) {
 }
 
 func TestReportAPIPDF(t *testing.T) {
+	var err error
 	for _, b := range []string{"chromium", "chromium-browser", "google-chrome"} {
-		if _, err := exec.LookPath(b); err == nil {
-			goto found
+		if _, err = exec.LookPath(b); err == nil {
+			break
 		}
 	}
-	t.Skip("no Chromium (apt-get install chromium)")
-found:
+	testenv.Chromium(t, err)
 	s := newTestServer(t)
 	t.Cleanup(func() { _ = s.renderer().Close() })
 	h := s.handler()

@@ -1,8 +1,12 @@
 package server
 
 import (
+	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
+	"net"
 	"net/http"
 	"slices"
 	"strings"
@@ -16,11 +20,15 @@ import (
 // an edition's countries under Monte Carlo perturbation of the method (the
 // engine's egdi.Model, run by internal/montecarlo on every core). The
 // result lists the countries of a peer group or region, or all.
+//
+// Edition and Replications are pointers so that a value given as 0 is
+// refused rather than taken for "absent" (the default); the params stored
+// with a job are the checked request, every default filled in.
 type uncertaintyRequest struct {
-	Edition      int    `json:"edition"`
+	Edition      *int   `json:"edition"`
 	Group        string `json:"group"`  // ldc, lldc, sids, gcc, arab or an income group
 	Region       string `json:"region"` // or an M49 region
-	Replications int    `json:"replications"`
+	Replications *int   `json:"replications"`
 	Seed         uint64 `json:"seed"`
 	// Vary lists what each replication draws, as `egdi uncertainty
 	// --vary`: "weights,normalisation,noise=0.05,aggregation" (the
@@ -36,17 +44,17 @@ const (
 )
 
 func (q *uncertaintyRequest) check(cs *egdi.Countries) (egdi.Vary, error) {
-	if q.Edition == 0 {
-		q.Edition = egdi.LatestEdition
+	if q.Edition == nil {
+		q.Edition = ptr(egdi.LatestEdition)
 	}
-	if !egdi.IsEditionYear(q.Edition) {
-		return egdi.Vary{}, egdi.Errorf(egdi.EINVALID, "Unknown edition %d: choose one of %s.", q.Edition, editionList())
+	if !egdi.IsEditionYear(*q.Edition) {
+		return egdi.Vary{}, egdi.Errorf(egdi.EINVALID, "Unknown edition %d: choose one of %s.", *q.Edition, editionList())
 	}
-	if q.Replications == 0 {
-		q.Replications = defaultReplications
+	if q.Replications == nil {
+		q.Replications = ptr(defaultReplications)
 	}
-	if q.Replications < 100 || q.Replications > maxReplications {
-		return egdi.Vary{}, egdi.Errorf(egdi.EINVALID, "replications must be from 100 to %d, not %d.", maxReplications, q.Replications)
+	if n := *q.Replications; n < 100 || n > maxReplications {
+		return egdi.Vary{}, egdi.Errorf(egdi.EINVALID, "replications must be from 100 to %d, not %d.", maxReplications, n)
 	}
 	vary := egdi.DefaultVary
 	if q.Vary != "" {
@@ -59,6 +67,8 @@ func (q *uncertaintyRequest) check(cs *egdi.Countries) (egdi.Vary, error) {
 	q.Group = strings.ToLower(q.Group)
 	return vary, egdi.Filter{Group: q.Group, Region: q.Region}.Validate(cs)
 }
+
+func ptr[T any](v T) *T { return &v }
 
 // intervalRow is one country's rank interval.
 type intervalRow struct {
@@ -90,7 +100,7 @@ type uncertaintyResult struct {
 // stops the run.
 func runUncertainty(ctx context.Context, d *egdi.Dataset, b *egdi.Base, req uncertaintyRequest, vary egdi.Vary,
 	progress func(float64) error) (*uncertaintyResult, error) {
-	md, err := egdi.NewModel(b, egdi.UncertaintyOptions{Replications: req.Replications, Seed: req.Seed, Vary: vary})
+	md, err := egdi.NewModel(b, egdi.UncertaintyOptions{Replications: *req.Replications, Seed: req.Seed, Vary: vary})
 	if err != nil {
 		return nil, err
 	}
@@ -115,7 +125,7 @@ func runUncertainty(ctx context.Context, d *egdi.Dataset, b *egdi.Base, req unce
 		return nil, err
 	}
 	f := egdi.Filter{Group: req.Group, Region: req.Region}
-	out := &uncertaintyResult{Edition: req.Edition, Group: req.Group, Region: req.Region, Replications: res.Replications,
+	out := &uncertaintyResult{Edition: *req.Edition, Group: req.Group, Region: req.Region, Replications: res.Replications,
 		Seed: res.Seed, Vary: res.Vary, Notes: res.Notes, Rows: []intervalRow{}}
 	for _, u := range res.Countries {
 		c := d.Countries.Get(u.ISO3)
@@ -136,20 +146,15 @@ type jobResponse struct {
 }
 
 // handleUncertaintyStart answers POST /api/v1/uncertainty: 202 with the job
-// URL (also in Location). The job runs in this process and reports to the
-// job store; any process can answer GET and DELETE.
+// URL (also in Location). The job is queued in the store; [Server.Work] of
+// any process sharing the store runs it.
 func (s *Server) handleUncertaintyStart(w http.ResponseWriter, r *http.Request) {
 	var req uncertaintyRequest
 	if err := decodeBody(w, r, &req); err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	d, v, err := s.dataset(r.Context())
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	job, err := s.startUncertainty(r, d, v, req, json.Marshal)
+	job, err := s.startUncertainty(r, req)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -160,77 +165,106 @@ func (s *Server) handleUncertaintyStart(w http.ResponseWriter, r *http.Request) 
 	writeJSON(w, http.StatusAccepted, jobResponse{Job: job, URL: url})
 }
 
-// startUncertainty checks an uncertainty request against the data (check
-// fills in its defaults), records its job in the store with the checked
-// request as its params (encoded by encode) and runs it in this process,
-// detached from the request that started it. Both the API (POST
-// /api/v1/uncertainty, json.Marshal) and the page (?run=1, marshal) start
-// jobs here.
-func (s *Server) startUncertainty(r *http.Request, d *egdi.Dataset, v *derived, req uncertaintyRequest,
-	encode func(any) ([]byte, error)) (*Job, error) {
+// params checks an uncertainty request against the data (check fills in
+// its defaults) and returns it encoded as the job's params, with the
+// fingerprint under which identical requests share a job. This and
+// [Server.jobRequest], which reads the params back, are the one place
+// where an uncertainty job's params are handled.
+func (s *Server) params(ctx context.Context, req uncertaintyRequest) (params []byte, key string, err error) {
+	d, _, err := s.dataset(ctx)
+	if err != nil {
+		return nil, "", err
+	}
+	if _, err := req.check(d.Countries); err != nil {
+		return nil, "", err
+	}
+	if params, err = json.Marshal(req); err != nil {
+		return nil, "", err
+	}
+	sum := sha256.Sum256(params)
+	return params, hex.EncodeToString(sum[:]), nil
+}
+
+// jobRequest reads a job's params back and checks them against the
+// current data: the request, what it varies, and the edition's base.
+func (s *Server) jobRequest(ctx context.Context, params []byte) (uncertaintyRequest, *egdi.Dataset, egdi.Vary, *egdi.Base, error) {
+	var req uncertaintyRequest
+	dec := json.NewDecoder(bytes.NewReader(params))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&req); err != nil {
+		return req, nil, egdi.Vary{}, nil, egdi.Errorf(egdi.EINTERNAL, "stored job params: %v", err)
+	}
+	d, v, err := s.dataset(ctx)
+	if err != nil {
+		return req, nil, egdi.Vary{}, nil, err
+	}
 	vary, err := req.check(d.Countries)
 	if err != nil {
-		return nil, err
+		return req, nil, egdi.Vary{}, nil, err
 	}
-	base, err := v.base(req.Edition)
-	if err != nil {
-		return nil, err
-	}
-	params, _ := encode(req)
-	job, err := s.deps.Jobs.CreateJob(r.Context(), "uncertainty", params)
-	if err != nil {
-		return nil, err
-	}
-	go s.runJob(contextWithoutCancel(r), job.ID, d, base, req, vary)
-	return job, nil
+	b, err := v.base(*req.Edition)
+	return req, d, vary, b, err
 }
 
-// staleJob is how long a queued or running job may go without an update
-// before it is reported failed: the process running it has stopped (a
-// run reports progress every 5 % and takes about a second).
-const staleJob = 5 * time.Minute
-
-// runJob runs one uncertainty job in this process, one at a time (a run
-// already uses every core), and records its result in the job store.
-func (s *Server) runJob(ctx context.Context, id string, d *egdi.Dataset, b *egdi.Base, req uncertaintyRequest, vary egdi.Vary) {
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	s.jobSlot <- struct{}{} // queued until the previous run ends
-	defer func() { <-s.jobSlot }()
-	if err := s.deps.Jobs.Progress(ctx, id, 0); err != nil { // running, unless canceled already
-		_ = s.deps.Jobs.FinishJob(ctx, id, nil, err)
-		return
-	}
-	res, err := runUncertainty(ctx, d, b, req, vary, func(p float64) error { return s.deps.Jobs.Progress(ctx, id, p) })
-	var body []byte
-	if err == nil {
-		body, err = json.Marshal(res)
-	}
-	if ferr := s.deps.Jobs.FinishJob(ctx, id, body, err); ferr != nil {
-		s.log.Error("job store", "job", id, "err", ferr)
-	}
-}
-
-// job returns a job from the store; one left queued or running by a
-// process that stopped (no update for staleJob) is recorded as failed.
-func (s *Server) job(ctx context.Context, id string) (*Job, error) {
-	job, err := s.deps.Jobs.Job(ctx, id)
+// startUncertainty queues the job of a request (the API's POST and the
+// page's form both start jobs here), or finds the job identical requests
+// share. The client (the remote address) is the unit of the per-client
+// limit. A request whose client went away before the job was stored
+// stores nothing, and a job stored for a client that went away meanwhile
+// is deleted again.
+func (s *Server) startUncertainty(r *http.Request, req uncertaintyRequest) (*Job, error) {
+	ctx := r.Context()
+	params, key, err := s.params(ctx, req)
 	if err != nil {
 		return nil, err
 	}
-	if (job.Status == JobQueued || job.Status == JobRunning) && s.deps.Now().Sub(job.Updated) > staleJob {
-		stopped := egdi.Errorf(egdi.EUNAVAILABLE, "The server process running this analysis stopped: start it again.")
-		if err := s.deps.Jobs.FinishJob(ctx, id, nil, stopped); err != nil {
-			return nil, err
+	st, err := s.jobs()
+	if err != nil {
+		return nil, err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	before := egdi.StoreTime(time.Now())
+	j, err := st.CreateJob(ctx, egdi.NewJob{Kind: jobKind, Params: params, Key: key, Client: clientOf(r), Limits: s.deps.JobLimits})
+	if err != nil {
+		return nil, s.storeError(ctx, err)
+	}
+	if ctx.Err() != nil && j.Status == egdi.JobQueued && !j.CreatedAt.Before(before) {
+		if err := st.DeleteJob(context.WithoutCancel(ctx), j.ID); err != nil && egdi.ErrorCode(err) != egdi.ENOTFOUND {
+			s.log.Error("job store: delete an orphan job", "job", j.ID, "err", err)
 		}
-		return s.deps.Jobs.Job(ctx, id)
+		return nil, ctx.Err()
 	}
-	return job, nil
+	s.wakeWorker()
+	return fromStoreJob(j), nil
+}
+
+// clientOf names the client of a request for the per-client job limit:
+// its IP address.
+func clientOf(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+// runUncertaintyJob runs a claimed job and returns its result as JSON.
+func (s *Server) runUncertaintyJob(ctx context.Context, j *egdi.Job, progress func(float64) error) ([]byte, error) {
+	req, d, vary, b, err := s.jobRequest(ctx, j.Params)
+	if err != nil {
+		return nil, err
+	}
+	res, err := runUncertainty(ctx, d, b, req, vary, progress)
+	if err != nil {
+		return nil, err
+	}
+	return json.Marshal(res)
 }
 
 func (s *Server) handleUncertaintyGet(w http.ResponseWriter, r *http.Request) {
-	id := r.PathValue("id")
-	job, err := s.job(r.Context(), id)
+	job, err := s.job(r.Context(), r.PathValue("id"))
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -240,12 +274,7 @@ func (s *Server) handleUncertaintyGet(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleUncertaintyCancel(w http.ResponseWriter, r *http.Request) {
-	id := r.PathValue("id")
-	if err := s.deps.Jobs.CancelJob(r.Context(), id); err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	job, err := s.deps.Jobs.Job(r.Context(), id)
+	job, err := s.cancelJob(r.Context(), r.PathValue("id"))
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -253,8 +282,6 @@ func (s *Server) handleUncertaintyCancel(w http.ResponseWriter, r *http.Request)
 	w.Header().Set("Cache-Control", "no-store")
 	writeJSON(w, http.StatusOK, jobResponse{Job: job, URL: "/api/v1/uncertainty/" + job.ID})
 }
-
-func contextWithoutCancel(r *http.Request) context.Context { return context.WithoutCancel(r.Context()) }
 
 // unmarshal decodes a stored job result.
 func unmarshal(b []byte, v any) error {

@@ -2,6 +2,8 @@ package server
 
 import (
 	"context"
+	"fmt"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"os/exec"
@@ -17,6 +19,9 @@ import (
 	cdplog "github.com/chromedp/cdproto/log"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
+
+	"github.com/egdi-project/egdi"
+	"github.com/egdi-project/egdi/internal/testenv"
 )
 
 // chromiumPath is Debian's browser; CI installs it (.ci/run).
@@ -27,9 +32,7 @@ const chromiumPath = "/usr/bin/chromium"
 func newBrowser(t *testing.T) context.Context {
 	t.Helper()
 	path, err := exec.LookPath(chromiumPath)
-	if err != nil {
-		t.Skipf("browser tests skipped: no Chromium at %s (apt-get install chromium to run them)", chromiumPath)
-	}
+	testenv.Chromium(t, err)
 	// Flags: headless, no sandbox (root in containers; it only loads our
 	// own pages from loopback), and nothing that reaches for the network,
 	// which this machine does not have (Chromium stalls without them).
@@ -229,12 +232,15 @@ func TestBrowserPages(t *testing.T) {
 		t.Skip("screenshots of every page: not in -short")
 	}
 	ctx := newBrowser(t)
-	srv := httptest.NewServer(newTestServer(t).handler())
+	js, _ := newJobServer(t, nil)
+	srv := httptest.NewServer(js.handler())
 	defer srv.Close()
 	for _, lang := range []string{"en", "ar"} {
 		// An uncertainty run: the form starts a job, the page refreshes
 		// itself until the intervals are drawn.
-		step(t, ctx, "uncertainty run/"+lang, chromedp.Navigate(srv.URL+"/"+lang+"/uncertainty?run=1&edition=2024&group=gcc"),
+		step(t, ctx, "uncertainty run/"+lang, chromedp.Navigate(srv.URL+"/"+lang+"/uncertainty?edition=2024&group=gcc"),
+			chromedp.WaitVisible(chromedp.CSS(`form.controls button[type="submit"]`)),
+			chromedp.Click(chromedp.CSS(`form.controls button[type="submit"]`)),
 			chromedp.WaitVisible(chromedp.CSS("figure.chart svg")))
 		if n := eval[int](t, ctx, `document.querySelectorAll("table.data tbody tr").length`); n != 6 {
 			t.Errorf("uncertainty table rows = %d, want the 6 GCC states", n)
@@ -252,5 +258,103 @@ func TestBrowserPages(t *testing.T) {
 			step(t, ctx, p.name+"/"+lang, chromedp.Navigate(srv.URL+"/"+lang+p.path), chromedp.WaitReady(chromedp.CSS("footer")))
 			screenshot(t, ctx, p.name+"_"+lang)
 		}
+	}
+}
+
+// seen records the method, path and status of every request a handler
+// answers.
+type seen struct {
+	mu   sync.Mutex
+	reqs []string
+}
+
+func (s *seen) wrap(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		sw := &statusWriter{ResponseWriter: w}
+		h.ServeHTTP(sw, r)
+		s.mu.Lock()
+		s.reqs = append(s.reqs, r.Method+" "+r.URL.Path+" "+strconv.Itoa(sw.status))
+		s.mu.Unlock()
+	})
+}
+
+func (s *seen) list() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]string(nil), s.reqs...)
+}
+
+// TestBrowserCrossSite (finding 1): a page of another site, open in the
+// user's browser, tries to start analyses on the loopback server by form
+// (to the API, as text/plain JSON, and to the page's own form handler) and
+// by fetch (no-cors text/plain, and JSON, which needs a preflight): the
+// server refuses each POST that reaches it (403) and no job is stored. The
+// server's own form, from its own page, still starts one.
+func TestBrowserCrossSite(t *testing.T) {
+	ctx := newBrowser(t)
+	js, st := newJobServer(t, nil)
+	var rec seen
+	egdiSrv := httptest.NewServer(rec.wrap(js.handler()))
+	defer egdiSrv.Close()
+	target := egdiSrv.URL // http://127.0.0.1:port
+	evil := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		fmt.Fprintf(w, `<!doctype html><title>elsewhere</title>
+<iframe name="a"></iframe><iframe name="b"></iframe>
+<form id="api" method="post" action="%[1]s/api/v1/uncertainty" enctype="text/plain" target="a"><input name='{"replications":100,"x":"' value='"}'></form>
+<form id="page" method="post" action="%[1]s/en/uncertainty" target="b"><input name="edition" value="2024"></form>
+<script>
+window.done = [];
+document.getElementById("api").submit();
+document.getElementById("page").submit();
+fetch("%[1]s/api/v1/uncertainty", {method: "POST", mode: "no-cors", headers: {"Content-Type": "text/plain"}, body: '{"replications":100}'})
+  .then(function () { done.push("no-cors"); }, function () { done.push("no-cors refused"); });
+fetch("%[1]s/api/v1/uncertainty", {method: "POST", headers: {"Content-Type": "application/json"}, body: '{"replications":100}'})
+  .then(function () { done.push("json"); }, function () { done.push("json refused"); });
+</script>`, target)
+	}))
+	defer evil.Close()
+	// Another site: localhost is another host than 127.0.0.1.
+	evilURL := strings.Replace(evil.URL, "127.0.0.1", "localhost", 1)
+	step(t, ctx, "open the other site's page", chromedp.Navigate(evilURL+"/"),
+		chromedp.Poll[chromedp.Void](`window.done && window.done.length === 2`, chromedp.WithPollingTimeout(15*time.Second)))
+	// Wait until the three POSTs the browser may send have reached the server.
+	posts := func() (out []string) {
+		for _, r := range rec.list() {
+			if strings.HasPrefix(r, "POST ") {
+				out = append(out, r)
+			}
+		}
+		return out
+	}
+	for deadline := time.Now().Add(10 * time.Second); len(posts()) < 3 && time.Now().Before(deadline); {
+		time.Sleep(50 * time.Millisecond)
+	}
+	got := posts()
+	if len(got) != 3 {
+		t.Errorf("POSTs that reached the server: %q, want the two forms and the no-cors fetch", got)
+	}
+	for _, r := range got {
+		if !strings.HasSuffix(r, " 403") {
+			t.Errorf("cross-site %s: want 403", r)
+		}
+	}
+	for _, r := range rec.list() {
+		if strings.HasPrefix(r, "POST ") && strings.Contains(r, "/api/v1/uncertainty") && strings.HasSuffix(r, " 202") {
+			t.Errorf("cross-site request accepted: %s", r)
+		}
+	}
+	if jobs, err := st.Jobs(t.Context(), "", "", 0); err != nil || len(jobs) != 0 {
+		t.Fatalf("the other site started %d jobs (%v); requests seen: %q", len(jobs), err, rec.list())
+	}
+	t.Logf("requests seen: %q; the page's fetches: %v", rec.list(), eval[[]string](t, ctx, `window.done`))
+
+	// The server's own page: its form starts a job and shows the result.
+	step(t, ctx, "run from the server's own page", chromedp.Navigate(target+"/en/uncertainty?edition=2024&group=gcc"),
+		chromedp.WaitVisible(chromedp.CSS(`form.controls button[type="submit"]`)),
+		chromedp.Click(chromedp.CSS(`form.controls button[type="submit"]`)),
+		chromedp.WaitVisible(chromedp.CSS("figure.chart svg")))
+	if jobs, err := st.Jobs(t.Context(), "", "", 0); err != nil || len(jobs) != 1 || jobs[0].Status != egdi.JobDone {
+		t.Fatalf("the server's own form: %d jobs (%v), want 1 done", len(jobs), err)
 	}
 }

@@ -2,8 +2,11 @@ package server
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
-	"fmt"
+	"os"
+	"strconv"
 	"sync"
 	"time"
 
@@ -19,8 +22,12 @@ const (
 	JobCanceled = "canceled"
 )
 
+// jobKind is the kind of the uncertainty jobs in the store.
+const jobKind = "uncertainty"
+
 // Job is a long computation (an uncertainty analysis) and, once done, its
-// result. It is what GET /api/v1/uncertainty/{id} returns.
+// result. It is what GET /api/v1/uncertainty/{id} returns. The id is
+// random (128 bits) and is what lets a client read or cancel the job.
 type Job struct {
 	ID       string          `json:"id"`
 	Kind     string          `json:"kind"`
@@ -38,134 +45,231 @@ type jobError struct {
 	Message string `json:"message"`
 }
 
-// Jobs keeps jobs where every server process can see them. The store
-// engineer's egdi.Store implements it over SQLite/PostgreSQL; [MemJobs] is
-// the in-process version. Cancellation goes through the store too: a
-// process that runs a job learns from Progress that another process
-// canceled it.
-type Jobs interface {
-	// CreateJob stores a new queued job and returns it with its ID.
-	CreateJob(ctx context.Context, kind string, params []byte) (*Job, error)
-	// Job returns a job, or ENOTFOUND.
-	Job(ctx context.Context, id string) (*Job, error)
-	// Progress records progress (0–1) and marks the job running; it
-	// returns an ECANCELED error when the job was canceled.
-	Progress(ctx context.Context, id string, p float64) error
-	// FinishJob stores the result, or the error, of a job.
-	FinishJob(ctx context.Context, id string, result []byte, jobErr error) error
-	// CancelJob marks a queued or running job canceled (ENOTFOUND when
-	// unknown; a finished job is left as it is).
-	CancelJob(ctx context.Context, id string) error
+func fromStoreJob(j *egdi.Job) *Job {
+	out := &Job{ID: j.ID, Kind: j.Kind, Status: string(j.Status), Progress: j.Progress,
+		Params: j.Params, Result: j.Result, Created: j.CreatedAt, Updated: j.UpdatedAt}
+	if out.Params == nil {
+		out.Params = []byte("{}")
+	}
+	switch {
+	case j.Status == egdi.JobCanceled:
+		out.Error = &jobError{Code: egdi.ECANCELED, Message: "Canceled."}
+	case j.Error != "":
+		code := j.Code
+		if code == "" {
+			code = egdi.EINTERNAL
+		}
+		out.Error = &jobError{Code: code, Message: j.Error}
+	}
+	return out
 }
 
-// errNoJob is the answer for a job id no store knows (ENOTFOUND, 404):
-// the same words from [MemJobs] and the database-backed store.
+// newWorkerName names this process in the job store: host, pid and a
+// random suffix (a restarted process is another worker).
+func newWorkerName() string {
+	host, _ := os.Hostname() // "" is a fine name part
+	var b [4]byte
+	_, _ = rand.Read(b[:]) // never fails (Go ≥ 1.24)
+	return host + "-" + strconv.Itoa(os.Getpid()) + "-" + hex.EncodeToString(b[:])
+}
+
+// jobs returns the job store, or EUNAVAILABLE when the server has none.
+func (s *Server) jobs() (egdi.JobStore, error) {
+	if s.deps.Jobs == nil {
+		return nil, egdi.Errorf(egdi.EUNAVAILABLE, "This server runs no analyses: it was started without a job store.")
+	}
+	return s.deps.Jobs, nil
+}
+
+// storeError is what a client sees of a store error: an unreachable or
+// busy database is logged with its details (host, port, database, user,
+// the driver's words) and answered in general terms, so that connection
+// details never reach a client.
+func (s *Server) storeError(ctx context.Context, err error) error {
+	switch egdi.ErrorCode(err) {
+	case egdi.EUNAVAILABLE:
+		s.log.ErrorContext(ctx, "store unavailable", "err", err)
+		return egdi.Errorf(egdi.EUNAVAILABLE, "The database is unavailable: try again in a moment.")
+	case egdi.EBUSY:
+		s.log.WarnContext(ctx, "store busy", "err", err)
+		return egdi.Errorf(egdi.EBUSY, "The database is busy: try again in a moment.")
+	}
+	return err
+}
+
+// job returns a job by the id a client gave (strictly parsed: see
+// egdi.ParseJobID).
+func (s *Server) job(ctx context.Context, id string) (*Job, error) {
+	if _, err := egdi.ParseJobID(id); err != nil {
+		return nil, errNoJob(id)
+	}
+	st, err := s.jobs()
+	if err != nil {
+		return nil, err
+	}
+	j, err := st.Job(ctx, id)
+	if err != nil {
+		if egdi.ErrorCode(err) == egdi.ENOTFOUND {
+			return nil, errNoJob(id)
+		}
+		return nil, s.storeError(ctx, err)
+	}
+	return fromStoreJob(j), nil
+}
+
+// errNoJob is the answer for a job id no store knows (ENOTFOUND, 404),
+// the same for a malformed id and an unknown one.
 func errNoJob(id string) error {
 	return egdi.Errorf(egdi.ENOTFOUND, "No uncertainty job %q: it may have expired.", trunc(id))
 }
 
-// MemJobs is an in-process [Jobs]: enough for one `egdi serve` process,
-// and for tests.
-type MemJobs struct {
-	now  func() time.Time
-	mu   sync.Mutex
-	seq  int
-	jobs map[string]*Job
-}
-
-// NewMemJobs returns an empty in-process job store. now is the clock.
-func NewMemJobs(now func() time.Time) *MemJobs {
-	if now == nil {
-		now = time.Now
+// cancelJob cancels a queued or running job; a finished job stays as it is.
+func (s *Server) cancelJob(ctx context.Context, id string) (*Job, error) {
+	if _, err := s.job(ctx, id); err != nil {
+		return nil, err
 	}
-	return &MemJobs{now: now, jobs: map[string]*Job{}}
+	st := egdi.JobCanceled
+	if _, err := s.deps.Jobs.UpdateJob(ctx, id, egdi.JobUpdate{Status: &st}); err != nil && egdi.ErrorCode(err) != egdi.ECONFLICT {
+		return nil, s.storeError(ctx, err)
+	}
+	return s.job(ctx, id)
 }
 
-// maxMemJobs bounds the jobs kept in memory; the oldest finished ones go first.
-const maxMemJobs = 256
-
-func (m *MemJobs) CreateJob(_ context.Context, kind string, params []byte) (*Job, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if len(m.jobs) >= maxMemJobs {
-		var oldest *Job
-		for _, j := range m.jobs {
-			if j.Status != JobQueued && j.Status != JobRunning && (oldest == nil || j.Updated.Before(oldest.Updated)) {
-				oldest = j
+// Work runs queued uncertainty jobs, one at a time (a run uses every
+// core), until ctx ends. Every JobPoll, and as soon as this process
+// queues a job, it claims the oldest queued job of any process with a
+// lease of JobLease, which it renews while the job runs; it also recovers
+// the jobs of stopped processes (requeued, or failed after
+// egdi.JobAttempts starts), fails jobs queued longer than JobTTL and
+// deletes jobs finished more than JobTTL ago. A job of a process that
+// stops is thus running again, or failed, within JobLease + JobPoll. When
+// ctx ends mid-run the job is put back in the queue for another process.
+func (s *Server) Work(ctx context.Context) error {
+	if s.deps.Jobs == nil {
+		<-ctx.Done()
+		return nil
+	}
+	// Recovery runs on its own, every JobPoll, so that a long run here
+	// does not delay the recovery of another process's job.
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	wg.Go(func() {
+		tick := time.NewTicker(s.deps.JobPoll)
+		defer tick.Stop()
+		for {
+			s.tidyJobs(ctx)
+			select {
+			case <-ctx.Done():
+				return
+			case <-tick.C:
 			}
 		}
-		if oldest == nil {
-			return nil, egdi.Errorf(egdi.EBUSY, "Too many analyses running: try again in a minute.")
+	})
+	tick := time.NewTicker(s.deps.JobPoll)
+	defer tick.Stop()
+	for {
+		for ctx.Err() == nil {
+			j, err := s.deps.Jobs.ClaimJob(ctx, jobKind, s.worker, s.deps.JobLease)
+			if err != nil {
+				if c := egdi.ErrorCode(err); c != egdi.ENOTFOUND && c != egdi.ECANCELED {
+					s.log.Error("job store: claim", "err", err)
+				}
+				break
+			}
+			s.runJob(ctx, j)
 		}
-		delete(m.jobs, oldest.ID)
-	}
-	m.seq++
-	now := m.now()
-	j := &Job{ID: fmt.Sprintf("u%x%04d", now.Unix(), m.seq), Kind: kind, Status: JobQueued,
-		Params: append(json.RawMessage(nil), params...), Created: now, Updated: now}
-	m.jobs[j.ID] = j
-	c := *j
-	return &c, nil
-}
-
-func (m *MemJobs) Job(_ context.Context, id string) (*Job, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	j, ok := m.jobs[id]
-	if !ok {
-		return nil, errNoJob(id)
-	}
-	c := *j
-	return &c, nil
-}
-
-func (m *MemJobs) Progress(_ context.Context, id string, p float64) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	j, ok := m.jobs[id]
-	if !ok {
-		return egdi.Errorf(egdi.ENOTFOUND, "No job %q.", id)
-	}
-	if j.Status == JobCanceled {
-		return egdi.Errorf(egdi.ECANCELED, "Canceled.")
-	}
-	j.Status, j.Progress, j.Updated = JobRunning, p, m.now()
-	return nil
-}
-
-func (m *MemJobs) FinishJob(_ context.Context, id string, result []byte, jobErr error) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	j, ok := m.jobs[id]
-	if !ok {
-		return egdi.Errorf(egdi.ENOTFOUND, "No job %q.", id)
-	}
-	if j.Status == JobCanceled {
-		return nil
-	}
-	j.Updated = m.now()
-	if jobErr != nil {
-		j.Status = JobFailed
-		if egdi.ErrorCode(jobErr) == egdi.ECANCELED {
-			j.Status = JobCanceled
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-tick.C:
+		case <-s.wake:
 		}
-		j.Error = &jobError{Code: egdi.ErrorCode(jobErr), Message: egdi.ErrorMessage(jobErr)}
-		return nil
 	}
-	j.Status, j.Progress, j.Result = JobDone, 1, append(json.RawMessage(nil), result...)
-	return nil
 }
 
-func (m *MemJobs) CancelJob(_ context.Context, id string) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	j, ok := m.jobs[id]
-	if !ok {
-		return errNoJob(id)
+// tidyJobs recovers the jobs of stopped processes and deletes expired ones.
+func (s *Server) tidyJobs(ctx context.Context) {
+	expire := s.deps.Now().Add(-s.deps.JobTTL)
+	if n, err := s.deps.Jobs.RecoverJobs(ctx, expire); err != nil {
+		if egdi.ErrorCode(err) != egdi.ECANCELED {
+			s.log.Error("job store: recover", "err", err)
+		}
+	} else if n > 0 {
+		s.log.Info("jobs recovered", "n", n)
 	}
-	if j.Status == JobQueued || j.Status == JobRunning {
-		j.Status, j.Updated = JobCanceled, m.now()
-		j.Error = &jobError{Code: egdi.ECANCELED, Message: "Canceled."}
+	if _, err := s.deps.Jobs.ExpireJobs(ctx, expire); err != nil && egdi.ErrorCode(err) != egdi.ECANCELED {
+		s.log.Error("job store: expire", "err", err)
 	}
-	return nil
+}
+
+// runJob runs one claimed job and records its end. While it runs, a
+// heartbeat renews the lease every JobLease/3; a cancellation, or the
+// loss of the job to another process, stops the run.
+func (s *Server) runJob(ctx context.Context, j *egdi.Job) {
+	st := s.deps.Jobs
+	upd := func(c context.Context, u egdi.JobUpdate) error {
+		u.Worker = s.worker
+		_, err := st.UpdateJob(c, j.ID, u)
+		return err
+	}
+	jctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	hb := make(chan struct{})
+	go func() {
+		defer close(hb)
+		t := time.NewTicker(s.deps.JobLease / 3)
+		defer t.Stop()
+		for {
+			select {
+			case <-jctx.Done():
+				return
+			case <-t.C:
+				if err := upd(jctx, egdi.JobUpdate{Lease: s.deps.JobLease}); egdi.ErrorCode(err) == egdi.ECONFLICT {
+					cancel() // canceled, or no longer ours
+					return
+				}
+			}
+		}
+	}()
+	res, err := s.runUncertaintyJob(jctx, j, func(p float64) error {
+		p = min(max(p, 0), 1)
+		if err := upd(jctx, egdi.JobUpdate{Progress: &p, Lease: s.deps.JobLease}); err != nil {
+			if egdi.ErrorCode(err) == egdi.ECONFLICT {
+				return egdi.Errorf(egdi.ECANCELED, "Canceled.")
+			}
+			return err
+		}
+		return nil
+	})
+	cancel()
+	<-hb
+	bg := context.WithoutCancel(ctx)
+	var u egdi.JobUpdate
+	switch {
+	case ctx.Err() != nil: // this process is stopping: another one takes the job
+		q := egdi.JobQueued
+		u = egdi.JobUpdate{Status: &q}
+	case err == nil:
+		done, one := egdi.JobDone, 1.0
+		u = egdi.JobUpdate{Status: &done, Progress: &one, Result: res}
+	case egdi.ErrorCode(err) == egdi.ECANCELED:
+		return // canceled by a client, or taken by another process: it stands
+	default:
+		failed, msg := egdi.JobFailed, egdi.ErrorMessage(err)
+		u = egdi.JobUpdate{Status: &failed, Code: egdi.ErrorCode(err), Error: &msg}
+		if u.Code == egdi.EINTERNAL {
+			s.log.Error("job failed", "job", j.ID, "err", err)
+		}
+	}
+	if err := upd(bg, u); err != nil && egdi.ErrorCode(err) != egdi.ECONFLICT {
+		s.log.Error("job store: finish", "job", j.ID, "err", err)
+	}
+}
+
+// wakeWorker tells Work that a job was queued.
+func (s *Server) wakeWorker() {
+	select {
+	case s.wake <- struct{}{}:
+	default:
+	}
 }

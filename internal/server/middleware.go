@@ -9,7 +9,9 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"runtime/debug"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -38,6 +40,74 @@ func securityHeaders(next http.Handler) http.Handler {
 		h.Set("Cross-Origin-Opener-Policy", "same-origin")
 		next.ServeHTTP(w, r)
 	})
+}
+
+// crossOrigin refuses requests that change state (POST, DELETE: job
+// start and cancel, and every future write) from another site, so that a
+// web page a local user opens cannot use their loopback server: the
+// browser's Sec-Fetch-Site must say same-origin (or none: typed by the
+// user), or, from browsers without it, Origin must match Host (see
+// net/http.CrossOriginProtection). Requests with neither header (curl,
+// scripts) are not from a browser page and pass. GET, HEAD and OPTIONS
+// never change state. Refusals are 403: JSON under /api/, a page elsewhere.
+func (s *Server) crossOrigin(next http.Handler) http.Handler {
+	p := http.NewCrossOriginProtection()
+	p.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		err := egdi.Errorf(egdi.EFORBIDDEN, "Cross-site request refused: %s %s is only accepted from this site's own pages.", r.Method, r.URL.Path)
+		if strings.HasPrefix(r.URL.Path, "/api/") {
+			s.writeError(w, r, err)
+			return
+		}
+		lang := "en"
+		if strings.HasPrefix(r.URL.Path, "/ar/") {
+			lang = "ar"
+		}
+		r.SetPathValue("lang", lang)
+		s.pageError(w, r, err)
+	}))
+	return p.Handler(next)
+}
+
+// allowedHosts answers 421 Misdirected Request to a Host header the
+// server does not serve, so that a DNS-rebinding page (a name of the
+// attacker's that now resolves to 127.0.0.1) cannot reach it: IP
+// addresses, localhost and the names in Deps.Hosts (`egdi serve --host`)
+// are served. A rebinding page always sends its own name.
+func (s *Server) allowedHosts(next http.Handler) http.Handler {
+	names := map[string]bool{"localhost": true}
+	for _, h := range s.deps.Hosts {
+		names[strings.ToLower(strings.TrimSuffix(h, "."))] = true
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if hostAllowed(r.Host, names) {
+			next.ServeHTTP(w, r)
+			return
+		}
+		var b errorBody
+		b.Error.Code = egdi.EINVALID
+		b.Error.Message = "This server does not serve the host " + strconv.Quote(trunc(r.Host)) +
+			": use its address, localhost, or a name given to egdi serve --host."
+		w.Header().Set("Cache-Control", "no-store")
+		writeJSON(w, http.StatusMisdirectedRequest, b)
+	})
+}
+
+// hostAllowed reports whether a Host header (host or host:port) names an
+// IP address, localhost or one of names.
+func hostAllowed(hostport string, names map[string]bool) bool {
+	host := hostport
+	if h, _, err := net.SplitHostPort(hostport); err == nil {
+		host = h
+	}
+	host = strings.TrimSuffix(strings.TrimPrefix(strings.TrimSuffix(host, "]"), "["), ".")
+	if host == "" {
+		return false
+	}
+	if _, err := netip.ParseAddr(host); err == nil {
+		return true
+	}
+	host = strings.ToLower(host)
+	return names[host] || strings.HasSuffix(host, ".localhost")
 }
 
 // statusWriter records the status and size of a response for the log.

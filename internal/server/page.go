@@ -280,7 +280,10 @@ func (s *Server) pageError(w http.ResponseWriter, r *http.Request, err error) {
 		s.log.ErrorContext(r.Context(), "page failed", "path", r.URL.Path, "err", err)
 	}
 	b := s.newBase(r, "", "error")
-	b.Error = egdi.ErrorMessage(err)
+	b.Error = webWording(egdi.ErrorMessage(err))
+	if status == http.StatusTooManyRequests || status == http.StatusServiceUnavailable {
+		w.Header().Set("Retry-After", retryAfter)
+	}
 	if status == http.StatusNotFound {
 		b.Title = b.T("not_found")
 	}

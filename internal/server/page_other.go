@@ -154,36 +154,24 @@ type uncertaintyPage struct {
 	CancelURL string
 }
 
-// pageUncertainty renders the rank-uncertainty page. A GET with run=1
-// starts a job and redirects to ?job=ID; while it runs the page refreshes
-// itself every two seconds (a meta refresh: no script needed), then shows
-// the intervals as a chart and a table.
+// pageUncertainty renders the rank-uncertainty page: its form, and the
+// job named by ?job= (progress, then the result). A GET never starts a
+// job (a link or an image from any page could); the form POSTs to
+// [Server.pageUncertaintyStart].
 func (s *Server) pageUncertainty(w http.ResponseWriter, r *http.Request) {
 	b := s.newBase(r, "uncertainty", "uncertainty")
 	q := newQuery(r)
 	edition := q.edition("edition")
 	group := strings.ToLower(q.str("group"))
 	region := q.str("region")
-	run := q.str("run") != ""
 	jobID := q.str("job")
-	d, v, ok := s.queryData(w, r, q, s.pageError)
+	d, _, ok := s.queryData(w, r, q, s.pageError)
 	if !ok {
 		return
 	}
 	p := &uncertaintyPage{base: b, Edition: edition, Editions: editionOptions(d, edition)}
 	p.Groups = filterOptions(b.Lang, egdi.GroupNames, group)
 	p.Regions = filterOptions(b.Lang, d.Countries.Regions(), region)
-	if run {
-		req := uncertaintyRequest{Edition: edition, Group: group, Region: region, Seed: 1}
-		job, err := s.startUncertainty(r, d, v, req, marshal)
-		if err != nil {
-			s.pageError(w, r, err)
-			return
-		}
-		http.Redirect(w, r, b.URL(withQuery("/uncertainty", "edition", strconv.Itoa(edition), "group", group,
-			"region", region, "job", job.ID)), http.StatusSeeOther)
-		return
-	}
 	if jobID != "" {
 		job, err := s.job(r.Context(), jobID)
 		if err != nil {
@@ -223,6 +211,33 @@ func (s *Server) pageUncertainty(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	s.render(w, r, http.StatusOK, "uncertainty", p)
+}
+
+// pageUncertaintyStart answers the page's form (POST /{lang}/uncertainty,
+// same origin only: see crossOrigin): it queues the job and sends the
+// browser to the page that follows it (303).
+func (s *Server) pageUncertaintyStart(w http.ResponseWriter, r *http.Request) {
+	b := s.newBase(r, "uncertainty", "uncertainty")
+	r.Body = http.MaxBytesReader(w, r.Body, maxBodyBytes)
+	if err := r.ParseForm(); err != nil {
+		s.pageError(w, r, egdi.Errorf(egdi.EINVALID, "Malformed form: %v.", err))
+		return
+	}
+	q := &query{v: r.PostForm}
+	edition := q.edition("edition")
+	group := strings.ToLower(q.str("group"))
+	region := q.str("region")
+	if q.err != nil {
+		s.pageError(w, r, q.err)
+		return
+	}
+	job, err := s.startUncertainty(r, uncertaintyRequest{Edition: &edition, Group: group, Region: region, Seed: 1})
+	if err != nil {
+		s.pageError(w, r, err)
+		return
+	}
+	http.Redirect(w, r, b.URL(withQuery("/uncertainty", "edition", strconv.Itoa(edition), "group", group,
+		"region", region, "job", job.ID)), http.StatusSeeOther)
 }
 
 type methodologyPage struct {

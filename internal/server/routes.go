@@ -49,6 +49,7 @@ func (s *Server) routes() []route {
 		{"GET", "/{lang}/countries/{iso3}", s.pageCountry},
 		{"GET", "/{lang}/compare", s.pageCompare},
 		{"GET", "/{lang}/uncertainty", s.pageUncertainty},
+		{"POST", "/{lang}/uncertainty", s.pageUncertaintyStart},
 		{"GET", "/{lang}/methodology", s.pageMethodology},
 
 		// Site.

@@ -18,10 +18,25 @@ type Deps struct {
 	// (a store caches its dataset). A new *egdi.Dataset value means new
 	// data: cached responses are then dropped.
 	Dataset func(ctx context.Context) (*egdi.Dataset, error)
-	// Jobs keeps uncertainty jobs and their results. Nil means an
-	// in-process store (NewMemJobs): fine for one process, not for several
-	// behind a load balancer.
-	Jobs Jobs
+	// Jobs keeps uncertainty jobs and their results (the store: SQLite or
+	// PostgreSQL, shared by every process). Nil: the server starts no job
+	// (503). Jobs are run by [Server.Work].
+	Jobs egdi.JobStore
+	// JobLimits bound the job queue (see [DefaultJobLimits]).
+	JobLimits egdi.JobLimits
+	// JobTTL is how long a finished job and its result are kept (and the
+	// longest a job may wait in the queue); 1 h when zero.
+	JobTTL time.Duration
+	// JobLease is how long a job whose process stopped renewing it stays
+	// running before any process requeues it; 30 s when zero.
+	JobLease time.Duration
+	// JobPoll is how often [Server.Work] looks for queued jobs and for
+	// jobs of stopped processes; 1 s when zero.
+	JobPoll time.Duration
+	// Hosts are the host names (without port) the server answers to, on
+	// top of IP addresses and localhost: any other Host header is refused
+	// with 421, so that a DNS-rebinding page cannot reach the server.
+	Hosts []string
 	// Refresh is how long a dataset is reused before Dataset is asked
 	// again (default 1 s): a store answers with one query, but not one per
 	// request; an import by another process shows within Refresh.
@@ -68,17 +83,33 @@ type Server struct {
 
 	reports reports // the report renderer, built on the first report (api_reports.go)
 
-	// jobSlot lets one uncertainty run at a time use the cores.
-	jobSlot chan struct{}
+	// worker names this process in the job store; wake tells Work that
+	// a job was queued here.
+	worker string
+	wake   chan struct{}
 }
+
+// DefaultJobLimits fit a 2-core machine: an analysis of the default
+// 10,000 replications takes about 0.1 s of both cores, the longest
+// (200,000) about 2 s, so 16 queued jobs wait at most half a minute.
+var DefaultJobLimits = egdi.JobLimits{MaxActive: 16, MaxPerClient: 4, MaxKept: 1000}
 
 // NewServer returns the handler of the whole site: API, pages, assets and
 // /healthz, wrapped in the production middleware (request logs, panic
-// recovery, security headers, gzip). logger receives one line per request.
+// recovery, allowed hosts, cross-origin protection, security headers,
+// gzip). logger receives one line per request. It runs no job: use [New]
+// and [Server.Work] for that.
 func NewServer(logger *slog.Logger, deps Deps) http.Handler {
 	s := newServer(logger, deps)
 	return s.handler()
 }
+
+// New returns the server: [Server.Handler] answers requests and
+// [Server.Work] runs the queued jobs.
+func New(logger *slog.Logger, deps Deps) *Server { return newServer(logger, deps) }
+
+// Handler returns the handler of the whole site (see [NewServer]).
+func (s *Server) Handler() http.Handler { return s.handler() }
 
 func newServer(logger *slog.Logger, deps Deps) *Server {
 	if logger == nil {
@@ -90,11 +121,20 @@ func newServer(logger *slog.Logger, deps Deps) *Server {
 	if deps.Refresh == 0 {
 		deps.Refresh = time.Second
 	}
-	if deps.Jobs == nil {
-		deps.Jobs = NewMemJobs(deps.Now)
+	if deps.JobLimits == (egdi.JobLimits{}) {
+		deps.JobLimits = DefaultJobLimits
+	}
+	if deps.JobTTL <= 0 {
+		deps.JobTTL = time.Hour
+	}
+	if deps.JobLease <= 0 {
+		deps.JobLease = 30 * time.Second
+	}
+	if deps.JobPoll <= 0 {
+		deps.JobPoll = time.Second
 	}
 	s := &Server{log: logger, deps: deps, mux: http.NewServeMux(), cache: newRespCache(512), pageCache: newRespCache(64),
-		jobSlot: make(chan struct{}, 1)}
+		worker: newWorkerName(), wake: make(chan struct{}, 1)}
 	s.pages = mustParsePages()
 	s.addRoutes()
 	return s
@@ -103,7 +143,9 @@ func newServer(logger *slog.Logger, deps Deps) *Server {
 func (s *Server) handler() http.Handler {
 	var h http.Handler = s.mux
 	h = gzipMiddleware(h)
+	h = s.crossOrigin(h)
 	h = securityHeaders(h)
+	h = s.allowedHosts(h)
 	h = s.recoverer(h)
 	h = s.logRequests(h)
 	return h
@@ -154,7 +196,7 @@ func (s *Server) dataset(ctx context.Context) (*egdi.Dataset, *derived, error) {
 	}
 	d, err := s.deps.Dataset(ctx)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, s.storeError(ctx, err)
 	}
 	if d == nil || d.Countries == nil {
 		return nil, nil, egdi.Errorf(egdi.EUNAVAILABLE, "No data loaded.")

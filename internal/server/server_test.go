@@ -42,7 +42,37 @@ func newTestServer(tb testing.TB) *Server {
 		logger = slog.New(slog.DiscardHandler)
 	}
 	return newServer(logger, Deps{Dataset: func(context.Context) (*egdi.Dataset, error) { return builtin.Dataset() },
-		Version: "test"})
+		Version: "test", Hosts: []string{"example.com"}})
+}
+
+// newJobServer is newTestServer with a SQLite store for its jobs, whose
+// worker runs until the test ends. set, when not nil, changes the
+// dependencies first.
+func newJobServer(t *testing.T, set func(*Deps)) (*Server, *sqlite.DB) {
+	t.Helper()
+	st := openJobStore(t)
+	s := newTestServer(t)
+	s.deps.Jobs = st
+	s.deps.JobPoll = 20 * time.Millisecond
+	if set != nil {
+		set(&s.deps)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { defer close(done); _ = s.Work(ctx) }()
+	t.Cleanup(func() { cancel(); <-done })
+	return s, st
+}
+
+func openJobStore(t testing.TB) *sqlite.DB {
+	t.Helper()
+	st, err := sqlite.Open(t.Context(), sqlite.Config{Path: filepath.Join(t.TempDir(), "egdi.db"),
+		Builtin: builtin.MustDataset(), BuiltinVersion: builtin.Version})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = st.Close() })
+	return st
 }
 
 // spec is the OpenAPI document and a router over it (used only to match
@@ -453,26 +483,9 @@ func TestRoutesMatchSpec(t *testing.T) {
 }
 
 // TestUncertaintyJob runs a job to its end, and cancels another, with the
-// in-process job store and with the SQLite store's job table (what several
-// processes share).
+// SQLite store's job table (what several processes share) and the worker.
 func TestUncertaintyJob(t *testing.T) {
-	t.Run("memory", func(t *testing.T) { testUncertaintyJob(t, nil) })
-	t.Run("sqlite", func(t *testing.T) {
-		st, err := sqlite.Open(t.Context(), sqlite.Config{Path: filepath.Join(t.TempDir(), "egdi.db"),
-			Builtin: builtin.MustDataset(), BuiltinVersion: builtin.Version})
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { st.Close() })
-		testUncertaintyJob(t, StoreJobs(st))
-	})
-}
-
-func testUncertaintyJob(t *testing.T, jobs Jobs) {
-	s := newTestServer(t)
-	if jobs != nil {
-		s.deps.Jobs = jobs
-	}
+	s, _ := newJobServer(t, nil)
 	h := s.handler()
 	sp := loadSpec(t)
 	body := `{"edition":2024,"group":"gcc","replications":2000,"seed":7}`
@@ -543,7 +556,7 @@ func TestUncertaintySeed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	req := uncertaintyRequest{Edition: 2024, Group: "arab", Replications: 2000, Seed: 42}
+	req := uncertaintyRequest{Edition: ptr(2024), Group: "arab", Replications: ptr(2000), Seed: 42}
 	vary, err := req.check(d.Countries)
 	if err != nil {
 		t.Fatal(err)
@@ -566,7 +579,7 @@ func TestUncertaintySeed(t *testing.T) {
 		t.Error("different seeds, identical results: the seed is not used")
 	}
 	// A cancellation seen in the job store stops the run with ECANCELED.
-	req.Replications = maxReplications
+	req.Replications = ptr(maxReplications)
 	_, err = runUncertainty(t.Context(), d, b, req, vary, func(float64) error { return egdi.Errorf(egdi.ECANCELED, "Canceled.") })
 	if egdi.ErrorCode(err) != egdi.ECANCELED {
 		t.Errorf("canceled run: %v, want ECANCELED", err)
@@ -672,12 +685,14 @@ func TestPages(t *testing.T) {
 		{"country whatif", "/countries/BHR?osi=1&tii=1&hci=1", 200, []string{`id="wi-rank">1<`}, nil},
 		{"country target", "/countries/BHR?target=5", 200, []string{"Ways to close the gap"}, nil},
 		{"country bad slider", "/countries/BHR?osi=2", 400, nil, nil},
+		// Finding 7: the web's words, not the CLI's flags.
+		{"country target beyond", "/countries/BHR?target=500", 400, []string{"rank 500 is not a rank"}, []string{"rank 500 is not a rank"}},
 		{"country unknown", "/countries/XXX", 404, nil, nil},
 		{"country malformed", "/countries/12", 400, nil, nil},
 		{"compare empty", "/compare", 200, []string{`name="c"`}, nil},
 		{"compare", "/compare?c=BHR&c=ARE&c=SAU", 200, []string{"EGDI across editions", "Saudi Arabia"}, []string{"المملكة العربية السعودية"}},
 		{"compare too many", "/compare?countries=BHR,ARE,SAU,QAT,KWT,OMN,EGY,JOR,MAR", 400, nil, nil},
-		{"uncertainty", "/uncertainty", 200, []string{`name="run"`}, nil},
+		{"uncertainty", "/uncertainty", 200, []string{`method="post"`}, []string{`method="post"`}},
 		{"uncertainty unknown job", "/uncertainty?job=zzz", 404, nil, nil},
 		{"methodology", "/methodology", 200, []string{"one third", "Best guesses"}, []string{"المنهجية"}},
 		{"not found", "/nope", 404, nil, nil},
@@ -709,6 +724,9 @@ func TestPages(t *testing.T) {
 					if !strings.Contains(body, w) {
 						t.Errorf("page lacks %q", w)
 					}
+				}
+				if strings.Contains(body, "--rank") || strings.Contains(body, `name="run"`) {
+					t.Error("the page speaks the CLI's words (--rank) or starts jobs by GET (run)")
 				}
 				if strings.Contains(body, "<script>") || strings.Contains(body, " onclick=") || strings.Contains(body, "javascript:") {
 					t.Error("inline script in the page: the CSP forbids it")
@@ -801,7 +819,7 @@ func TestServeShutdown(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	resp.Body.Close()
+	_ = resp.Body.Close()
 	if resp.StatusCode != 200 {
 		t.Fatalf("healthz: %d", resp.StatusCode)
 	}
@@ -820,41 +838,30 @@ func TestServeShutdown(t *testing.T) {
 }
 
 // TestDatasetUnavailable: a store that cannot be reached gives 503 with
-// the JSON error, never a panic.
+// the JSON error, never a panic, and the connection details (host, port,
+// database, user, the driver's words) go to the log, never to the client
+// (finding 6).
 func TestDatasetUnavailable(t *testing.T) {
-	s := newServer(slog.New(slog.DiscardHandler), Deps{Dataset: func(context.Context) (*egdi.Dataset, error) {
-		return nil, egdi.Errorf(egdi.EUNAVAILABLE, "The store cannot be reached.")
-	}})
+	const detail = "Cannot reach the database db.internal:5432/egdi (user egdi): dial tcp 10.0.0.5:5432: connect: connection refused."
+	var logs bytes.Buffer
+	s := newServer(slog.New(slog.NewTextHandler(&logs, nil)), Deps{Hosts: []string{"example.com"},
+		Dataset: func(context.Context) (*egdi.Dataset, error) { return nil, egdi.Errorf(egdi.EUNAVAILABLE, "%s", detail) }})
 	h := s.handler()
-	rec := do(h, "GET", "/api/v1/rankings", "")
-	if rec.Code != 503 || errorOf(t, rec).Error.Code != egdi.EUNAVAILABLE || rec.Header().Get("Retry-After") == "" {
-		t.Errorf("status %d, headers %v", rec.Code, rec.Header())
+	for _, path := range []string{"/api/v1/rankings", "/en/rankings", "/healthz"} {
+		rec := do(h, "GET", path, "")
+		if rec.Code != 503 || rec.Header().Get("Retry-After") == "" {
+			t.Errorf("%s: status %d, headers %v", path, rec.Code, rec.Header())
+		}
+		if path == "/api/v1/rankings" && errorOf(t, rec).Error.Code != egdi.EUNAVAILABLE {
+			t.Errorf("%s: code %q", path, errorOf(t, rec).Error.Code)
+		}
+		for _, secret := range []string{"db.internal", "5432", "10.0.0.5", "user egdi", "refused"} {
+			if strings.Contains(rec.Body.String(), secret) {
+				t.Errorf("%s: the answer tells the client %q: %s", path, secret, rec.Body)
+			}
+		}
 	}
-	if rec := do(h, "GET", "/healthz", ""); rec.Code != 503 {
-		t.Errorf("healthz: %d, want 503", rec.Code)
-	}
-}
-
-// TestStaleJob: a job left queued or running by a process that stopped is
-// reported failed once it has gone staleJob without an update.
-func TestStaleJob(t *testing.T) {
-	now := time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
-	s := newServer(slog.New(slog.DiscardHandler), Deps{Now: func() time.Time { return now },
-		Dataset: func(context.Context) (*egdi.Dataset, error) { return builtin.Dataset() }})
-	h := s.handler()
-	j, err := s.deps.Jobs.CreateJob(t.Context(), "uncertainty", []byte(`{}`))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var got jobResponse
-	mustJSON(t, do(h, "GET", "/api/v1/uncertainty/"+j.ID, "").Body.Bytes(), &got)
-	if got.Status != JobQueued {
-		t.Fatalf("fresh job: %s, want queued", got.Status)
-	}
-	now = now.Add(staleJob + time.Second)
-	got = jobResponse{}
-	mustJSON(t, do(h, "GET", "/api/v1/uncertainty/"+j.ID, "").Body.Bytes(), &got)
-	if got.Status != JobFailed || got.Error == nil || got.Error.Code != egdi.EUNAVAILABLE {
-		t.Errorf("stale job: %s %+v, want failed with %s", got.Status, got.Error, egdi.EUNAVAILABLE)
+	if !strings.Contains(logs.String(), "db.internal:5432") {
+		t.Errorf("the log lacks the connection details:\n%s", logs.String())
 	}
 }

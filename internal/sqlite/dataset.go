@@ -82,7 +82,7 @@ func writeSnapshot(ctx context.Context, tx *sql.Tx) error {
 	if err != nil {
 		return err
 	}
-	defer rows.Close()
+	defer func() { _ = rows.Close() }()
 	obs, err := scanObservations(rows, func(err error) error { return err })
 	if err != nil {
 		return err
@@ -102,7 +102,7 @@ func scanRecords(rows *sql.Rows, err error) ([]egdi.Record, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
+	defer func() { _ = rows.Close() }()
 	var out []egdi.Record
 	for rows.Next() {
 		var r egdi.Record
@@ -124,7 +124,7 @@ func (d *DB) observations(ctx context.Context, where string) ([]egdi.Observation
 	if err != nil {
 		return nil, d.error(err)
 	}
-	defer rows.Close()
+	defer func() { _ = rows.Close() }()
 	return scanObservations(rows, d.error)
 }
 

@@ -112,7 +112,7 @@ func (d *DB) Import(ctx context.Context, b *egdi.Batch, progress func(done, tota
 			if err != nil {
 				return err
 			}
-			defer st.Close()
+			defer func() { _ = st.Close() }()
 			for _, r := range append(newRecs, updRecs...) {
 				if err := ctx.Err(); err != nil {
 					return err
@@ -131,7 +131,7 @@ func (d *DB) Import(ctx context.Context, b *egdi.Batch, progress func(done, tota
 			if err != nil {
 				return err
 			}
-			defer st.Close()
+			defer func() { _ = st.Close() }()
 			for _, o := range append(newObs, updObs...) {
 				if err := ctx.Err(); err != nil {
 					return err
@@ -156,7 +156,7 @@ func loadRecords(ctx context.Context, tx *sql.Tx, edition int, into map[egdi.Rec
 	if err != nil {
 		return err
 	}
-	defer rows.Close()
+	defer func() { _ = rows.Close() }()
 	for rows.Next() {
 		var r storedRecord
 		var iso string
@@ -175,7 +175,7 @@ func loadObservations(ctx context.Context, tx *sql.Tx, source, vintage string, i
 	if err != nil {
 		return err
 	}
-	defer rows.Close()
+	defer func() { _ = rows.Close() }()
 	for rows.Next() {
 		var o storedObservation
 		var iso, ind string

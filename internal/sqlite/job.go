@@ -2,7 +2,9 @@ package sqlite
 
 import (
 	"context"
+	"crypto/rand"
 	"database/sql"
+	"encoding/hex"
 	"encoding/json"
 	"strconv"
 	"time"
@@ -10,25 +12,58 @@ import (
 	"github.com/egdi-project/egdi"
 )
 
-const jobColumns = `id, kind, status, progress, params, result, error, worker, created_at, updated_at, started_at, finished_at`
+const jobColumns = `id, kind, status, progress, params, result, code, error, worker, lease_until, attempts, client, key,
+	created_at, updated_at, started_at, finished_at`
 
-// CreateJob stores a queued job (see egdi.JobStore).
-func (d *DB) CreateJob(ctx context.Context, kind string, params json.RawMessage) (*egdi.Job, error) {
-	if err := egdi.CheckJob(kind, params); err != nil {
+// newJobID draws a job id: 16 bytes from crypto/rand in hex (see egdi.Job).
+func newJobID() string {
+	var b [egdi.JobIDLen / 2]byte
+	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails (Go ≥ 1.24)
+	return hex.EncodeToString(b[:])
+}
+
+// CreateJob stores a queued job, or returns the job its key matches (see
+// egdi.JobStore). The write transaction holds the database's write lock,
+// so the limits hold over every process sharing the file.
+func (d *DB) CreateJob(ctx context.Context, n egdi.NewJob) (*egdi.Job, error) {
+	if err := n.Check(); err != nil {
 		return nil, err
 	}
 	now := d.now()
 	var j *egdi.Job
 	err := d.write(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `INSERT INTO jobs (kind, status, progress, params, result, error, worker, created_at, updated_at)
-			VALUES (?, 'queued', 0, ?, NULL, '', '', ?, ?)`, kind, nullJSON(params), now, now)
-		if err != nil {
+		if n.Key != "" {
+			var err error
+			j, err = scanJob(tx.QueryRowContext(ctx, `SELECT `+jobColumns+` FROM jobs WHERE kind = ? AND key = ?
+				AND (status = 'done' OR (status IN ('queued', 'running') AND client = ?)) ORDER BY seq DESC LIMIT 1`,
+				n.Kind, n.Key, n.Client))
+			if err == nil || !isNoRows(err) {
+				return err
+			}
+			j = nil
+		}
+		var active, mine, total, seq int
+		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(SUM(status IN ('queued', 'running')), 0),
+			COALESCE(SUM(status IN ('queued', 'running') AND client = ?), 0), COUNT(*), COALESCE(MAX(seq), 0) FROM jobs`,
+			n.Client).Scan(&active, &mine, &total, &seq); err != nil {
 			return err
 		}
-		id, err := res.LastInsertId()
-		if err != nil {
+		if err := n.Limits.CheckLimits(active, mine); err != nil {
 			return err
 		}
+		if n.Limits.MaxKept > 0 && total >= n.Limits.MaxKept {
+			if _, err := tx.ExecContext(ctx, `DELETE FROM jobs WHERE id IN (SELECT id FROM jobs
+				WHERE status IN ('done', 'failed', 'canceled') ORDER BY seq LIMIT ?)`, total-n.Limits.MaxKept+1); err != nil {
+				return err
+			}
+		}
+		id := newJobID()
+		if _, err := tx.ExecContext(ctx, `INSERT INTO jobs (id, seq, kind, status, progress, params, result, code, error, worker,
+			attempts, client, key, created_at, updated_at) VALUES (?, ?, ?, 'queued', 0, ?, NULL, '', '', '', 0, ?, ?, ?, ?)`,
+			id, seq+1, n.Kind, nullJSON(n.Params), n.Client, n.Key, now, now); err != nil {
+			return err
+		}
+		var err error
 		j, err = getJob(ctx, tx, id)
 		return err
 	})
@@ -36,7 +71,7 @@ func (d *DB) CreateJob(ctx context.Context, kind string, params json.RawMessage)
 }
 
 // Job returns a job (see egdi.JobStore).
-func (d *DB) Job(ctx context.Context, id int64) (*egdi.Job, error) {
+func (d *DB) Job(ctx context.Context, id string) (*egdi.Job, error) {
 	j, err := getJob(ctx, d.db, id)
 	return j, d.error(err)
 }
@@ -53,15 +88,23 @@ func (d *DB) Jobs(ctx context.Context, kind string, status egdi.JobStatus, limit
 		q += ` AND status = ?`
 		args = append(args, string(status))
 	}
-	q += ` ORDER BY id DESC`
+	q += ` ORDER BY seq DESC`
 	if limit > 0 {
 		q += ` LIMIT ` + strconv.Itoa(limit)
 	}
-	rows, err := d.db.QueryContext(ctx, q, args...)
+	return d.queryJobs(ctx, d.db, q, args...)
+}
+
+type queryer interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
+func (d *DB) queryJobs(ctx context.Context, q queryer, query string, args ...any) ([]*egdi.Job, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, d.error(err)
 	}
-	defer rows.Close()
+	defer func() { _ = rows.Close() }()
 	var out []*egdi.Job
 	for rows.Next() {
 		j, err := scanJob(rows)
@@ -76,60 +119,118 @@ func (d *DB) Jobs(ctx context.Context, kind string, status egdi.JobStatus, limit
 // ClaimJob moves the oldest queued job of a kind to running (see
 // egdi.JobStore). The IMMEDIATE transaction holds the write lock from the
 // SELECT on, so two processes never claim the same job.
-func (d *DB) ClaimJob(ctx context.Context, kind, worker string) (*egdi.Job, error) {
+func (d *DB) ClaimJob(ctx context.Context, kind, worker string, lease time.Duration) (*egdi.Job, error) {
 	var j *egdi.Job
 	err := d.write(ctx, func(tx *sql.Tx) error {
-		var id int64
-		err := tx.QueryRowContext(ctx, `SELECT id FROM jobs WHERE kind = ? AND status = 'queued' ORDER BY id LIMIT 1`, kind).Scan(&id)
+		var err error
+		j, err = scanJob(tx.QueryRowContext(ctx, `SELECT `+jobColumns+` FROM jobs WHERE kind = ? AND status = 'queued'
+			ORDER BY seq LIMIT 1`, kind))
 		if isNoRows(err) {
 			return egdi.Errorf(egdi.ENOTFOUND, "No queued %s job.", kind)
 		}
 		if err != nil {
 			return err
 		}
-		now := d.now()
-		if _, err := tx.ExecContext(ctx, `UPDATE jobs SET status = 'running', worker = ?, started_at = ?, updated_at = ? WHERE id = ?`,
-			worker, now, now, id); err != nil {
+		if err := j.Claim(worker, lease, egdi.StoreTime(d.cfg.Now())); err != nil {
 			return err
 		}
-		j, err = getJob(ctx, tx, id)
-		return err
+		return saveJob(ctx, tx, j)
 	})
 	return j, err
 }
 
+// saveJob writes back the mutable fields of a job.
+func saveJob(ctx context.Context, tx *sql.Tx, j *egdi.Job) error {
+	_, err := tx.ExecContext(ctx, `UPDATE jobs SET status = ?, progress = ?, result = ?, code = ?, error = ?, worker = ?,
+		lease_until = ?, attempts = ?, updated_at = ?, started_at = ?, finished_at = ? WHERE id = ?`,
+		string(j.Status), j.Progress, nullJSON(j.Result), j.Code, j.Error, j.Worker, nullTime(j.LeaseUntil), j.Attempts,
+		fmtTime(j.UpdatedAt), nullTime(j.StartedAt), nullTime(j.FinishedAt), j.ID)
+	return err
+}
+
 // UpdateJob changes a job (see egdi.JobStore).
-func (d *DB) UpdateJob(ctx context.Context, id int64, u egdi.JobUpdate) (*egdi.Job, error) {
+func (d *DB) UpdateJob(ctx context.Context, id string, u egdi.JobUpdate) (*egdi.Job, error) {
 	var j *egdi.Job
 	err := d.write(ctx, func(tx *sql.Tx) error {
 		var err error
 		if j, err = getJob(ctx, tx, id); err != nil {
 			return err
 		}
-		if err := u.Apply(j, d.cfg.Now()); err != nil {
+		if err := u.Apply(j, egdi.StoreTime(d.cfg.Now())); err != nil {
 			return err
 		}
-		_, err = tx.ExecContext(ctx, `UPDATE jobs SET status = ?, progress = ?, result = ?, error = ?, updated_at = ?,
-			started_at = ?, finished_at = ? WHERE id = ?`, string(j.Status), j.Progress, nullJSON(j.Result), j.Error,
-			fmtTime(j.UpdatedAt), nullTime(j.StartedAt), nullTime(j.FinishedAt), id)
-		if err != nil {
-			return err
-		}
-		j, err = getJob(ctx, tx, id)
-		return err
+		return saveJob(ctx, tx, j)
 	})
 	return j, err
 }
 
+// RecoverJobs requeues or fails the jobs of stopped processes (see
+// egdi.JobStore), in one write transaction.
+func (d *DB) RecoverJobs(ctx context.Context, expire time.Time) (int, error) {
+	now := egdi.StoreTime(d.cfg.Now())
+	// Every serving process calls this every second: a read first, so
+	// that the write lock is taken only when a job needs recovering.
+	var any bool
+	if err := d.db.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM jobs WHERE (status = 'running' AND (lease_until IS NULL OR lease_until < ?))
+		OR (status = 'queued' AND created_at < ?))`, fmtTime(now), fmtTime(expire)).Scan(&any); err != nil || !any {
+		return 0, d.error(err)
+	}
+	n := 0
+	err := d.write(ctx, func(tx *sql.Tx) error {
+		n = 0
+		js, err := d.queryJobs(ctx, tx, `SELECT `+jobColumns+` FROM jobs WHERE (status = 'running' AND (lease_until IS NULL OR lease_until < ?))
+			OR (status = 'queued' AND created_at < ?)`, fmtTime(now), fmtTime(expire))
+		if err != nil {
+			return err
+		}
+		for _, j := range js {
+			u, ok := j.Recover(now, expire)
+			if !ok {
+				continue
+			}
+			if err := u.Apply(j, now); err != nil {
+				return err
+			}
+			if err := saveJob(ctx, tx, j); err != nil {
+				return err
+			}
+			n++
+		}
+		return nil
+	})
+	return n, err
+}
+
+// ExpireJobs deletes the jobs finished before t (see egdi.JobStore).
+func (d *DB) ExpireJobs(ctx context.Context, t time.Time) (int, error) {
+	var any bool
+	if err := d.db.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM jobs WHERE finished_at IS NOT NULL AND finished_at < ?)`,
+		fmtTime(t)).Scan(&any); err != nil || !any {
+		return 0, d.error(err)
+	}
+	var n int64
+	err := d.write(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `DELETE FROM jobs WHERE finished_at IS NOT NULL AND finished_at < ?`, fmtTime(t))
+		if err != nil {
+			return err
+		}
+		n, err = res.RowsAffected()
+		return err
+	})
+	return int(n), err
+}
+
 // DeleteJob deletes a job (see egdi.JobStore).
-func (d *DB) DeleteJob(ctx context.Context, id int64) error {
+func (d *DB) DeleteJob(ctx context.Context, id string) error {
 	return d.write(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `DELETE FROM jobs WHERE id = ?`, id)
 		if err != nil {
 			return err
 		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return egdi.Errorf(egdi.ENOTFOUND, "No job %d.", id)
+		if n, err := res.RowsAffected(); err != nil {
+			return err
+		} else if n == 0 {
+			return egdi.Errorf(egdi.ENOTFOUND, "No job %s.", id)
 		}
 		return nil
 	})
@@ -139,10 +240,10 @@ type querier interface {
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 
-func getJob(ctx context.Context, q querier, id int64) (*egdi.Job, error) {
+func getJob(ctx context.Context, q querier, id string) (*egdi.Job, error) {
 	j, err := scanJob(q.QueryRowContext(ctx, `SELECT `+jobColumns+` FROM jobs WHERE id = ?`, id))
 	if isNoRows(err) {
-		return nil, egdi.Errorf(egdi.ENOTFOUND, "No job %d.", id)
+		return nil, egdi.Errorf(egdi.ENOTFOUND, "No job %s.", id)
 	}
 	return j, err
 }
@@ -152,9 +253,9 @@ type scanner interface{ Scan(dest ...any) error }
 func scanJob(s scanner) (*egdi.Job, error) {
 	j := &egdi.Job{}
 	var status, created, updated string
-	var params, result, started, finished sql.NullString
-	if err := s.Scan(&j.ID, &j.Kind, &status, &j.Progress, &params, &result, &j.Error, &j.Worker,
-		&created, &updated, &started, &finished); err != nil {
+	var params, result, lease, started, finished sql.NullString
+	if err := s.Scan(&j.ID, &j.Kind, &status, &j.Progress, &params, &result, &j.Code, &j.Error, &j.Worker, &lease, &j.Attempts,
+		&j.Client, &j.Key, &created, &updated, &started, &finished); err != nil {
 		return nil, err
 	}
 	j.Status = egdi.JobStatus(status)
@@ -171,19 +272,18 @@ func scanJob(s scanner) (*egdi.Job, error) {
 	if j.UpdatedAt, err = parseTime(updated); err != nil {
 		return nil, err
 	}
-	if started.Valid {
-		t, err := parseTime(started.String)
+	for _, p := range []struct {
+		s   sql.NullString
+		dst **time.Time
+	}{{lease, &j.LeaseUntil}, {started, &j.StartedAt}, {finished, &j.FinishedAt}} {
+		if !p.s.Valid {
+			continue
+		}
+		t, err := parseTime(p.s.String)
 		if err != nil {
 			return nil, err
 		}
-		j.StartedAt = &t
-	}
-	if finished.Valid {
-		t, err := parseTime(finished.String)
-		if err != nil {
-			return nil, err
-		}
-		j.FinishedAt = &t
+		*p.dst = &t
 	}
 	return j, nil
 }

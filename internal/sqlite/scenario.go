@@ -35,7 +35,7 @@ func (d *DB) SaveScenario(ctx context.Context, s *egdi.Scenario) error {
 		if err != nil {
 			return err
 		}
-		defer st.Close()
+		defer func() { _ = st.Close() }()
 		return insertValues(ctx, st, s.Name, s.Values)
 	})
 }
@@ -49,7 +49,7 @@ func insertValues(ctx context.Context, st *sql.Stmt, owner any, vs []egdi.InputV
 		}
 		seen[k] = true
 		if err := v.Indicator.CheckValue(v.Value); err != nil {
-			return egdi.Errorf(egdi.EINVALID, "%s: %v.", v.ISO3, err)
+			return egdi.Errorf(egdi.EINVALID, "%s: %w.", v.ISO3, err)
 		}
 		switch v.Origin {
 		case egdi.OriginRaw, egdi.OriginCarried, egdi.OriginSet:
@@ -95,17 +95,17 @@ func (d *DB) scenarios(ctx context.Context, name string) ([]*egdi.Scenario, erro
 		s := &egdi.Scenario{}
 		var at string
 		if err := rows.Scan(&s.Name, &s.Like, &s.DataYear, &at); err != nil {
-			rows.Close()
+			_ = rows.Close()
 			return nil, d.error(err)
 		}
 		if s.CreatedAt, err = parseTime(at); err != nil {
-			rows.Close()
+			_ = rows.Close()
 			return nil, err
 		}
 		out = append(out, s)
 		byName[s.Name] = s
 	}
-	rows.Close()
+	_ = rows.Close()
 	if err := rows.Err(); err != nil {
 		return nil, d.error(err)
 	}
@@ -120,7 +120,7 @@ func (d *DB) scenarios(ctx context.Context, name string) ([]*egdi.Scenario, erro
 	if err != nil {
 		return nil, d.error(err)
 	}
-	defer vrows.Close()
+	defer func() { _ = vrows.Close() }()
 	for vrows.Next() {
 		var owner string
 		v, err := scanValue(vrows, &owner)
@@ -210,7 +210,7 @@ func (d *DB) SaveResult(ctx context.Context, r *egdi.Result) (int64, error) {
 		if err != nil {
 			return err
 		}
-		defer st.Close()
+		defer func() { _ = st.Close() }()
 		return insertValues(ctx, st, id, r.Inputs)
 	})
 	if err != nil {
@@ -233,7 +233,7 @@ func (d *DB) Result(ctx context.Context, id int64) (*egdi.Result, error) {
 	if err != nil {
 		return nil, d.error(err)
 	}
-	defer rows.Close()
+	defer func() { _ = rows.Close() }()
 	for rows.Next() {
 		var owner int64
 		v, err := scanValue(rows, &owner)
@@ -267,7 +267,7 @@ func (d *DB) results(ctx context.Context, where string, arg any) ([]*egdi.Result
 	if err != nil {
 		return nil, d.error(err)
 	}
-	defer rows.Close()
+	defer func() { _ = rows.Close() }()
 	var out []*egdi.Result
 	for rows.Next() {
 		r := &egdi.Result{}

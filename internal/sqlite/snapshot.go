@@ -11,8 +11,12 @@ import (
 
 // The snapshot encodes the imported rows in one blob, so that opening a
 // store with tens of thousands of imported observations (every WDI file)
-// still takes milliseconds: decoding 50,000 observations takes about a
-// millisecond, reading them as rows a few hundred.
+// still takes milliseconds. It is kept because it pays: 50,000 imported
+// observations on the 2-core test machine under load (load average 11–16),
+// 20 iterations, three runs each: BenchmarkDecodeSnapshot 12.8, 5.9,
+// 8.7 ms/op; BenchmarkReadImportedRows (the same rows read as rows, as
+// Dataset would without the snapshot) 510, 414, 407 ms/op — some fifty
+// times as long, on every command that reads the dataset.
 //
 // Layout (varints are encoding/binary unsigned varints):
 //

@@ -1,6 +1,7 @@
 package sqlite
 
 import (
+	"path/filepath"
 	"slices"
 	"testing"
 
@@ -87,6 +88,43 @@ func BenchmarkDecodeSnapshot(b *testing.B) {
 	for b.Loop() {
 		if _, _, err := decodeSnapshot(data); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+// benchImported returns 50,000 observations, the size of every WDI and HDR
+// file imported: the built-in ones under five new vintages.
+func benchImported() []egdi.Observation {
+	src := builtin.MustDataset().Observations
+	obs := make([]egdi.Observation, 0, 50000)
+	for len(obs) < 50000 {
+		for _, o := range src {
+			if len(obs) == 50000 {
+				break
+			}
+			o.Vintage = "v" + string(rune('a'+len(obs)/len(src)))
+			obs = append(obs, o)
+		}
+	}
+	return obs
+}
+
+// BenchmarkReadImportedRows reads the 50,000 imported observations of
+// BenchmarkDecodeSnapshot as rows, as Dataset would without the snapshot:
+// the yardstick that says whether the snapshot pays.
+func BenchmarkReadImportedRows(b *testing.B) {
+	d, err := Open(b.Context(), Config{Path: filepath.Join(b.TempDir(), "egdi.db"), Builtin: builtin.MustDataset(), BuiltinVersion: builtin.Version})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer func() { _ = d.Close() }()
+	if _, err := d.Import(b.Context(), &egdi.Batch{File: "bench", Source: "wdi", Observations: benchImported()}, nil); err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		obs, err := d.observations(b.Context(), `WHERE builtin = 0`)
+		if err != nil || len(obs) != 50000 {
+			b.Fatal(err, len(obs))
 		}
 	}
 }

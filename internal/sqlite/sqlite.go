@@ -77,11 +77,11 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 		strconv.FormatInt(cfg.BusyTimeout.Milliseconds(), 10) + ")&_txlock=immediate"
 	sdb, err := sql.Open("sqlite", dsn)
 	if err != nil {
-		return nil, egdi.Errorf(egdi.EINVALID, "Cannot open SQLite database %s: %v.", cfg.Path, err)
+		return nil, egdi.Errorf(egdi.EINVALID, "Cannot open SQLite database %s: %w.", cfg.Path, err)
 	}
 	d := &DB{db: sdb, cfg: cfg}
 	if err := d.init(ctx); err != nil {
-		sdb.Close()
+		_ = sdb.Close()
 		return nil, err
 	}
 	return d, nil
@@ -219,7 +219,7 @@ func (d *DB) seed(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		defer pst.Close()
+		defer func() { _ = pst.Close() }()
 		for _, rs := range d.cfg.Builtin.Published {
 			for _, r := range rs {
 				if _, err := pst.ExecContext(ctx, r.Edition, string(r.ISO3), r.Name, r.Assessed, r.Rank, r.EGDI, r.OSI, r.TII, r.HCI, r.EPI); err != nil {
@@ -232,7 +232,7 @@ func (d *DB) seed(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		defer ost.Close()
+		defer func() { _ = ost.Close() }()
 		for _, o := range d.cfg.Builtin.Observations {
 			if _, err := ost.ExecContext(ctx, string(o.ISO3), o.Indicator.String(), o.Year, o.Source, o.Vintage, o.Value, o.Estimate); err != nil {
 				return err
@@ -277,12 +277,12 @@ func supersede(ctx context.Context, tx *sql.Tx, b *egdi.Dataset) ([][2]int, erro
 	for rows.Next() {
 		var y int
 		if err := rows.Scan(&y); err != nil {
-			rows.Close()
+			_ = rows.Close()
 			return nil, err
 		}
 		eds = append(eds, y)
 	}
-	rows.Close()
+	_ = rows.Close()
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
@@ -312,7 +312,7 @@ func (d *DB) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
 		return d.error(err)
 	}
 	if err := fn(tx); err != nil {
-		tx.Rollback()
+		_ = tx.Rollback()
 		return d.error(err)
 	}
 	if err := tx.Commit(); err != nil {
@@ -361,9 +361,9 @@ func (d *DB) error(err error) error {
 		case codeCantOpen:
 			return egdi.Errorf(egdi.EUNAVAILABLE, "Cannot open the database %s: check that its directory exists and can be written.", d.cfg.Path)
 		case codeNotADB, codeCorrupt:
-			return egdi.Errorf(egdi.EINVALID, "%s is not an egdi database (or it is damaged): %v.", d.cfg.Path, se)
+			return egdi.Errorf(egdi.EINVALID, "%s is not an egdi database (or it is damaged): %w.", d.cfg.Path, se)
 		case codeReadOnly, codeFull, codeIOErr:
-			return egdi.Errorf(egdi.EUNAVAILABLE, "Cannot write the database %s: %v.", d.cfg.Path, se)
+			return egdi.Errorf(egdi.EUNAVAILABLE, "Cannot write the database %s: %w.", d.cfg.Path, se)
 		}
 	}
 	return fmt.Errorf("sqlite %s: %w", d.cfg.Path, err)

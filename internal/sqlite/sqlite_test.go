@@ -28,7 +28,7 @@ func MustOpen(t testing.TB) *sqlite.DB {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { db.Close() })
+	t.Cleanup(func() { _ = db.Close() })
 	return db
 }
 
@@ -43,7 +43,7 @@ func TestSeeding(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		t.Cleanup(func() { db.Close() })
+		t.Cleanup(func() { _ = db.Close() })
 		return db
 	})
 }
@@ -82,14 +82,14 @@ func TestReopenDoesNotReseed(t *testing.T) {
 	if err := db.SQL().QueryRow(`SELECT seeded_at FROM meta`).Scan(&seededAt); err != nil {
 		t.Fatal(err)
 	}
-	db.Close()
+	_ = db.Close()
 	cfg := config(t, path)
 	cfg.Now = func() time.Time { return time.Date(2099, 1, 1, 0, 0, 0, 0, time.UTC) }
 	db, err = sqlite.Open(t.Context(), cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer db.Close()
+	defer func() { _ = db.Close() }()
 	var again string
 	var seeds int
 	if err := db.SQL().QueryRow(`SELECT seeded_at, (SELECT COUNT(*) FROM seeds) FROM meta`).Scan(&again, &seeds); err != nil {
@@ -119,7 +119,7 @@ func TestOpenErrors(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			db, err := sqlite.Open(t.Context(), config(t, tc.path))
 			if err == nil {
-				db.Close()
+				_ = db.Close()
 				t.Fatalf("Open(%q) succeeded", tc.path)
 			}
 			if got := egdi.ErrorCode(err); got != tc.code {
@@ -136,23 +136,23 @@ func TestBusy(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer a.Close()
+	defer func() { _ = a.Close() }()
 	cfg := config(t, path)
 	cfg.BusyTimeout = 50 * time.Millisecond
 	b, err := sqlite.Open(t.Context(), cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer b.Close()
+	defer func() { _ = b.Close() }()
 	tx, err := a.SQL().BeginTx(t.Context(), nil) // IMMEDIATE: takes the write lock
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer tx.Rollback()
+	defer func() { _ = tx.Rollback() }()
 	if _, err := tx.Exec(`INSERT INTO seeds (version, seeded_at) VALUES ('lock', 'now')`); err != nil {
 		t.Fatal(err)
 	}
-	_, err = b.CreateJob(t.Context(), "x", nil)
+	_, err = b.CreateJob(t.Context(), egdi.NewJob{Kind: "x"})
 	if got := egdi.ErrorCode(err); got != egdi.EBUSY {
 		t.Fatalf("write while locked: code %s (%v), want %s", got, err, egdi.EBUSY)
 	}
@@ -167,7 +167,7 @@ func BenchmarkOpenDataset(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	db.Close()
+	_ = db.Close()
 	for b.Loop() {
 		db, err := sqlite.Open(b.Context(), cfg)
 		if err != nil {
@@ -176,7 +176,7 @@ func BenchmarkOpenDataset(b *testing.B) {
 		if _, err := db.Dataset(b.Context()); err != nil {
 			b.Fatal(err)
 		}
-		db.Close()
+		_ = db.Close()
 	}
 }
 
@@ -190,7 +190,7 @@ func BenchmarkFirstOpen(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		db.Close()
+		_ = db.Close()
 	}
 }
 
@@ -216,7 +216,7 @@ func BenchmarkImportNew(b *testing.B) {
 			b.Fatal(err)
 		}
 		b.StopTimer()
-		db.Close()
+		_ = db.Close()
 		b.StartTimer()
 	}
 }

@@ -112,7 +112,7 @@ func testLaterEditionBuiltIn(t *testing.T, open SeedOpener) {
 	s := open(t, "later", d1, "release-1")
 	imported := laterEdition(t)
 	importOK(t, s, &egdi.Batch{File: "EGOV_DATA_2026.csv", Source: "un", Records: imported, Read: len(imported)})
-	s.Close()
+	_ = s.Close()
 
 	// Release 2 has 2026 built in, with Bahrain's EGDI as the UN will
 	// have published it (another value than the imported file's).
@@ -138,7 +138,7 @@ func testLaterEditionBuiltIn(t *testing.T, open SeedOpener) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			s := open(t, "later", tc.b, tc.version)
-			defer s.Close()
+			defer func() { _ = s.Close() }()
 			if diff := EqualDatasets(dataset(t, s), d2); diff != "" {
 				t.Fatalf("%s: %s", tc.name, diff)
 			}
@@ -146,7 +146,7 @@ func testLaterEditionBuiltIn(t *testing.T, open SeedOpener) {
 	}
 	// Importing the old file now: the built-in values are read-only.
 	s = open(t, "later", d2, "release-2")
-	defer s.Close()
+	defer func() { _ = s.Close() }()
 	_, err := s.Import(t.Context(), &egdi.Batch{File: "EGOV_DATA_2026.csv", Source: "un", Records: imported, Read: len(imported)}, nil)
 	wantCode(t, err, egdi.ECONFLICT)
 }
@@ -164,7 +164,7 @@ func RunNotice(t *testing.T, open NoticeOpener) {
 	s := open(t, "notice", d1, "release-1", say)
 	imported := laterEdition(t)
 	importOK(t, s, &egdi.Batch{File: "EGOV_DATA_2026.csv", Source: "un", Records: imported, Read: len(imported)})
-	s.Close()
+	_ = s.Close()
 	d2 := &egdi.Dataset{Countries: d1.Countries, Published: map[int][]egdi.Record{}, Observations: d1.Observations}
 	for y, rs := range d1.Published {
 		d2.Published[y] = rs
@@ -172,7 +172,7 @@ func RunNotice(t *testing.T, open NoticeOpener) {
 	d2.Published[2026] = imported
 	for i, want := range []int{1, 0, 0} {
 		said = nil
-		open(t, "notice", d2, "release-2", say).Close()
+		_ = open(t, "notice", d2, "release-2", say).Close()
 		if len(said) != want {
 			t.Fatalf("open %d of release 2: %d notices %q, want %d", i+1, len(said), said, want)
 		}

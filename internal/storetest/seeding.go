@@ -49,7 +49,7 @@ func testNewerRelease(t *testing.T, open SeedOpener) {
 	clash[0].EGDI = 0.123
 	userRecs = append(userRecs, clash...)
 	importOK(t, s, &egdi.Batch{File: "user.csv", Source: "itu", Observations: userObs, Records: userRecs})
-	s.Close()
+	_ = s.Close()
 
 	d2 := release2(t)
 	want2 := egdi.MergeDataset(d2, userRecs, userObs)
@@ -65,7 +65,7 @@ func testNewerRelease(t *testing.T, open SeedOpener) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			s := open(t, "db", tc.b, tc.version)
-			defer s.Close()
+			defer func() { _ = s.Close() }()
 			got := dataset(t, s)
 			if diff := EqualDatasets(got, want2); diff != "" {
 				t.Fatalf("%s: %s", tc.name, diff)

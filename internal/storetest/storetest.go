@@ -48,6 +48,10 @@ func Run(t *testing.T, open func(t *testing.T) egdi.Store) {
 		{"Jobs", testJobs},
 		{"JobsConcurrentClaims", testJobsConcurrentClaims},
 		{"LaterEdition", testLaterEdition},
+		{"JobLimits", testJobLimits},
+		{"JobLimitsConcurrent", testJobLimitsConcurrent},
+		{"JobKeys", testJobKeys},
+		{"JobRecovery", testJobRecovery},
 	} {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open(t)) })
 	}
@@ -515,25 +519,39 @@ func testResults(t *testing.T, s egdi.Store) {
 	}
 }
 
+func newJob(kind string, params string) egdi.NewJob {
+	n := egdi.NewJob{Kind: kind, Client: "127.0.0.1"}
+	if params != "" {
+		n.Params = json.RawMessage(params)
+	}
+	return n
+}
+
 func testJobs(t *testing.T, s egdi.Store) {
 	ctx := t.Context()
-	_, err := s.CreateJob(ctx, "", nil)
+	_, err := s.CreateJob(ctx, newJob("", ""))
 	wantCode(t, err, egdi.EINVALID)
-	_, err = s.CreateJob(ctx, "montecarlo", json.RawMessage(`{"n":`))
+	_, err = s.CreateJob(ctx, newJob("montecarlo", `{"n":`))
 	wantCode(t, err, egdi.EINVALID)
-	a, err := s.CreateJob(ctx, "montecarlo", json.RawMessage(`{"n":1000,"edition":2024}`))
+	a, err := s.CreateJob(ctx, newJob("montecarlo", `{"n":1000,"edition":2024}`))
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := s.CreateJob(ctx, "montecarlo", nil)
+	b, err := s.CreateJob(ctx, newJob("montecarlo", ""))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.CreateJob(ctx, "report", nil); err != nil {
+	if _, err := s.CreateJob(ctx, newJob("report", "")); err != nil {
 		t.Fatal(err)
 	}
-	if a.Status != egdi.JobQueued || a.ID == 0 || b.ID <= a.ID || a.CreatedAt.IsZero() || string(a.Params) != `{"n":1000,"edition":2024}` {
+	if a.Status != egdi.JobQueued || a.ID == b.ID || a.CreatedAt.IsZero() || string(a.Params) != `{"n":1000,"edition":2024}` ||
+		a.Client != "127.0.0.1" || a.Attempts != 0 {
 		t.Fatalf("new jobs %+v, %+v", a, b)
+	}
+	for _, j := range []*egdi.Job{a, b} {
+		if _, err := egdi.ParseJobID(j.ID); err != nil {
+			t.Fatalf("job id %q is not 32 random hex digits: %v", j.ID, err)
+		}
 	}
 	got, err := s.Job(ctx, a.ID)
 	if err != nil {
@@ -542,43 +560,43 @@ func testJobs(t *testing.T, s egdi.Store) {
 	if got.ID != a.ID || got.Kind != a.Kind || string(got.Params) != string(a.Params) || !got.CreatedAt.Equal(a.CreatedAt) {
 		t.Fatalf("Job = %+v, want %+v", got, a)
 	}
-	_, err = s.Job(ctx, 99999)
+	_, err = s.Job(ctx, "0123456789abcdef0123456789abcdef")
 	wantCode(t, err, egdi.ENOTFOUND)
 
-	c, err := s.ClaimJob(ctx, "montecarlo", "worker-1")
+	c, err := s.ClaimJob(ctx, "montecarlo", "worker-1", time.Minute)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.ID != a.ID || c.Status != egdi.JobRunning || c.Worker != "worker-1" || c.StartedAt == nil {
-		t.Fatalf("claimed %+v, want job %d running for worker-1", c, a.ID)
+	if c.ID != a.ID || c.Status != egdi.JobRunning || c.Worker != "worker-1" || c.StartedAt == nil || c.Attempts != 1 ||
+		c.LeaseUntil == nil || !c.LeaseUntil.After(c.UpdatedAt) {
+		t.Fatalf("claimed %+v, want job %s running for worker-1 with a lease", c, a.ID)
 	}
 	p := 0.5
-	u, err := s.UpdateJob(ctx, a.ID, egdi.JobUpdate{Progress: &p})
+	u, err := s.UpdateJob(ctx, a.ID, egdi.JobUpdate{Progress: &p, Worker: "worker-1", Lease: time.Minute})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if u.Progress != 0.5 || u.UpdatedAt.Before(u.CreatedAt) {
 		t.Fatalf("after progress 0.5: %+v", u)
 	}
+	_, err = s.UpdateJob(ctx, a.ID, egdi.JobUpdate{Progress: &p, Worker: "worker-2"})
+	wantCode(t, err, egdi.ECONFLICT)
 	bad := 1.5
 	_, err = s.UpdateJob(ctx, a.ID, egdi.JobUpdate{Progress: &bad})
 	wantCode(t, err, egdi.EINVALID)
 	_, err = s.UpdateJob(ctx, a.ID, egdi.JobUpdate{Result: json.RawMessage(`{`)})
 	wantCode(t, err, egdi.EINVALID)
-	queued := egdi.JobQueued
-	_, err = s.UpdateJob(ctx, a.ID, egdi.JobUpdate{Status: &queued})
-	wantCode(t, err, egdi.ECONFLICT)
 	done, one := egdi.JobDone, 1.0
 	u, err = s.UpdateJob(ctx, a.ID, egdi.JobUpdate{Status: &done, Progress: &one, Result: json.RawMessage(`{"p50":0.91}`)})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if u.Status != egdi.JobDone || u.FinishedAt == nil || string(u.Result) != `{"p50":0.91}` || u.Progress != 1 {
+	if u.Status != egdi.JobDone || u.FinishedAt == nil || string(u.Result) != `{"p50":0.91}` || u.Progress != 1 || u.LeaseUntil != nil {
 		t.Fatalf("finished job %+v", u)
 	}
 	_, err = s.UpdateJob(ctx, a.ID, egdi.JobUpdate{Progress: &p})
 	wantCode(t, err, egdi.ECONFLICT)
-	_, err = s.UpdateJob(ctx, 99999, egdi.JobUpdate{Progress: &p})
+	_, err = s.UpdateJob(ctx, "0123456789abcdef0123456789abcdef", egdi.JobUpdate{Progress: &p})
 	wantCode(t, err, egdi.ENOTFOUND)
 
 	list, err := s.Jobs(ctx, "montecarlo", "", 0)
@@ -586,7 +604,7 @@ func testJobs(t *testing.T, s egdi.Store) {
 		t.Fatal(err)
 	}
 	if len(list) != 2 || list[0].ID != b.ID || list[1].ID != a.ID {
-		t.Fatalf("Jobs(montecarlo) = %d jobs, want %d then %d", len(list), b.ID, a.ID)
+		t.Fatalf("Jobs(montecarlo) = %d jobs, want %s then %s", len(list), b.ID, a.ID)
 	}
 	if list, _ := s.Jobs(ctx, "", egdi.JobQueued, 0); len(list) != 2 {
 		t.Fatalf("%d queued jobs, want 2", len(list))
@@ -598,11 +616,197 @@ func testJobs(t *testing.T, s egdi.Store) {
 		t.Fatal(err)
 	}
 	wantCode(t, s.DeleteJob(ctx, a.ID), egdi.ENOTFOUND)
-	if _, err := s.ClaimJob(ctx, "montecarlo", "w"); err != nil {
+	if _, err := s.ClaimJob(ctx, "montecarlo", "w", time.Minute); err != nil {
 		t.Fatal(err)
 	}
-	_, err = s.ClaimJob(ctx, "montecarlo", "w")
+	_, err = s.ClaimJob(ctx, "montecarlo", "w", time.Minute)
 	wantCode(t, err, egdi.ENOTFOUND)
+}
+
+// testJobLimits: the queue bounds and the per-client bound refuse with
+// ETOOMANY, finished jobs do not count, and MaxKept deletes the oldest
+// finished jobs so that the table never holds more.
+func testJobLimits(t *testing.T, s egdi.Store) {
+	ctx := t.Context()
+	lim := egdi.JobLimits{MaxActive: 3, MaxPerClient: 2, MaxKept: 5}
+	mk := func(client string) (*egdi.Job, error) {
+		return s.CreateJob(ctx, egdi.NewJob{Kind: "k", Client: client, Limits: lim})
+	}
+	for _, c := range []string{"a", "a", "b"} {
+		if _, err := mk(c); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, err := mk("a")
+	wantCode(t, err, egdi.ETOOMANY) // a has 2
+	_, err = mk("c")
+	wantCode(t, err, egdi.ETOOMANY) // 3 active in all
+	finished := 0
+	for i := range 10 { // run jobs to the end one by one: the table keeps at most MaxKept
+		j, err := s.ClaimJob(ctx, "k", "w", time.Minute)
+		if err != nil {
+			t.Fatal(err)
+		}
+		st := egdi.JobDone
+		if _, err := s.UpdateJob(ctx, j.ID, egdi.JobUpdate{Status: &st, Result: json.RawMessage(`{}`)}); err != nil {
+			t.Fatal(err)
+		}
+		finished++
+		if _, err := mk(fmt.Sprint("d", i)); err != nil {
+			t.Fatalf("after %d finished: %v", finished, err)
+		}
+		all, err := s.Jobs(ctx, "", "", 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(all) > lim.MaxKept {
+			t.Fatalf("%d jobs kept, the bound is %d", len(all), lim.MaxKept)
+		}
+	}
+}
+
+// testJobLimitsConcurrent creates jobs from several goroutines at once
+// (as several server processes would): exactly MaxActive are accepted,
+// the others refused with ETOOMANY.
+func testJobLimitsConcurrent(t *testing.T, s egdi.Store) {
+	ctx := t.Context()
+	const tries, bound = 16, 5
+	var mu sync.Mutex
+	ok, refused, busy := 0, 0, 0
+	var wg sync.WaitGroup
+	errs := make(chan error, tries)
+	for i := range tries {
+		wg.Go(func() {
+			_, err := s.CreateJob(ctx, egdi.NewJob{Kind: "c", Client: fmt.Sprint("client-", i), Limits: egdi.JobLimits{MaxActive: bound}})
+			mu.Lock()
+			defer mu.Unlock()
+			switch code(err) {
+			case "":
+				ok++
+			case egdi.ETOOMANY:
+				refused++
+			case egdi.EBUSY: // the store's lock wait ran out: also a refusal
+				refused++
+				busy++
+			default:
+				errs <- err
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+	if list, _ := s.Jobs(ctx, "c", "", 0); ok > bound || busy == 0 && ok != bound || len(list) != ok || ok+refused != tries {
+		t.Fatalf("%d accepted (%d stored), %d refused of %d; the bound is %d", ok, len(list), refused, tries, bound)
+	}
+}
+
+// testJobKeys: identical requests (same kind and key) share a job: a
+// client's own queued or running job, or anyone's done job; a failed or
+// canceled job is not reused.
+func testJobKeys(t *testing.T, s egdi.Store) {
+	ctx := t.Context()
+	n := egdi.NewJob{Kind: "k", Key: "abc", Client: "a", Params: json.RawMessage(`{"x":1}`)}
+	j1, err := s.CreateJob(ctx, n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	j2, err := s.CreateJob(ctx, n)
+	if err != nil || j2.ID != j1.ID {
+		t.Fatalf("same client, same key: %v, %v; want job %s again", j2, err, j1.ID)
+	}
+	nb := n
+	nb.Client = "b"
+	jb, err := s.CreateJob(ctx, nb)
+	if err != nil || jb.ID == j1.ID {
+		t.Fatalf("another client shares a queued job: %v %v", jb, err)
+	}
+	if _, err := s.ClaimJob(ctx, "k", "w", time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	st := egdi.JobDone
+	if _, err := s.UpdateJob(ctx, j1.ID, egdi.JobUpdate{Status: &st, Result: json.RawMessage(`{}`)}); err != nil {
+		t.Fatal(err)
+	}
+	nc := n
+	nc.Client = "c"
+	jc, err := s.CreateJob(ctx, nc)
+	if err != nil || jc.ID != j1.ID || jc.Status != egdi.JobDone {
+		t.Fatalf("a done result is not shared: %+v %v", jc, err)
+	}
+	cancel := egdi.JobCanceled
+	if _, err := s.UpdateJob(ctx, jb.ID, egdi.JobUpdate{Status: &cancel}); err != nil {
+		t.Fatal(err)
+	}
+	if jb2, err := s.CreateJob(ctx, nb); err != nil || jb2.ID == jb.ID {
+		t.Fatalf("a canceled job was reused: %+v %v", jb2, err)
+	}
+}
+
+// testJobRecovery: a job whose worker stopped renewing its lease is
+// requeued and, after JobAttempts starts, failed; a job queued before the
+// expiry fails; ExpireJobs deletes finished jobs. A worker that lost its
+// job can no longer update it.
+func testJobRecovery(t *testing.T, s egdi.Store) {
+	ctx := t.Context()
+	j, err := s.CreateJob(ctx, newJob("r", ""))
+	if err != nil {
+		t.Fatal(err)
+	}
+	longAgo := time.Now().Add(-time.Hour)
+	for attempt := 1; attempt <= egdi.JobAttempts; attempt++ {
+		worker := fmt.Sprint("w", attempt)
+		c, err := s.ClaimJob(ctx, "r", worker, time.Millisecond)
+		if err != nil {
+			t.Fatalf("attempt %d: %v", attempt, err)
+		}
+		if c.ID != j.ID || c.Attempts != attempt {
+			t.Fatalf("attempt %d claimed %+v", attempt, c)
+		}
+		time.Sleep(5 * time.Millisecond)
+		n, err := s.RecoverJobs(ctx, longAgo)
+		if err != nil || n != 1 {
+			t.Fatalf("attempt %d: RecoverJobs = %d, %v; want 1", attempt, n, err)
+		}
+		p := 0.5
+		_, err = s.UpdateJob(ctx, j.ID, egdi.JobUpdate{Progress: &p, Worker: worker})
+		wantCode(t, err, egdi.ECONFLICT)
+		got, err := s.Job(ctx, j.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := egdi.JobQueued
+		if attempt == egdi.JobAttempts {
+			want = egdi.JobFailed
+		}
+		if got.Status != want || (want == egdi.JobFailed && got.Code != egdi.EUNAVAILABLE) {
+			t.Fatalf("attempt %d: %s (%s), want %s", attempt, got.Status, got.Code, want)
+		}
+	}
+	if n, err := s.RecoverJobs(ctx, longAgo); err != nil || n != 0 {
+		t.Fatalf("RecoverJobs again = %d, %v; want 0", n, err)
+	}
+	q, err := s.CreateJob(ctx, newJob("q", ""))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, err := s.RecoverJobs(ctx, time.Now().Add(time.Hour)); err != nil || n != 1 {
+		t.Fatalf("RecoverJobs(expiry after the queued job) = %d, %v; want 1", n, err)
+	}
+	if got, _ := s.Job(ctx, q.ID); got == nil || got.Status != egdi.JobFailed {
+		t.Fatalf("a job queued past the expiry: %+v", got)
+	}
+	if n, err := s.ExpireJobs(ctx, longAgo); err != nil || n != 0 {
+		t.Fatalf("ExpireJobs(an hour ago) = %d, %v; want 0", n, err)
+	}
+	if n, err := s.ExpireJobs(ctx, time.Now().Add(time.Hour)); err != nil || n != 2 {
+		t.Fatalf("ExpireJobs(in an hour) = %d, %v; want 2", n, err)
+	}
+	if all, _ := s.Jobs(ctx, "", "", 0); len(all) != 0 {
+		t.Fatalf("%d jobs left after expiry", len(all))
+	}
 }
 
 // testJobsConcurrentClaims claims from several goroutines at once: every
@@ -611,18 +815,18 @@ func testJobsConcurrentClaims(t *testing.T, s egdi.Store) {
 	ctx := t.Context()
 	const jobs, workers = 12, 4
 	for range jobs {
-		if _, err := s.CreateJob(ctx, "race", nil); err != nil {
+		if _, err := s.CreateJob(ctx, newJob("race", "")); err != nil {
 			t.Fatal(err)
 		}
 	}
 	var mu sync.Mutex
-	claimed := map[int64]int{}
+	claimed := map[string]int{}
 	var wg sync.WaitGroup
 	errs := make(chan error, workers)
 	for w := range workers {
 		wg.Go(func() {
 			for {
-				j, err := s.ClaimJob(ctx, "race", fmt.Sprint("w", w))
+				j, err := s.ClaimJob(ctx, "race", fmt.Sprint("w", w), time.Minute)
 				if code(err) == egdi.ENOTFOUND {
 					return
 				}
@@ -648,7 +852,7 @@ func testJobsConcurrentClaims(t *testing.T, s egdi.Store) {
 	}
 	for id, n := range claimed {
 		if n != 1 {
-			t.Fatalf("job %d claimed %d times", id, n)
+			t.Fatalf("job %s claimed %d times", id, n)
 		}
 	}
 }

@@ -2,6 +2,7 @@ package tabular
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"os"
 	"path/filepath"
@@ -26,7 +27,7 @@ var ituHeaderRow = []any{"Country", "Region", "ISO", "Indicator name", "Year", "
 func xlsxFixture(t testing.TB, sheet string, rows [][]any, formulas map[string]string) []byte {
 	t.Helper()
 	f := excelize.NewFile()
-	defer f.Close()
+	defer func() { _ = f.Close() }()
 	if sheet != "Sheet1" {
 		if err := f.SetSheetName("Sheet1", sheet); err != nil {
 			t.Fatal(err)
@@ -230,7 +231,10 @@ func TestImportBadInput(t *testing.T) {
 			} else {
 				data = fixture(t, tt.file)
 			}
-			b, err := Import(tt.file, bytes.NewReader(data), tt.opts)
+			if tt.opts.Countries == nil {
+				tt.opts.Countries = d.Countries
+			}
+			b, err := Import(context.Background(), tt.file, bytes.NewReader(data), tt.opts)
 			if tt.err == "" {
 				if err != nil {
 					t.Fatalf("unexpected error: %v", err)

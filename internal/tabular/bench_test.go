@@ -2,6 +2,7 @@ package tabular
 
 import (
 	"bytes"
+	"context"
 	"io"
 	"os"
 	"testing"
@@ -20,7 +21,7 @@ func BenchmarkImportITU(b *testing.B) {
 	cs := builtin.MustDataset().Countries
 	b.SetBytes(int64(len(data)))
 	for b.Loop() {
-		if _, err := Import("itu.xlsx", bytes.NewReader(data), ImportOptions{Countries: cs}); err != nil {
+		if _, err := Import(context.Background(), "itu.xlsx", bytes.NewReader(data), ImportOptions{Countries: cs}); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -45,7 +46,7 @@ func BenchmarkImportUNCSV(b *testing.B) {
 	}
 	cs := builtin.MustDataset().Countries
 	for b.Loop() {
-		if _, err := Import("un.csv", bytes.NewReader(data), ImportOptions{Countries: cs}); err != nil {
+		if _, err := Import(context.Background(), "un.csv", bytes.NewReader(data), ImportOptions{Countries: cs}); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -3,6 +3,7 @@ package tabular
 import (
 	"archive/zip"
 	"bytes"
+	"context"
 	"errors"
 	"strings"
 	"testing"
@@ -54,7 +55,7 @@ func TestImportNotTabular(t *testing.T) {
 		{"PlainTextNoDelimiter", []byte("Notes from the meeting\nwe agreed on \"things\"\n"), `plain text: its first line has no comma, semicolon or tab ("Notes from the meeting")`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := Import("f."+strings.ToLower(tc.name), bytes.NewReader(tc.data), ImportOptions{Countries: d.Countries})
+			_, err := Import(context.Background(), "f."+strings.ToLower(tc.name), bytes.NewReader(tc.data), ImportOptions{Countries: d.Countries})
 			if err == nil {
 				t.Fatal("no error")
 			}
@@ -77,7 +78,7 @@ func TestImportNotTabular(t *testing.T) {
 		})
 	}
 	// A CSV whose only fault is a bad quote keeps its row and column.
-	_, err := Import("bad.csv", strings.NewReader("Survey Year,Country Name\n2024,Bah\"rain\n"), ImportOptions{Countries: d.Countries})
+	_, err := Import(context.Background(), "bad.csv", strings.NewReader("Survey Year,Country Name\n2024,Bah\"rain\n"), ImportOptions{Countries: d.Countries})
 	var ie *egdi.InputError
 	if !errors.As(err, &ie) || ie.Row != 2 || strings.Contains(err.Error(), NotTabular) {
 		t.Errorf("bad quote: %v", err)
@@ -110,7 +111,7 @@ func TestReadInputsNotCSV(t *testing.T) {
 // name_published is the record's name.
 func TestImportJSONNotAssessed(t *testing.T) {
 	d := builtin.MustDataset()
-	b, err := Import("r.json", strings.NewReader(`[
+	b, err := Import(context.Background(), "r.json", strings.NewReader(`[
  {"iso3":"KOR","edition":2022,"egdi":0.9529,"egdi_rank":3,"osi":0.9826,"tii":0.9674,"hci":0.9087,"epi":0.9773,"name":"Republic of Korea","name_published":"Republic of Korea (the)"},
  {"iso3":"SSD","edition":2022,"assessed":false,"name":"South Sudan"}]`), ImportOptions{Countries: d.Countries})
 	if err != nil {
@@ -123,7 +124,7 @@ func TestImportJSONNotAssessed(t *testing.T) {
 	if len(b.Records) != 2 || b.Records[0] != want[0] || b.Records[1] != want[1] {
 		t.Errorf("records %+v, want %+v", b.Records, want)
 	}
-	_, err = Import("r.json", strings.NewReader(`[{"iso3":"SSD","edition":2022,"assessed":false,"egdi_rank":190}]`), ImportOptions{Countries: d.Countries})
+	_, err = Import(context.Background(), "r.json", strings.NewReader(`[{"iso3":"SSD","edition":2022,"assessed":false,"egdi_rank":190}]`), ImportOptions{Countries: d.Countries})
 	var ie *egdi.InputError
 	if !errors.As(err, &ie) || ie.Row != 1 || ie.Column != "assessed" {
 		t.Errorf("not assessed with a rank: %v", err)

@@ -279,7 +279,7 @@ func truncRunes(s string, n int) string {
 func (t *Table) WriteXLSX(w io.Writer) error {
 	m, rows := t.Method, t.rows()
 	f := excelize.NewFile()
-	defer f.Close()
+	defer func() { _ = f.Close() }()
 	en, ar := XLSXSheets(t.Edition)
 	var edition any = t.Edition
 	if y, err := strconv.Atoi(t.Edition); err == nil {

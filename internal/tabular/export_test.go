@@ -2,6 +2,7 @@ package tabular
 
 import (
 	"bytes"
+	"context"
 	"flag"
 	"fmt"
 	"os"
@@ -64,7 +65,7 @@ func TestExportRoundTrip(t *testing.T) {
 				if err := Export(&buf, d, y, format); err != nil {
 					t.Fatal(err)
 				}
-				b, err := Import("export."+format, &buf, ImportOptions{Countries: d.Countries})
+				b, err := Import(context.Background(), "export."+format, &buf, ImportOptions{Countries: d.Countries})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -124,7 +125,7 @@ func TestWriteXLSX(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
+	defer func() { _ = f.Close() }()
 	en, ar := XLSXSheets("2003")
 	if got := f.GetSheetList(); len(got) != 2 || got[0] != en || got[1] != ar {
 		t.Fatalf("sheets %q, want [%q %q]", got, en, ar)
@@ -235,7 +236,7 @@ func TestScenarioTableIsNotPublished(t *testing.T) {
 					t.Errorf("%d lines, first row %q; want 193 rows starting with my-2026,Denmark,1", len(lines), lines[1])
 				}
 			}
-			_, err := Import("scenario."+format, &buf, ImportOptions{Countries: d.Countries})
+			_, err := Import(context.Background(), "scenario."+format, &buf, ImportOptions{Countries: d.Countries})
 			if err == nil || !strings.Contains(err.Error(), `"my-2026" is not a published edition`) {
 				t.Errorf("import: %v, want a refusal naming my-2026", err)
 			}
@@ -264,8 +265,8 @@ func TestImportArabicSheet(t *testing.T) {
 	if _, err := f.WriteTo(&only); err != nil {
 		t.Fatal(err)
 	}
-	f.Close()
-	b, err := Import("ar.xlsx", &only, ImportOptions{Countries: d.Countries})
+	_ = f.Close()
+	b, err := Import(context.Background(), "ar.xlsx", &only, ImportOptions{Countries: d.Countries})
 	if err != nil {
 		t.Fatal(err)
 	}

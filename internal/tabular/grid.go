@@ -2,6 +2,7 @@ package tabular
 
 import (
 	"bytes"
+	"context"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -165,13 +166,16 @@ func headerKey(s string) string {
 // readCSV parses delimited UTF-8 text (see [sniffComma]) into a grid.
 // Fields may have different counts per record (the WDI preamble lines do);
 // each layout checks its rows against its header.
-func readCSV(name string, text []byte) (*grid, error) {
+func readCSV(ctx context.Context, name string, text []byte) (*grid, error) {
 	cr := csv.NewReader(bytes.NewReader(text))
 	cr.Comma = rune(sniffComma(text))
 	cr.FieldsPerRecord = -1
 	cr.ReuseRecord = false
 	g := &grid{file: name, text: true}
-	for {
+	for n := 0; ; n++ {
+		if err := stopEvery(ctx, n); err != nil {
+			return nil, err
+		}
 		rec, err := cr.Read()
 		if err == io.EOF {
 			break

@@ -2,6 +2,7 @@ package tabular
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -12,7 +13,6 @@ import (
 	"golang.org/x/text/encoding/unicode"
 
 	"github.com/egdi-project/egdi"
-	"github.com/egdi-project/egdi/internal/builtin"
 )
 
 // MaxImportSize is the largest file [Import] accepts: 64 MiB. The largest
@@ -51,10 +51,31 @@ type ImportOptions struct {
 	// whose year column disagrees with a non-zero Edition is an error.
 	// Other sources ignore it.
 	Edition int
-	// Countries matches names and codes to Member States; nil uses the
-	// built-in list (internal/builtin).
+	// Countries matches names and codes to Member States. It is required:
+	// the caller says which list it trusts (the CLI passes the built-in
+	// one); Import has no list of its own to fall back on.
 	Countries *egdi.Countries
+
+	ctx context.Context // Import's, for the row loops (see stop)
 }
+
+// stop returns the context's error at every 256th row i, so that every
+// loop over a file's rows ends soon after Ctrl-C (cheaply: a context's
+// Err takes a lock).
+func (o ImportOptions) stop(i int) error { return stopEvery(o.ctx, i) }
+
+func stopEvery(ctx context.Context, i int) error {
+	if i&255 != 0 || ctx == nil {
+		return nil
+	}
+	return ctx.Err()
+}
+
+// maxSheets is the most worksheets a workbook may declare: a UN, ITU or
+// World Bank workbook has at most a dozen. It is checked from the
+// workbook's sheet list before any sheet is read, because a small file
+// can declare 100,000 sheets, which the reader would take minutes over.
+const maxSheets = 256
 
 // Import reads one file a source publishes and returns what it holds as an
 // [egdi.Batch]: the published values of an edition (UN, as Records) or raw
@@ -93,24 +114,28 @@ type ImportOptions struct {
 // cell the import reads (formulas are never evaluated), a value that is
 // not a number or is out of the indicator's bounds, an unknown country
 // (all unmatched names in one error), two rows with different values for
-// one key (naming both rows). Import never panics.
-func Import(name string, r io.Reader, opts ImportOptions) (b *egdi.Batch, err error) {
+// one key (naming both rows). Import never panics: a panic inside it (a bug) is recovered
+// and returned as an EINTERNAL error.
+//
+// ctx is checked inside every loop over the file's content: when it ends
+// (Ctrl-C), Import returns its error (ECANCELED) within a moment. Time
+// and memory grow linearly with the file: workbooks of more than 256
+// sheets are refused before their sheets are read.
+func Import(ctx context.Context, name string, r io.Reader, opts ImportOptions) (b *egdi.Batch, err error) {
 	defer func() {
-		// The parsers check every index they use; a panic here would be a
-		// bug, and must still not take the caller down with it.
+		// The parsers check every index they use; a panic here is a bug,
+		// not the user's bad file: it must not take the caller down, and
+		// it is reported as an internal error (exit 1, HTTP 500).
 		if p := recover(); p != nil {
-			b, err = nil, &egdi.InputError{File: name, Err: fmt.Errorf("cannot read the file (internal error: %v)", p)}
+			b, err = nil, egdi.Errorf(egdi.EINTERNAL, "Cannot import %s: internal error (a bug in the importer): %v.", name, p)
 		}
 	}()
 	if opts.Source != "" && !slices.Contains(Sources, opts.Source) {
 		return nil, &egdi.InputError{File: name, Err: fmt.Errorf("unknown source %q: choose one of %s", opts.Source, strings.Join(Sources, ", "))}
 	}
+	opts.ctx = ctx
 	if opts.Countries == nil {
-		d, err := builtin.Dataset()
-		if err != nil {
-			return nil, err
-		}
-		opts.Countries = d.Countries
+		return nil, egdi.Errorf(egdi.EINTERNAL, "tabular.Import: no Member States given (ImportOptions.Countries is nil).")
 	}
 	data, err := io.ReadAll(io.LimitReader(r, MaxImportSize+1))
 	if err != nil {
@@ -128,9 +153,9 @@ func Import(name string, r io.Reader, opts ImportOptions) (b *egdi.Batch, err er
 	var grids []*grid
 	switch {
 	case bytes.HasPrefix(data, []byte("PK\x03\x04")):
-		grids, err = readXLSX(name, data)
+		grids, err = readXLSX(ctx, name, data)
 	case bytes.HasPrefix(data, oleMagic):
-		grids, err = readXLS(name, data)
+		grids, err = readXLS(ctx, name, data)
 	case bytes.HasPrefix(data, []byte("PK")):
 		return nil, &egdi.InputError{File: name, Err: errors.New("the file is a damaged zip archive, not a readable XLSX workbook")}
 	default:
@@ -149,10 +174,13 @@ func Import(name string, r io.Reader, opts ImportOptions) (b *egdi.Batch, err er
 			return nil, notTabular(name, fmt.Sprintf("plain text: its first line has no comma, semicolon or tab (%q)", truncRunes(first, 40)))
 		}
 		var g *grid
-		g, err = readCSV(name, text)
+		g, err = readCSV(ctx, name, text)
 		grids = []*grid{g}
 	}
 	if err != nil {
+		return nil, err
+	}
+	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 	return importGrids(name, grids, opts)
@@ -260,9 +288,14 @@ func decodeText(name string, b []byte) ([]byte, error) {
 		dec := unicode.UTF16(unicode.LittleEndian, unicode.ExpectBOM).NewDecoder()
 		u, err := dec.Bytes(b)
 		if err != nil {
-			return nil, &egdi.InputError{File: name, Err: fmt.Errorf("the file is not valid UTF-16: %v", err)}
+			return nil, &egdi.InputError{File: name, Err: fmt.Errorf("the file is not valid UTF-16: %w", err)}
 		}
 		b = bytes.TrimPrefix(u, []byte{0xEF, 0xBB, 0xBF})
+	}
+	if bytes.IndexByte(b, '\n') < 0 && bytes.IndexByte(b, '\r') >= 0 {
+		// Lines ended by CR alone (classic Mac OS, some exports): as
+		// LF, or the whole file would be one line.
+		b = bytes.ReplaceAll(b, []byte{'\r'}, []byte{'\n'})
 	}
 	if i := bytes.IndexByte(b, 0); i >= 0 {
 		row, col := textPos(b, i)

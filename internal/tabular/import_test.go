@@ -2,6 +2,7 @@ package tabular
 
 import (
 	"bytes"
+	"context"
 	"encoding/csv"
 	"io/fs"
 	"math"
@@ -14,32 +15,29 @@ import (
 
 	"github.com/egdi-project/egdi"
 	"github.com/egdi-project/egdi/internal/builtin"
+	"github.com/egdi-project/egdi/internal/testenv"
 )
 
-// sharedData is the project's source data, a sibling of the repository
-// (shared/data), as seen from this package's directory.
-const sharedData = "../../../shared/data"
-
-// dataFile returns the path of a file under shared/data, skipping the test
-// when the directory is not there.
+// dataFile returns the path of a file under shared/data (see testenv.DataFile:
+// the test skips when it is missing, and fails with EGDI_REQUIRE_DATA=1).
 func dataFile(t testing.TB, rel string) string {
 	t.Helper()
-	if _, err := os.Stat(sharedData); err != nil {
-		t.Skipf("shared data directory %s not found (it is a sibling of the repository): %v", sharedData, err)
-	}
-	return filepath.Join(sharedData, filepath.FromSlash(rel))
+	return testenv.DataFile(t, rel)
 }
 
 func importFile(t testing.TB, path string, opts ImportOptions) *egdi.Batch {
 	t.Helper()
+	if opts.Countries == nil {
+		opts.Countries = builtin.MustDataset().Countries
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
-	b, err := Import(path, f, opts)
+	defer func() { _ = f.Close() }()
+	b, err := Import(context.Background(), path, f, opts)
 	if err != nil {
-		t.Fatalf("Import(%s): %v", path, err)
+		t.Fatalf("Import(context.Background(), %s): %v", path, err)
 	}
 	return b
 }
@@ -280,7 +278,7 @@ func TestImportWDI(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			grids, err := readXLS(path, raw)
+			grids, err := readXLS(context.Background(), path, raw)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -337,5 +335,14 @@ func TestImportHDR(t *testing.T) {
 		if !strings.Contains(s.Reason, "aggregate") && !strings.Contains(s.Reason, "not a UN Member State") {
 			t.Errorf("row %d skipped for an unexpected reason: %s", s.Row, s.Reason)
 		}
+	}
+}
+
+// TestImportNeedsCountries: Import has no list of Member States of its own
+// to fall back on; forgetting to pass one is a bug of the caller.
+func TestImportNeedsCountries(t *testing.T) {
+	_, err := Import(context.Background(), "un.csv", strings.NewReader("Survey Year,Country Name,E-Government Index\n2024,Bahrain,0.9\n"), ImportOptions{})
+	if egdi.ErrorCode(err) != egdi.EINTERNAL || !strings.Contains(egdi.ErrorMessage(err), "ImportOptions.Countries is nil") {
+		t.Fatalf("got %v (%s), want EINTERNAL naming ImportOptions.Countries", err, egdi.ErrorCode(err))
 	}
 }

@@ -144,6 +144,9 @@ func importITU(g *grid, hi int, opts ImportOptions) (*egdi.Batch, error) {
 	rowOf := []int{}         // row number of each observation
 	footer := false
 	for i := hi + 1; i < len(g.rows); i++ {
+		if err := opts.stop(i); err != nil {
+			return nil, err
+		}
 		if g.blank(i) {
 			footer = true
 			continue
@@ -323,6 +326,9 @@ func importWDI(g *grid, hi int, opts ImportOptions) (*egdi.Batch, error) {
 	known := false
 	var series []string
 	for i := hi + 1; i < len(g.rows); i++ {
+		if err := opts.stop(i); err != nil {
+			return nil, err
+		}
 		if g.blank(i) {
 			continue
 		}
@@ -429,6 +435,9 @@ func importHDR(g *grid, hi int, opts ImportOptions) (*egdi.Batch, error) {
 	b := &egdi.Batch{}
 	seen := map[egdi.ISO3]int{}
 	for i := hi + 1; i < len(g.rows); i++ {
+		if err := opts.stop(i); err != nil {
+			return nil, err
+		}
 		if g.blank(i) {
 			continue
 		}

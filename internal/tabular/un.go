@@ -163,6 +163,9 @@ func importUN(g *grid, hi int, opts ImportOptions) (*egdi.Batch, error) {
 	seen := map[key]unRow{}
 	var rows []unRow
 	for i := hi + 1; i < len(g.rows); i++ {
+		if err := opts.stop(i); err != nil {
+			return nil, err
+		}
 		if g.blank(i) {
 			continue
 		}
@@ -452,10 +455,10 @@ type jsonRow struct {
 func importJSON(name string, text []byte, opts ImportOptions) (*egdi.Batch, error) {
 	var elems []json.RawMessage
 	if err := json.Unmarshal(text, &elems); err != nil {
-		e := &egdi.InputError{File: name, Err: fmt.Errorf("not a JSON array of ranking rows: %v", err)}
+		e := &egdi.InputError{File: name, Err: fmt.Errorf("not a JSON array of ranking rows: %w", err)}
 		var se *json.SyntaxError
 		if errors.As(err, &se) && se.Offset > 0 && se.Offset <= int64(len(text)) {
-			e.Err = fmt.Errorf("malformed JSON at line %d: %v (truncated?)", 1+bytes.Count(text[:se.Offset], []byte{'\n'}), err)
+			e.Err = fmt.Errorf("malformed JSON at line %d: %w (truncated?)", 1+bytes.Count(text[:se.Offset], []byte{'\n'}), err)
 		}
 		return nil, e
 	}
@@ -470,13 +473,16 @@ func importJSON(name string, text []byte, opts ImportOptions) (*egdi.Batch, erro
 	seen := map[key]unRow{}
 	var rows []unRow
 	for k, raw := range elems {
+		if err := opts.stop(k); err != nil {
+			return nil, err
+		}
 		at := func(field string, err error) error {
 			return &egdi.InputError{File: name, Row: k + 1, Column: field, Err: err}
 		}
 		b.Read++
 		var jr jsonRow
 		if err := json.Unmarshal(raw, &jr); err != nil {
-			return nil, at("", fmt.Errorf("not a ranking row: %v", err))
+			return nil, at("", fmt.Errorf("not a ranking row: %w", err))
 		}
 		if jr.ISO3 == nil {
 			return nil, at("iso3", errors.New("missing"))

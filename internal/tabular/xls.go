@@ -2,6 +2,7 @@ package tabular
 
 import (
 	"bytes"
+	"context"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -33,15 +34,18 @@ const (
 // stream, and the FORMULA records give the formula cells, which are then
 // refused when read (grid.formulas) rather than read as blanks. Any panic
 // left in the reader is turned into an error naming the file.
-func readXLS(name string, data []byte) (grids []*grid, err error) {
+func readXLS(ctx context.Context, name string, data []byte) (grids []*grid, err error) {
 	bad := func(err error) error {
-		return &egdi.InputError{File: name, Err: fmt.Errorf("not a readable .xls workbook (truncated or damaged?): %v", err)}
+		return &egdi.InputError{File: name, Err: fmt.Errorf("not a readable .xls workbook (truncated or damaged?): %w", err)}
 	}
 	stream, err := xlsStream(data)
 	if err != nil {
 		return nil, bad(err)
 	}
 	formulas, err := xlsFormulas(stream)
+	if errors.Is(err, errTooManySheets) {
+		return nil, &egdi.InputError{File: name, Err: err}
+	}
 	if err != nil {
 		return nil, bad(err)
 	}
@@ -54,9 +58,16 @@ func readXLS(name string, data []byte) (grids []*grid, err error) {
 	if err != nil {
 		return nil, bad(err)
 	}
-	for _, s := range wb.GetSheets() {
+	sheets := wb.GetSheets()
+	if len(sheets) > maxSheets {
+		return nil, &egdi.InputError{File: name, Err: fmt.Errorf("the workbook has %d sheets; the import reads workbooks of at most %d", len(sheets), maxSheets)}
+	}
+	for _, s := range sheets {
 		g := &grid{file: name, sheet: s.GetName(), formulas: formulas[s.GetName()]}
 		for i, r := range s.GetRows() {
+			if err := stopEvery(ctx, i); err != nil {
+				return nil, err
+			}
 			cols := r.GetCols()
 			row := make([]string, len(cols))
 			for j, c := range cols {
@@ -96,7 +107,7 @@ func xlsStream(data []byte) ([]byte, error) {
 		if stream == nil && (e.Name == "Workbook" || e.Name == "Book") {
 			stream = make([]byte, e.Size)
 			if _, err := io.ReadFull(e, stream); err != nil {
-				return nil, fmt.Errorf("workbook stream: %v", err)
+				return nil, fmt.Errorf("workbook stream: %w", err)
 			}
 		}
 	}
@@ -105,6 +116,9 @@ func xlsStream(data []byte) ([]byte, error) {
 	}
 	return stream, nil
 }
+
+// errTooManySheets refuses a workbook of more than maxSheets sheets.
+var errTooManySheets = fmt.Errorf("the workbook has more than %d sheets, the import limit", maxSheets)
 
 // xlsFormulas walks the BIFF records of a workbook stream, checking that
 // each fits, and returns the formula cells of each sheet (1-based row,
@@ -156,6 +170,9 @@ func xlsFormulas(s []byte) (map[string]map[cellRef]bool, error) {
 			name = string(utf16.Decode(u))
 		}
 		sheetAt[off] = name
+		if len(sheetAt) > maxSheets {
+			return nil, errTooManySheets
+		}
 	}
 	out := map[string]map[cellRef]bool{}
 	sheet := ""

@@ -1,6 +1,7 @@
 package tabular
 
 import (
+	"context"
 	"encoding/binary"
 	"os"
 	"testing"
@@ -83,7 +84,7 @@ func TestXLSRealFiles(t *testing.T) {
 	if len(f) != 0 {
 		t.Errorf("formulas %v, want none", f)
 	}
-	grids, err := readXLS(path, raw)
+	grids, err := readXLS(context.Background(), path, raw)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,6 +3,7 @@ package tabular
 import (
 	"archive/zip"
 	"bytes"
+	"context"
 	"encoding/xml"
 	"errors"
 	"fmt"
@@ -18,6 +19,10 @@ import (
 	"github.com/egdi-project/egdi"
 )
 
+// maxParts is the most parts (zip entries) a workbook may have: a
+// workbook has a few per sheet.
+const maxParts = 4 * maxSheets
+
 // previewRows is how many rows of each sheet are read to detect its layout
 // before the chosen sheet is read whole.
 const previewRows = 12
@@ -31,13 +36,21 @@ const previewRows = 12
 // and also sees formulas: excelize's reader returns a formula's cached
 // value as if it were data. Cells are raw stored values (no number
 // formats); tests check that both readers give the same rows.
-func readXLSX(name string, data []byte) ([]*grid, error) {
+//
+// Before anything is parsed, the zip's entries and sizes are checked
+// (at most maxParts parts, maxUnzipped bytes in all), and the workbook's
+// sheet list is read and held to maxSheets: excelize's time grows with the
+// square of the sheet count.
+func readXLSX(ctx context.Context, name string, data []byte) ([]*grid, error) {
 	bad := func(err error) error {
-		return &egdi.InputError{File: name, Err: fmt.Errorf("not a readable XLSX workbook (truncated or damaged?): %v", err)}
+		return &egdi.InputError{File: name, Err: fmt.Errorf("not a readable XLSX workbook (truncated or damaged?): %w", err)}
 	}
 	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
 		return nil, bad(err)
+	}
+	if len(zr.File) > maxParts {
+		return nil, &egdi.InputError{File: name, Err: fmt.Errorf("the workbook has %d parts; the import reads workbooks of at most %d", len(zr.File), maxParts)}
 	}
 	var total uint64
 	for _, f := range zr.File {
@@ -47,26 +60,38 @@ func readXLSX(name string, data []byte) ([]*grid, error) {
 		return nil, &egdi.InputError{File: name, Err: fmt.Errorf("the workbook unzips to more than %d MiB, the import limit", maxUnzipped>>20)}
 	}
 	wb, err := openParts(zr)
+	if errors.Is(err, errTooManySheets) {
+		return nil, &egdi.InputError{File: name, Err: err}
+	}
 	if err != nil {
 		return nil, bad(err)
 	}
-	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{UnzipSizeLimit: maxUnzipped, UnzipXMLSizeLimit: maxUnzipped})
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	f, err := openExcelize(ctx, data)
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return nil, err
+	}
 	if err != nil {
 		return nil, bad(err)
 	}
-	defer f.Close()
+	defer func() { _ = f.Close() }()
 	var grids []*grid
 	for _, sheet := range f.GetSheetList() {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
 		g := &grid{file: name, sheet: sheet}
 		rows, err := f.Rows(sheet)
 		if err != nil {
-			return nil, &egdi.InputError{File: name, Sheet: sheet, Err: fmt.Errorf("cannot read the sheet: %v", err)}
+			return nil, &egdi.InputError{File: name, Sheet: sheet, Err: fmt.Errorf("cannot read the sheet: %w", err)}
 		}
 		for i := 0; i < previewRows && rows.Next(); i++ {
 			cols, err := rows.Columns(excelize.Options{RawCellValue: true})
 			if err != nil {
-				rows.Close()
-				return nil, &egdi.InputError{File: name, Sheet: sheet, Row: i + 1, Err: fmt.Errorf("cannot read the row: %v", err)}
+				_ = rows.Close()
+				return nil, &egdi.InputError{File: name, Sheet: sheet, Row: i + 1, Err: fmt.Errorf("cannot read the row: %w", err)}
 			}
 			g.rows = append(g.rows, cols)
 			g.nums = append(g.nums, i+1)
@@ -75,9 +100,12 @@ func readXLSX(name string, data []byte) ([]*grid, error) {
 			return nil, bad(err)
 		}
 		g.load = func() error {
-			all, formulas, err := wb.sheet(sheet)
+			all, formulas, err := wb.sheet(ctx, sheet)
+			if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+				return err
+			}
 			if err != nil {
-				return &egdi.InputError{File: name, Sheet: sheet, Err: fmt.Errorf("cannot read the sheet: %v", err)}
+				return &egdi.InputError{File: name, Sheet: sheet, Err: fmt.Errorf("cannot read the sheet: %w", err)}
 			}
 			g.rows, g.formulas = all, formulas
 			g.nums = make([]int, len(all))
@@ -92,6 +120,33 @@ func readXLSX(name string, data []byte) ([]*grid, error) {
 		return nil, &egdi.InputError{File: name, Err: errors.New("the workbook has no worksheet")}
 	}
 	return grids, nil
+}
+
+// openExcelize opens a workbook with excelize, which reads and unzips
+// every part and cannot be interrupted: it runs aside, and when ctx ends
+// first the import returns at once, the workbook being closed when
+// excelize is done with it.
+func openExcelize(ctx context.Context, data []byte) (*excelize.File, error) {
+	type opened struct {
+		f   *excelize.File
+		err error
+	}
+	ch := make(chan opened, 1)
+	go func() {
+		f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{UnzipSizeLimit: maxUnzipped, UnzipXMLSizeLimit: maxUnzipped})
+		ch <- opened{f, err}
+	}()
+	select {
+	case o := <-ch:
+		return o.f, o.err
+	case <-ctx.Done():
+		go func() {
+			if o := <-ch; o.f != nil {
+				_ = o.f.Close()
+			}
+		}()
+		return nil, ctx.Err()
+	}
 }
 
 // workbook gives the worksheet parts of an XLSX package by sheet name.
@@ -119,11 +174,11 @@ func openParts(zr *zip.Reader) (*workbook, error) {
 		if err != nil {
 			return nil, err
 		}
-		defer rc.Close()
+		defer func() { _ = rc.Close() }()
 		// The zip's size is a hint (it may lie): the limit still applies.
 		buf := bytes.NewBuffer(make([]byte, 0, min(f.UncompressedSize64, maxUnzipped)+bytes.MinRead))
 		if _, err := buf.ReadFrom(io.LimitReader(rc, maxUnzipped+1)); err != nil {
-			return nil, fmt.Errorf("part %s: %v", p, err)
+			return nil, fmt.Errorf("part %s: %w", p, err)
 		}
 		b := buf.Bytes()
 		if len(b) > maxUnzipped {
@@ -154,6 +209,9 @@ func openParts(zr *zip.Reader) (*workbook, error) {
 	if err != nil {
 		return nil, err
 	}
+	if n := countSheetTags(b); n > maxSheets {
+		return nil, fmt.Errorf("%w (it declares %d)", errTooManySheets, n)
+	}
 	var book struct {
 		Sheets []struct {
 			Name string `xml:"name,attr"`
@@ -161,13 +219,16 @@ func openParts(zr *zip.Reader) (*workbook, error) {
 		} `xml:"sheets>sheet"`
 	}
 	if err := xml.Unmarshal(b, &book); err != nil {
-		return nil, fmt.Errorf("%s: %v", wbPath, err)
+		return nil, fmt.Errorf("%s: %w", wbPath, err)
+	}
+	if len(book.Sheets) > maxSheets {
+		return nil, fmt.Errorf("%w (it declares %d)", errTooManySheets, len(book.Sheets))
 	}
 	dir := path.Dir(wbPath)
 	rels.Rels = nil
 	if b, err := read(path.Join(dir, "_rels", path.Base(wbPath)+".rels")); err == nil {
 		if err := xml.Unmarshal(b, &rels); err != nil {
-			return nil, fmt.Errorf("workbook relationships: %v", err)
+			return nil, fmt.Errorf("workbook relationships: %w", err)
 		}
 	}
 	wb := &workbook{read: read, sheets: map[string]string{}}
@@ -192,9 +253,30 @@ func openParts(zr *zip.Reader) (*workbook, error) {
 	return wb, nil
 }
 
+// countSheetTags counts the <sheet> elements of a workbook part by a scan
+// of its bytes (any namespace prefix), so that a workbook declaring too
+// many sheets is refused before its XML is decoded.
+func countSheetTags(b []byte) int {
+	n := 0
+	for i := 0; ; {
+		k := bytes.Index(b[i:], []byte("sheet"))
+		if k < 0 {
+			return n
+		}
+		i += k
+		if i > 0 && (b[i-1] == '<' || b[i-1] == ':') && i+5 < len(b) {
+			switch b[i+5] {
+			case ' ', '\t', '\n', '\r', '/', '>':
+				n++
+			}
+		}
+		i += 5
+	}
+}
+
 // sheet reads a worksheet whole: its rows of cell text and its formula
 // cells.
-func (wb *workbook) sheet(name string) ([][]string, map[cellRef]bool, error) {
+func (wb *workbook) sheet(ctx context.Context, name string) ([][]string, map[cellRef]bool, error) {
 	p, ok := wb.sheets[name]
 	if !ok {
 		return nil, nil, fmt.Errorf("no worksheet part for sheet %q", name)
@@ -213,7 +295,7 @@ func (wb *workbook) sheet(name string) ([][]string, map[cellRef]bool, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	return readSheetXML(b, wb.strs)
+	return readSheetXML(ctx, b, wb.strs)
 }
 
 // parseSST reads the shared strings table: each item is its text, or the
@@ -228,7 +310,7 @@ func parseSST(b []byte) ([]string, error) {
 		} `xml:"si"`
 	}
 	if err := xml.Unmarshal(b, &sst); err != nil {
-		return nil, fmt.Errorf("shared strings: %v", err)
+		return nil, fmt.Errorf("shared strings: %w", err)
 	}
 	out := make([]string, len(sst.SI))
 	for i, si := range sst.SI {
@@ -266,7 +348,12 @@ const (
 // Namespace prefixes are ignored; the five XML entities and character
 // references are decoded. A <c> without an r attribute is the cell after
 // the previous one, as the format says.
-func readSheetXML(b []byte, sst []string) ([][]string, map[cellRef]bool, error) {
+//
+// ctx is checked every 256 tags.
+func readSheetXML(ctx context.Context, b []byte, sst []string) ([][]string, map[cellRef]bool, error) {
+	if n := declaredCells(b); n > maxSheetCells {
+		return nil, nil, fmt.Errorf("the sheet declares %d cells, more than the import limit of %d", n, maxSheetCells)
+	}
 	var rows [][]string
 	formulas := map[cellRef]bool{}
 	row, col := 0, -1
@@ -320,7 +407,10 @@ func readSheetXML(b []byte, sst []string) ([][]string, map[cellRef]bool, error) 
 		rows[row-1] = r
 		return nil
 	}
-	for i := 0; i < len(b); {
+	for i, n := 0, 0; i < len(b); n++ {
+		if err := stopEvery(ctx, n); err != nil {
+			return nil, nil, err
+		}
 		k := bytes.IndexByte(b[i:], '<')
 		if k < 0 {
 			break
@@ -417,6 +507,30 @@ func readSheetXML(b []byte, sst []string) ([][]string, map[cellRef]bool, error) 
 		}
 	}
 	return rows, formulas, nil
+}
+
+// declaredCells is the area of a worksheet's <dimension ref="A1:D50">
+// (found in the part's first 4 KB, before <sheetData>), 0 when it has
+// none: a sheet claiming more cells than the limit is refused before it is
+// parsed (the parser also counts the cells it meets, for sheets that
+// claim less than they hold).
+func declaredCells(b []byte) int {
+	head := b[:min(len(b), 4096)]
+	k := bytes.Index(head, []byte("dimension "))
+	if k < 0 {
+		return 0
+	}
+	ref := attr(head[k+len("dimension")-1:], "ref")
+	from, to, ok := strings.Cut(ref, ":")
+	if !ok {
+		return 0
+	}
+	c1, r1, err1 := excelize.CellNameToCoordinates(from)
+	c2, r2, err2 := excelize.CellNameToCoordinates(to)
+	if err1 != nil || err2 != nil || c2 < c1 || r2 < r1 {
+		return 0
+	}
+	return (c2 - c1 + 1) * (r2 - r1 + 1)
 }
 
 // xmlText decodes the entities and character references of XML character

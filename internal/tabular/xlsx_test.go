@@ -3,6 +3,7 @@ package tabular
 import (
 	"archive/zip"
 	"bytes"
+	"context"
 	"os"
 	"slices"
 	"testing"
@@ -57,13 +58,13 @@ func TestReadSheetXMLMatchesExcelize(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			defer f.Close()
+			defer func() { _ = f.Close() }()
 			for _, sheet := range f.GetSheetList() {
 				want, err := f.GetRows(sheet, excelize.Options{RawCellValue: true})
 				if err != nil {
 					t.Fatal(err)
 				}
-				got, formulas, err := wb.sheet(sheet)
+				got, formulas, err := wb.sheet(context.Background(), sheet)
 				if err != nil {
 					t.Fatalf("sheet %s: %v", sheet, err)
 				}

@@ -16,7 +16,7 @@ func TestEveryMember(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
+	defer func() { _ = f.Close() }()
 	r := csv.NewReader(f)
 	head, err := r.Read()
 	if err != nil {

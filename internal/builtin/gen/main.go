@@ -37,12 +37,12 @@ import (
 	"encoding/hex"
 	"flag"
 	"fmt"
+	"github.com/egdi-project/egdi/internal/atomicfile"
 	"io"
 	"io/fs"
 	"maps"
 	"math"
 	"os"
-	"path"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -229,11 +229,11 @@ func run(args []string, stderr io.Writer) error {
 		return err
 	}
 	for i, f := range files {
-		if err := writeFileAtomic(filepath.Join(*out, f.name), outputs[i]); err != nil {
+		if err := atomicfile.WriteFile(filepath.Join(*out, f.name), outputs[i], 0o644); err != nil {
 			return err
 		}
 	}
-	fmt.Fprintf(stderr, "gen: wrote %s: countries.csv %d rows, published.csv %d rows, itu.csv %d rows\n",
+	_, _ = fmt.Fprintf(stderr, "gen: wrote %s: countries.csv %d rows, published.csv %d rows, itu.csv %d rows\n",
 		*out, len(g.countries), len(g.published), len(g.itu))
 	return nil
 }
@@ -242,7 +242,7 @@ func run(args []string, stderr io.Writer) error {
 func (g *gen) note(format string, args ...any) {
 	s := fmt.Sprintf(format, args...)
 	g.notes = append(g.notes, s)
-	fmt.Fprintf(g.stderr, "gen: note: %s\n", s)
+	_, _ = fmt.Fprintf(g.stderr, "gen: note: %s\n", s)
 }
 
 // read returns the content of a source file and records its SHA-256.
@@ -583,7 +583,7 @@ func (g *gen) checkWBClass() error {
 	if err != nil {
 		return fmt.Errorf("%s: %w", fileWBClass, err)
 	}
-	defer f.Close()
+	defer func() { _ = f.Close() }()
 	const sheet = "List of economies"
 	rows, err := f.GetRows(sheet, excelize.Options{RawCellValue: true})
 	if err != nil {
@@ -1116,7 +1116,7 @@ func (g *gen) readITU() error {
 	if err != nil {
 		return fmt.Errorf("%s: %w", fileITU, err)
 	}
-	defer f.Close()
+	defer func() { _ = f.Close() }()
 	sheets := f.GetSheetList()
 	if len(sheets) != 1 {
 		return fmt.Errorf("%s: %d sheets %q, want 1", fileITU, len(sheets), sheets)
@@ -1381,32 +1381,4 @@ func (g *gen) sourcesMD() ([]byte, error) {
 		fmt.Fprintf(&b, "- %s\n", n)
 	}
 	return []byte(b.String()), nil
-}
-
-// writeFileAtomic writes data to name through a temporary file in the same
-// directory and a rename, so readers never see a partial file.
-func writeFileAtomic(name string, data []byte) (err error) {
-	f, err := os.CreateTemp(filepath.Dir(name), "."+path.Base(filepath.ToSlash(name))+".tmp*")
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(f.Name())
-		}
-	}()
-	if _, err = f.Write(data); err != nil {
-		return err
-	}
-	if err = f.Sync(); err != nil {
-		return err
-	}
-	if err = f.Chmod(0o644); err != nil {
-		return err
-	}
-	if err = f.Close(); err != nil {
-		return err
-	}
-	return os.Rename(f.Name(), name)
 }

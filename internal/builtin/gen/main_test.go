@@ -6,6 +6,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/egdi-project/egdi/internal/testenv"
 )
 
 func TestTrimName(t *testing.T) {
@@ -132,10 +134,7 @@ func TestGeneratedUpToDate(t *testing.T) {
 	if testing.Short() {
 		t.Skip("reads the ITU workbook; skipped in -short mode")
 	}
-	src := filepath.Join("..", "..", "..", "..", "shared", "data")
-	if _, err := os.Stat(src); err != nil {
-		t.Skipf("source data not available: %v", err)
-	}
+	src := testenv.DataFile(t, ".")
 	out := t.TempDir()
 	if err := run([]string{"-src", src, "-out", out}, io.Discard); err != nil {
 		t.Fatal(err)

@@ -7,8 +7,8 @@ package main
 import (
 	"flag"
 	"fmt"
+	"github.com/egdi-project/egdi/internal/atomicfile"
 	"os"
-	"path/filepath"
 
 	"github.com/egdi-project/egdi/internal/builtin/csvdata"
 )
@@ -32,19 +32,5 @@ func run(in, out string) error {
 	if err != nil {
 		return err
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(out), ".tables-*.go")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if err := tmp.Chmod(0o644); err != nil {
-		return err
-	}
-	if _, err := tmp.Write(src); err != nil {
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), out)
+	return atomicfile.WriteFile(out, src, 0o644)
 }

@@ -215,7 +215,7 @@ func readMembers(path string) (map[string]bool, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer fh.Close()
+	defer func() { _ = fh.Close() }()
 	r := csv.NewReader(bufio.NewReader(fh))
 	head, err := r.Read()
 	if err != nil {
