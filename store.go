@@ -22,6 +22,7 @@ type Store interface {
 	ScenarioStore
 	ResultStore
 	JobStore
+	AssessmentStore
 	TeamStore // user.go, audit.go: accounts, sessions, tokens, the audit log
 	// Close releases the store's connections.
 	Close() error

@@ -2,7 +2,6 @@ package egdi
 
 import (
 	"context"
-	"net/mail"
 	"strings"
 	"time"
 )
@@ -76,15 +75,41 @@ func CheckPassword(pw string) error {
 }
 
 // NormalizeEmail returns an e-mail address in the form accounts are kept
-// in (lower case, no display name). Errors: EINVALID.
+// in: trimmed, lower case. It accepts the plain addr-spec of RFC 5322
+// (no display name, no quoted local part, no comments): a local part of
+// 1–64 characters from RFC 5322's atext and dots (no leading, trailing or
+// double dot), "@", and a domain of dot-separated labels of letters,
+// digits and hyphens (1–63 each, no hyphen at either end); 254 characters
+// at most (RFC 5321). Errors: EINVALID.
 func NormalizeEmail(s string) (string, error) {
 	s = strings.TrimSpace(s)
-	a, err := mail.ParseAddress(s)
-	if err != nil || a.Address != s || len(s) > 254 || !strings.Contains(s, "@") {
-		return "", Errorf(EINVALID, "Bad e-mail address %q: write it as name@example.org.", trunc(s, 80))
+	bad := Errorf(EINVALID, "Bad e-mail address %q: write it as name@example.org.", trunc(s, 80))
+	local, domain, ok := strings.Cut(s, "@")
+	if !ok || len(s) > 254 || len(local) == 0 || len(local) > 64 || domain == "" {
+		return "", bad
+	}
+	if local[0] == '.' || local[len(local)-1] == '.' || strings.Contains(local, "..") {
+		return "", bad
+	}
+	for _, c := range []byte(local) {
+		if !isAlnum(c) && !strings.ContainsRune(".!#$%&'*+/=?^_`{|}~-", rune(c)) {
+			return "", bad
+		}
+	}
+	for _, label := range strings.Split(domain, ".") {
+		if label == "" || len(label) > 63 || label[0] == '-' || label[len(label)-1] == '-' {
+			return "", bad
+		}
+		for _, c := range []byte(label) {
+			if !isAlnum(c) && c != '-' {
+				return "", bad
+			}
+		}
 	}
 	return strings.ToLower(s), nil
 }
+
+func isAlnum(c byte) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' }
 
 func trunc(s string, n int) string {
 	if r := []rune(s); len(r) > n {

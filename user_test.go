@@ -48,6 +48,12 @@ func TestNormalizeEmail(t *testing.T) {
 		{"Name <a@example.org>", "", egdi.EINVALID},
 		{"a@b@c", "", egdi.EINVALID},
 		{strings.Repeat("a", 250) + "@example.org", "", egdi.EINVALID},
+		{".a@example.org", "", egdi.EINVALID},
+		{"a..b@example.org", "", egdi.EINVALID},
+		{"a@-example.org", "", egdi.EINVALID},
+		{"a@example..org", "", egdi.EINVALID},
+		{"a b@example.org", "", egdi.EINVALID},
+		{"a@localhost", "a@localhost", ""},
 	} {
 		got, err := egdi.NormalizeEmail(tc.in)
 		if got != tc.want || egdi.ErrorCode(err) != tc.code {

@@ -18,6 +18,8 @@ func (a *app) nowcastCmd() *cobra.Command {
 		osi      []string
 		interval float64
 		backtest bool
+		assess   []string // --assessment: OSI from self-assessments (cmd_assessment.go)
+		refs     []string
 	)
 	c := &cobra.Command{
 		Use:   "nowcast [--edition Y] [--osi ISO3=V ...] [--interval 0.9] [--backtest]",
@@ -32,7 +34,8 @@ Each rank comes with an interval of nominal coverage --interval, calibrated only
 errors of backtests of earlier editions. When the UN changes its method (as for TII and HCI
 in 2024) the errors can be larger than any interval says.
 
---osi ISO3=V replaces a country's predicted OSI (your own assessment of your portal).
+--osi ISO3=V replaces a country's predicted OSI (your own assessment of your portal);
+--assessment NAME does the same with the OSI estimate of a self-assessment (egdi assessment).
 --backtest nowcasts a published edition as if it were not published and adds the errors
 against the published ranks (median and mean absolute rank error, Spearman, coverage,
 and the naive baseline: the last ranking carried forward).
@@ -54,7 +57,11 @@ Default edition: the first after the latest published one.`,
 			if !cmd.Flags().Changed("edition") {
 				opt.Edition = d.NextEdition()
 			}
-			if opt.OSI, err = parseOSIFlags(d, osi, "="); err != nil {
+			more, err := a.assessmentOSI(cmd.Context(), d, assess, refs)
+			if err != nil {
+				return err
+			}
+			if opt.OSI, err = parseOSIFlags(d, append(osi, more...), "="); err != nil {
 				return err
 			}
 			n, err := d.Nowcast(opt)
@@ -68,6 +75,8 @@ Default edition: the first after the latest published one.`,
 	c.Flags().StringArrayVar(&osi, "osi", nil, "ISO3=V: replace a country's predicted OSI by V in [0,1] (repeatable)")
 	c.Flags().Float64Var(&interval, "interval", 0.9, "nominal coverage of the rank intervals, between 0 and 1")
 	c.Flags().BoolVar(&backtest, "backtest", false, "nowcast a published edition as if it were not, with its errors")
+	c.Flags().StringArrayVar(&assess, "assessment", nil, "a self-assessment whose OSI estimate replaces its country's predicted OSI (repeatable; see egdi assessment)")
+	c.Flags().StringArrayVar(&refs, "reference", nil, "with --assessment: reference assessments calibrating the estimate (repeatable)")
 	o.add(c, "table", "csv", "json")
 	return c
 }

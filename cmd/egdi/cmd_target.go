@@ -21,6 +21,8 @@ func (a *app) targetCmd() *cobra.Command {
 		tg      egdi.Target
 		group   string
 		beat    string
+		assess  string
+		refs    []string
 	)
 	c := &cobra.Command{
 		Use:   "target ISO3 --edition Y (--rank N | --group very_high | --class VH | --beat ISO3)",
@@ -42,10 +44,17 @@ subscription per 100 inhabitants. Override them with --costs FILE, a CSV file:
 
 Every change uses the input names of egdi whatif, so a plan replays with --set ISO3.INPUT=TO.
 A target no plan reaches prints the plans with reachable false and the best reachable rank,
-and exits with status 2.`,
+and exits with status 2.
+
+With --assessment NAME the plans are made of features: the unmet items of the self-assessment
+({"item":"SP-12","from":"no","to":"yes"}), cheapest first under each item's default effort (1 small
+… 5 very large; --costs FILE with the header item,cost overrides them), each verified by rescoring
+the assessment and recomputing the whole edition. Plans: cheapest (least total effort, exact),
+fewest_items, and module_CODE (items of one module only).`,
 		Example: `  egdi target BHR --edition 2024 --rank 10
   egdi target BHR --edition 2022 --class VH --level raw
-  egdi target IND --edition 2022 --group very_high --costs costs.csv`,
+  egdi target IND --edition 2022 --group very_high --costs costs.csv
+  egdi target BHR --edition 2024 --rank 10 --assessment bhr-2024`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := o.check(); err != nil {
@@ -72,6 +81,9 @@ and exits with status 2.`,
 					return err
 				}
 				tg.Beat = p.ISO3
+			}
+			if assess != "" {
+				return a.featureTarget(cmd.Context(), d, ct.ISO3, edition, lv, assess, refs, costs, tg, o)
 			}
 			b, err := egdi.NewBase(d, edition, lv)
 			if err != nil {
@@ -113,6 +125,8 @@ and exits with status 2.`,
 	c.Flags().StringVar(&group, "group", "", "target: an EGDI group (very_high, high, middle)")
 	c.Flags().StringVar(&tg.Class, "class", "", "target: a rating class or better (VH, V3, …; from 2020)")
 	c.Flags().StringVar(&beat, "beat", "", "target: rank ahead of this country")
+	c.Flags().StringVar(&assess, "assessment", "", "plan with the unmet items of this self-assessment (see egdi assessment); --costs is then item,cost")
+	c.Flags().StringArrayVar(&refs, "reference", nil, "with --assessment: reference assessments calibrating the OSI estimate (repeatable)")
 	o.add(c, "table", "csv", "json")
 	return c
 }

@@ -80,6 +80,8 @@ recomputes each index from its inputs as the UN did, edition by edition.`,
 		a.explainCmd,
 		a.uncertaintyCmd,
 		a.exportCmd,
+		a.questionnaireCmd,
+		a.assessmentCmd,
 		a.nowcastCmd,
 		a.userCmd, a.tokenCmd, a.auditCmd, // cmd_user.go: accounts
 	} {

@@ -26,7 +26,8 @@ import (
 var assetFS embed.FS
 
 // pageFiles are the page templates; each is parsed with layout.html.
-var pageFiles = []string{"home", "rankings", "country", "compare", "uncertainty", "methodology", "notfound"}
+var pageFiles = []string{"home", "rankings", "country", "compare", "uncertainty", "methodology", "notfound",
+	"assessments", "assessment"} // the last two: assessment.go
 
 // ui holds the interface words in English and Arabic (assets/ui.csv);
 // terms of the index itself (names of indices, groups, regions) come from

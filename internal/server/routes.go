@@ -58,6 +58,8 @@ func (s *Server) routes() []route {
 		{"GET", "/healthz", s.handleHealth},
 	}
 	rs = append(rs, s.reportRoutes()...) // api_reports.go
+	// The self-assessment (assessment.go).
+	rs = append(rs, s.assessmentRoutes()...)
 	// The nowcast of the next edition: api_nowcast.go.
 	rs = append(rs, s.nowcastRoutes()...)
 	rs = append(rs, s.accountRoutes()...) // account.go: sign-in, users, audit

@@ -37,6 +37,9 @@ type Deps struct {
 	// top of IP addresses and localhost: any other Host header is refused
 	// with 421, so that a DNS-rebinding page cannot reach the server.
 	Hosts []string
+	// Assessments keeps self-assessments (assessment.go). Nil means an
+	// in-process store (NewMemAssessments), lost when the process ends.
+	Assessments egdi.AssessmentStore
 	// Refresh is how long a dataset is reused before Dataset is asked
 	// again (default 1 s): a store answers with one query, but not one per
 	// request; an import by another process shows within Refresh.
@@ -132,6 +135,9 @@ func newServer(logger *slog.Logger, deps Deps) *Server {
 	}
 	if deps.JobPoll <= 0 {
 		deps.JobPoll = time.Second
+	}
+	if deps.Assessments == nil {
+		deps.Assessments = NewMemAssessments(deps.Now)
 	}
 	s := &Server{log: logger, deps: deps, mux: http.NewServeMux(), cache: newRespCache(512), pageCache: newRespCache(64),
 		worker: newWorkerName(), wake: make(chan struct{}, 1)}
