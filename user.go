@@ -164,6 +164,7 @@ const ActorCLI Actor = "cli"
 type TeamStore interface {
 	AccountStore
 	AuditStore
+	TeamworkStore // teamwork.go
 }
 
 // AccountStore keeps users, their sessions and tokens. Every change of a
