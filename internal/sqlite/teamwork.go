@@ -328,4 +328,3 @@ func (d *DB) Reconcile(ctx context.Context, name string, a egdi.Answer, ifVersio
 	})
 	return out, err
 }
-
