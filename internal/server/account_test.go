@@ -81,7 +81,7 @@ func newAcctEnv(t *testing.T, deps ...func(*Deps)) *acctEnv {
 		e.users[name] = u
 	}
 	d := Deps{Dataset: func(context.Context) (*egdi.Dataset, error) { return builtin.Dataset() }, Version: "test",
-		Accounts: st, Now: e.clock}
+		Accounts: st, Assessments: st, Now: e.clock}
 	for _, f := range deps {
 		f(&d)
 	}
