@@ -43,7 +43,7 @@ const (
 )
 
 // accountPages are the templates of this file, parsed with layout.html.
-var accountPages = []string{"login", "account", "users", "audit"}
+var accountPages = []string{"login", "account", "users", "audit", "review", "reconcile"} // the last two: teamwork_page.go
 
 // accounts is the server's account state, made once (s.acct()).
 type accounts struct {
@@ -59,7 +59,14 @@ func (s *Server) acct() *accounts {
 		return a.(*accounts)
 	}
 	a := &accounts{throttle: auth.NewThrottle(loginMaxFailures, loginWindow, s.deps.Now), cop: http.NewCrossOriginProtection()}
-	funcs := template.FuncMap{"asset": assetURL, "when": func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04:05") }}
+	funcs := template.FuncMap{"asset": assetURL, "when": func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04:05") },
+		"dict": func(kv ...any) map[string]any {
+			m := map[string]any{}
+			for i := 0; i+1 < len(kv); i += 2 {
+				m[kv[i].(string)] = kv[i+1]
+			}
+			return m
+		}}
 	a.pages = map[string]*template.Template{}
 	for _, p := range accountPages {
 		a.pages[p] = template.Must(template.New("layout.html").Funcs(funcs).ParseFS(assetFS,

@@ -45,7 +45,7 @@ func (s *Server) teamRoutes(rs []route) []route {
 			rs[k].Handler = s.guard(false, memberMay(egdi.ActionRead), rt.Handler)
 		}
 	}
-	return append(rs,
+	return append(append(rs,
 		route{"GET", "/api/v1/assessments/{name}/audit", s.guard(true, memberMay(egdi.ActionReadAudit), s.handleTeamAudit)},
 		route{"GET", "/api/v1/assessments/{name}/members", s.guard(true, memberMay(egdi.ActionRead), s.handleMembers)},
 		route{"PUT", "/api/v1/assessments/{name}/members/{email}", s.guard(true, memberMay(egdi.ActionManage), s.handleMemberSet)},
@@ -55,7 +55,7 @@ func (s *Server) teamRoutes(rs []route) []route {
 		route{"POST", "/api/v1/assessments/{name}/review/submit", s.guard(true, memberMay(egdi.ActionReview), s.handleReviewSubmit)},
 		route{"GET", "/api/v1/assessments/{name}/disagreements", s.guard(true, memberMay(egdi.ActionReconcile), s.handleDisagreements)},
 		route{"PUT", "/api/v1/assessments/{name}/reconcile/{item}", s.guard(true, memberMay(egdi.ActionReconcile), s.handleReconcile)},
-	)
+	), s.teamPageRoutes()...)
 }
 
 // memberMay is the check of a route on one assessment.

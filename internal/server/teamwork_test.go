@@ -25,7 +25,7 @@ func newTeamEnv(t *testing.T) *teamEnv {
 	t.Helper()
 	e := &teamEnv{acctEnv: newAcctEnv(t), tokens: map[string]string{}}
 	for _, n := range []string{"reviewer_a", "reviewer_b", "other"} {
-		u, err := e.st.CreateUser(t.Context(), &egdi.User{Email: n + "@example.org", Role: egdi.RoleReviewer}, egdi.ActorCLI, "")
+		u, err := e.st.CreateUser(t.Context(), &egdi.User{Email: n + "@example.org", Role: egdi.RoleReviewer, PasswordHash: e.users["admin"].PasswordHash}, egdi.ActorCLI, "")
 		if err != nil {
 			t.Fatal(err)
 		}
