@@ -58,8 +58,16 @@ func (c *Country) Name(lang string) string {
 	if lang == "ar" && c.NameAR != "" {
 		return c.NameAR
 	}
+	if n, ok := shortNamesEN[c.ISO3]; ok {
+		return n
+	}
 	return c.NameEN
 }
+
+// shortNamesEN are English short names the UN adopted after the M49 table
+// the built-in data carry (whose NameEN stays as imported, so that old
+// files still match): Türkiye, the UN's name for Turkey since 1 June 2022.
+var shortNamesEN = map[ISO3]string{"TUR": "Türkiye"}
 
 // Peer groups defined by membership lists rather than by the M49 table.
 var (

@@ -354,7 +354,7 @@ func (s *SelfScore) carry(b *Base) error {
 	}
 	s.RankHigh, s.RankLow = ranks[1], ranks[2]
 	if s.OSI == nil {
-		s.Notes = append(s.Notes, fmt.Sprintf("a %s estimate does not enter the EGDI: rank and EGDI are %s's in edition %d", strings.ToUpper(s.indexOf()), s.Country, b.Edition))
+		s.Notes = append(s.Notes, fmt.Sprintf("the %s estimate does not enter the EGDI: rank and EGDI are %s's in edition %d", strings.ToUpper(s.indexOf()), s.Country, b.Edition))
 	}
 	return nil
 }

@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"math"
 	"strconv"
 	"strings"
 
@@ -40,7 +39,9 @@ parameter "assumed from 2024" (egdi edition check tests it against the file).`,
 			// (tr); in English they are the method's own words.
 			tr := func(key, en string) string { return en }
 			listSep, guessSep := ", ", "; "
+			glang := "en" // the language of the best guesses (i18n.Guess, shared with the dashboard)
 			if o.lang == "ar" && o.format == "table" {
+				glang = "ar"
 				tr = func(key, _ string) string { return i18n.T("ar", key) }
 				listSep, guessSep = "، ", "؛ " // Arabic comma and semicolon
 				for i, h := range t.head {
@@ -60,7 +61,7 @@ parameter "assumed from 2024" (egdi edition check tests it against the file).`,
 				for _, p := range m.Params {
 					switch {
 					case p.Status == egdi.BestGuess:
-						guesses = append(guesses, tr("param."+p.Name, p.Name)+": "+guessValue(tr, &m, p))
+						guesses = append(guesses, tr("param."+p.Name, p.Name)+": "+i18n.Guess(glang, p.Name, p.Value, m.DataYear, egdi.GapYears))
 					case egdi.IsAssumed(p.Status):
 						assumes = append(assumes, tr("param."+p.Name, p.Name))
 					}
@@ -76,7 +77,7 @@ parameter "assumed from 2024" (egdi edition check tests it against the file).`,
 					cp = strconv.FormatFloat(m.TII.Cap, 'f', -1, 64)
 				}
 				t.rows = append(t.rows, []string{strconv.Itoa(m.Edition), tr("ed.index:"+m.IndexName, m.IndexName),
-					weight(m.Weights.OSI) + listSep + weight(m.Weights.TII) + listSep + weight(m.Weights.HCI),
+					i18n.Weight(m.Weights.OSI) + listSep + i18n.Weight(m.Weights.TII) + listSep + i18n.Weight(m.Weights.HCI),
 					list(m.TII.Indicators), cp, yesNo(tr, m.TII.Rescale),
 					list(m.HCI.Indicators), strconv.Itoa(m.EGDIPrecision.Digits), tr("ed.mode:"+string(m.EGDIPrecision.Mode), string(m.EGDIPrecision.Mode)),
 					tr("ed.ties:"+string(m.Ties), string(m.Ties)), tr("ed.zero:"+string(m.ZeroRule), string(m.ZeroRule)),
@@ -119,23 +120,4 @@ func yesNo(tr func(key, en string) string, b bool) string {
 		return tr("yes", "yes")
 	}
 	return tr("no", "no")
-}
-
-// guessValue returns a best guess's value through tr: a fixed English
-// value is its own glossary key ("guess." + value); the gap-filling rule
-// names the edition's data year and window, so its Arabic is a template.
-func guessValue(tr func(key, en string) string, m *egdi.Method, p egdi.Param) string {
-	if p.Name == "gap_filling" {
-		return strings.NewReplacer("{year}", strconv.Itoa(m.DataYear), "{n}", strconv.Itoa(egdi.GapYears)).
-			Replace(tr("guess.gap_filling", p.Value))
-	}
-	return tr("guess."+p.Value, p.Value)
-}
-
-// weight writes an EGDI weight: 1/3 as a fraction, others as decimals.
-func weight(w float64) string {
-	if math.Abs(w-1.0/3) < 1e-12 {
-		return "1/3"
-	}
-	return strconv.FormatFloat(w, 'f', -1, 64)
 }

@@ -26,6 +26,9 @@ type reportFlags struct {
 	all                      bool
 	edition                  int
 	lang, format, out        string
+	vs                       string
+	target                   int
+	brief                    bool
 }
 
 func (a *app) reportCmd() *cobra.Command {
@@ -46,13 +49,21 @@ With one subject, -o names the file (default: standard output). With several
 countries, or --all, -o names a directory (created if needed) that receives
 one file per report, named like BHR-2024-ar.pdf.
 
+A country report can add the gap to a peer (--vs ISO3, as egdi explain --vs)
+and plan to a chosen EGDI rank (--target N) instead of the next rating class.
+--brief writes one A4 page with an English and an Arabic half: the headline,
+the change and why, the gap to the peer (--vs, or the country just above in
+its peer area) and the cheapest plan to the next target.
+
 The generation date printed on a report is today's, or SOURCE_DATE_EPOCH
 (seconds since 1970) when that variable is set, for reproducible files.`,
 		Example: `  egdi report BHR --lang ar --format pdf -o bahrain-ar.pdf
   egdi report Kenya --edition 2020 -o kenya.html
   egdi report --group gcc --lang ar --format pdf -o gcc.pdf
   egdi report --subregion "Western Asia" -o western-asia.html
-  egdi report --all --format pdf --lang ar -o reports/`,
+  egdi report --all --format pdf --lang ar -o reports/
+  egdi report BHR --vs ARE --target 10 --lang ar --format pdf -o bhr-vs-are.pdf
+  egdi report BHR --brief --vs ARE --format pdf -o bhr-brief.pdf`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return a.runReport(cmd, args, f)
 		},
@@ -66,6 +77,9 @@ The generation date printed on a report is today's, or SOURCE_DATE_EPOCH
 	fl.StringVar(&f.lang, "lang", "en", "language of the report: en|ar")
 	fl.StringVar(&f.format, "format", "html", "output format: html|pdf")
 	fl.StringVarP(&f.out, "output", "o", "", "output file, or directory for several reports (default: standard output)")
+	fl.StringVar(&f.vs, "vs", "", "country reports: add the gap to this peer (ISO3 or name), as egdi explain --vs")
+	fl.IntVar(&f.target, "target", 0, "country reports: plan to this EGDI rank instead of the next rating class")
+	fl.BoolVar(&f.brief, "brief", false, "country reports: one A4 page in English and Arabic (headline, change and why, gap to a peer, cheapest plan); --lang is ignored")
 	return c
 }
 
@@ -96,7 +110,10 @@ func (a *app) runReport(cmd *cobra.Command, args []string, f reportFlags) error 
 	}
 
 	// The requests, checked before anything is written.
-	base := report.Request{Edition: f.edition, Lang: f.lang}
+	base := report.Request{Edition: f.edition, Lang: f.lang, Vs: f.vs, Target: f.target, Brief: f.brief}
+	if groupSet && (f.vs != "" || f.target != 0 || f.brief) {
+		return egdi.Errorf(egdi.EINVALID, "--vs, --target and --brief are for country reports, not with --group, --region or --subregion.")
+	}
 	var qs []report.Request
 	switch {
 	case groupSet:

@@ -43,6 +43,10 @@ func TestReportCLI(t *testing.T) {
 		{"group_file", []string{"--group", "gcc", "--lang", "ar", "-o", filepath.Join(dir, "gcc.html")}, []string{"gcc.html"}, "مجلس التعاون الخليجي"},
 		{"region", []string{"--region", "Oceania"}, nil, "<h1>Oceania</h1>"},
 		{"batch", []string{"BHR", "SAU", "-o", filepath.Join(dir, "batch")}, []string{"batch/BHR-2024-en.html", "batch/SAU-2024-en.html"}, "<h1>Bahrain</h1>"},
+		{"vs_target", []string{"BHR", "--vs", "ARE", "--target", "10"}, nil, "The gap to United Arab Emirates"},
+		{"vs_by_name_ar", []string{"BHR", "--vs", "Saudi Arabia", "--lang", "ar"}, nil, "الفجوة مع المملكة العربية السعودية"},
+		{"brief", []string{"BHR", "--brief", "--vs", "ARE"}, nil, `<section class="half" lang="ar" dir="rtl">`},
+		{"brief_batch", []string{"BHR", "KEN", "--brief", "-o", filepath.Join(dir, "briefs")}, []string{"briefs/BHR-2024-brief.html", "briefs/KEN-2024-brief.html"}, "الخطة الأقل كلفة"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			out, errs, code := reportRun(t, nil, tc.args...)
@@ -91,6 +95,12 @@ func TestReportCLIBadInput(t *testing.T) {
 		{"ErrSourceDateEpoch", map[string]string{"SOURCE_DATE_EPOCH": "yesterday"}, []string{"BHR"}, "SOURCE_DATE_EPOCH"},
 		{"ErrNoChromium", map[string]string{"EGDI_CHROMIUM": "/nonexistent/chromium"}, []string{"BHR", "--format", "pdf", "-o", filepath.Join(dir, "x.pdf")}, "apt-get install chromium"},
 		{"ErrUnwritable", nil, []string{"BHR", "-o", filepath.Join(dir, "missing", "x.html")}, "Cannot write"},
+		{"ErrVsSelf", nil, []string{"BHR", "--vs", "BHR"}, "name a peer"},
+		{"ErrVsUnknown", nil, []string{"BHR", "--vs", "Atlantis"}, "Unknown country"},
+		{"ErrTargetNotBetter", nil, []string{"BHR", "--target", "19"}, "not an improvement"},
+		{"ErrTargetOutOfRange", nil, []string{"BHR", "--target", "500"}, "not a rank of edition 2024"},
+		{"ErrTargetNegative", nil, []string{"BHR", "--target", "-3"}, "not a rank"},
+		{"ErrBriefGroup", nil, []string{"--group", "gcc", "--brief"}, "country reports"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, errs, code := reportRun(t, tc.env, tc.args...)

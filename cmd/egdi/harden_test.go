@@ -179,7 +179,7 @@ func TestListenURLs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer ln.Close()
+	defer func() { _ = ln.Close() }()
 	got, err := listenURLs(ln.Addr(), net.InterfaceAddrs)
 	if err != nil || len(got) < 1 || !strings.HasPrefix(got[0], "http://127.0.0.1:") {
 		t.Fatalf("listenURLs(%s) = %q, %v", ln.Addr(), got, err)

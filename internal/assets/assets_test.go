@@ -2,6 +2,8 @@ package assets_test
 
 import (
 	"bytes"
+	"io/fs"
+	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -12,7 +14,7 @@ import (
 func TestFonts(t *testing.T) {
 	fsys := assets.FontFS()
 	var names []string
-	for _, f := range assets.Fonts {
+	for _, f := range append(slices.Clone(assets.Fonts), assets.PrintFonts...) {
 		names = append(names, f.File)
 		t.Run(f.File, func(t *testing.T) {
 			b, err := fsys.(interface{ ReadFile(string) ([]byte, error) }).ReadFile(f.File)
@@ -27,7 +29,7 @@ func TestFonts(t *testing.T) {
 			}
 		})
 	}
-	if err := fstest.TestFS(fsys, append(names, "OFL.txt")...); err != nil {
+	if err := fstest.TestFS(fsys, append(slices.Compact(slices.Sorted(slices.Values(names))), "OFL.txt")...); err != nil {
 		t.Error(err)
 	}
 	if !bytes.Contains(assets.License(), []byte("SIL Open Font License, Version 1.1")) {
@@ -51,5 +53,31 @@ func TestFontFaceCSS(t *testing.T) {
 				t.Errorf("%d sources like %q, want %d", got, tc.want, len(assets.Fonts))
 			}
 		})
+	}
+}
+
+// TestPrintFontFaceCSS checks the reports' fonts: the whole Noto Naskh
+// Arabic for Arabic, the Latin subset for Latin, under one family.
+func TestPrintFontFaceCSS(t *testing.T) {
+	css := assets.PrintFontFaceCSS("/fonts/")
+	if got := strings.Count(css, "font-family:'"+assets.PrintFamily+"'"); got != len(assets.PrintFonts) {
+		t.Errorf("%d rules of family %q, want %d", got, assets.PrintFamily, len(assets.PrintFonts))
+	}
+	for _, want := range []string{"url(/fonts/noto-naskh-arabic-400.woff2)", "url(/fonts/noto-naskh-arabic-700.woff2)", "url(/fonts/noto-sans-arabic-latin-400-normal.woff2)"} {
+		if !strings.Contains(css, want) {
+			t.Errorf("no %s in\n%s", want, css)
+		}
+	}
+	inline := assets.PrintFontFaceCSS("")
+	if got := strings.Count(inline, "url(data:font/woff2;base64,d09GMg"); got != len(assets.PrintFonts) {
+		t.Errorf("%d inline WOFF2 fonts, want %d", got, len(assets.PrintFonts))
+	}
+	// The Arabic fonts are whole, not subsets: more than 1,000 characters.
+	// Arabic subsets break words in PDF text extraction (see README.md).
+	for _, f := range assets.PrintFonts[:2] {
+		b, _ := fs.ReadFile(assets.FontFS(), f.File)
+		if len(b) < 55_000 {
+			t.Errorf("%s is %d bytes: a subset? the whole Noto Naskh Arabic is about 63 kB as WOFF2", f.File, len(b))
+		}
 	}
 }

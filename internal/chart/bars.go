@@ -28,7 +28,7 @@ func (f *frame) rows(labels []string, valueW float64, lo, hi float64) rows {
 	}
 	labW = math.Min(labW, f.w*0.34)
 	valueW = math.Min(valueW, f.w*0.3)
-	r := rows{n: n, py0: rowsTop, py1: f.h - rowsBelow}
+	r := rows{n: n, py0: rowsTop + f.axisTopH(), py1: f.h - rowsBelow}
 	if r.py1-r.py0 < rowH {
 		r.py1 = r.py0 + rowH
 	}
@@ -63,8 +63,28 @@ func (f *frame) grid(r rows, ticks []float64, td int) {
 	f.printf(`<g fill="%s">`, axisColor)
 	for _, t := range ticks {
 		f.number(r.xs.at(t), r.py1+16, "middle", fmtNum(t, td), "")
+		if f.o.AxisTop {
+			f.number(r.xs.at(t), r.py0-6, "middle", fmtNum(t, td), "")
+		}
 	}
 	f.b.WriteString(`</g>`)
+}
+
+// axisTopH is the room the value axis takes above the rows (AxisTop).
+func (f *frame) axisTopH() float64 {
+	if f.o.AxisTop {
+		return 20
+	}
+	return 0
+}
+
+// rowsHeight is the default height of a horizontal chart of n rows.
+func rowsHeight(o Options, n int) float64 {
+	h := rowsTop + rowH*float64(max(n, 1)) + rowsBelow
+	if o.AxisTop {
+		h += 20
+	}
+	return h
 }
 
 // rowLabel writes a row's label on the reading side of the plot.
@@ -89,7 +109,7 @@ func (f *frame) rowLabel(r rows, i int, s string, bold bool) {
 // (or the axis minimum) to the value, with the value written at the bar's
 // end and the note after it. A NaN value is drawn as missing.
 func Bars(o Options, bars []Bar) template.HTML {
-	f := newFrame(o, rowsTop+rowH*float64(max(len(bars), 1))+rowsBelow)
+	f := newFrame(o, rowsHeight(o, len(bars)))
 	f.open()
 	var vals []float64
 	labels := make([]string, len(bars))

@@ -65,6 +65,17 @@ type Options struct {
 	InvertY bool
 	// Digits is the number of decimals of value labels (0 for ranks).
 	Digits int
+	// Class is added to the class attribute of the <svg> (after "chart"),
+	// for the page's stylesheet: the dashboard gives each chart a minimum
+	// width by class, so that its text is never drawn too small to read.
+	Class string
+	// Palette, when set, colours the series of a [Line] chart that are not
+	// highlighted, in order, before the default muted colours: distinct
+	// hues for a comparison of several countries.
+	Palette []string
+	// AxisTop repeats the value axis labels above the rows of a [Bars] or
+	// [Intervals] chart, for long charts read from the top.
+	AxisTop bool
 }
 
 // Colours. The accent is the one highlighted mark; muted marks are grey
@@ -87,12 +98,15 @@ var (
 
 const maxSide = 4000 // largest accepted viewBox side, against absurd input
 
-// frame holds what every chart computes before drawing.
+// frame holds what every chart computes before drawing. A title too long
+// for one line is wrapped; the plot then moves down by extra, inside a
+// translated group, so that the layout of every chart ignores the title.
 type frame struct {
-	o    Options
-	rtl  bool
-	w, h float64
-	b    strings.Builder
+	o     Options
+	rtl   bool
+	w, h  float64
+	extra float64
+	b     strings.Builder
 }
 
 func newFrame(o Options, defaultH float64) *frame {
@@ -126,8 +140,16 @@ func (f *frame) open() {
 	if strings.TrimSpace(label) == "" {
 		label = i18n.T(f.o.Lang, "chart") // never an unlabelled chart
 	}
-	f.printf(`<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 %s %s" width="%s" height="%s" role="img" aria-label="%s" lang="%s" direction="%s" font-size="%d" fill="%s" style="max-width:100%%;height:auto">`,
-		n1(f.w), n1(f.h), n1(f.w), n1(f.h), esc(label), lang, dir, fontSize, textColor)
+	lines := wrap(f.o.Title, f.w-8, 14)
+	if len(lines) > 1 {
+		f.extra = float64(len(lines)-1) * 18
+	}
+	class := "chart"
+	if f.o.Class != "" {
+		class += " " + f.o.Class
+	}
+	f.printf(`<svg xmlns="http://www.w3.org/2000/svg" class="%s" viewBox="0 0 %s %s" width="%s" height="%s" role="img" aria-label="%s" lang="%s" direction="%s" font-size="%d" fill="%s" style="max-width:100%%;height:auto">`,
+		esc(class), n1(f.w), n1(f.h+f.extra), n1(f.w), n1(f.h+f.extra), esc(label), lang, dir, fontSize, textColor)
 	title := f.o.Title
 	if strings.TrimSpace(title) == "" {
 		title = label
@@ -141,13 +163,49 @@ func (f *frame) open() {
 		if f.rtl {
 			x, anchor = f.w-4, f.anchorRight()
 		}
-		f.printf(`<text x="%s" y="16" font-size="14" font-weight="bold" text-anchor="%s">%s</text>`, n1(x), anchor, esc(f.o.Title))
+		for i, l := range lines {
+			f.printf(`<text x="%s" y="%s" font-size="14" font-weight="bold" text-anchor="%s">%s</text>`, n1(x), n1(16+18*float64(i)), anchor, esc(l))
+		}
+	}
+	if f.extra > 0 {
+		f.printf(`<g transform="translate(0 %s)">`, n1(f.extra))
 	}
 }
 
 func (f *frame) close() template.HTML {
+	if f.extra > 0 {
+		f.b.WriteString(`</g>`)
+	}
 	f.b.WriteString(`</svg>`)
 	return template.HTML(f.b.String()) // every interpolated string went through esc
+}
+
+// wrap breaks s at spaces into lines no wider than width px at size; a
+// string that fits is one line.
+func wrap(s string, width, size float64) []string {
+	if textWidth(s, size) <= width {
+		return []string{s}
+	}
+	var lines []string
+	cur := ""
+	for _, w := range strings.Fields(s) {
+		next := w
+		if cur != "" {
+			next = cur + " " + w
+		}
+		if cur != "" && textWidth(next, size) > width {
+			lines = append(lines, cur)
+			next = w
+		}
+		cur = next
+	}
+	if cur != "" {
+		lines = append(lines, cur)
+	}
+	for i, l := range lines {
+		lines[i] = truncate(l, width, size) // a single word wider than the chart
+	}
+	return lines
 }
 
 // noData draws the "no data" message in the middle of the plot.

@@ -13,6 +13,8 @@ import (
 	"strings"
 	"testing"
 
+	"pgregory.net/rapid"
+
 	"github.com/egdi-project/egdi/internal/chart"
 )
 
@@ -315,6 +317,100 @@ func FuzzCharts(f *testing.F) {
 			chart.Intervals(o, []chart.IntervalRow{{Label: label, Lo: a, Mid: b, Hi: c}}),
 		} {
 			checkSVG(t, string(s))
+		}
+	})
+}
+
+// TestLegendPaletteWrap: eight compared series get eight distinct colours
+// from Options.Palette, and their legend flows into rows inside the chart
+// in both directions (the issue's Oman label fell outside the Arabic chart).
+func TestLegendPaletteWrap(t *testing.T) {
+	pal := []string{"#d55e00", "#009e73", "#cc79a7", "#b07d00", "#5a9fd4", "#6a3d9a", "#8c564b", "#4d4d4d"}
+	for _, lang := range []string{"en", "ar"} {
+		t.Run(lang, func(t *testing.T) {
+			var ss []chart.Series
+			for i := range 8 {
+				name := "United Republic of Country " + strconv.Itoa(i)
+				if lang == "ar" {
+					name = "جمهورية البلد المتحدة رقم " + strconv.Itoa(i)
+				}
+				ss = append(ss, chart.Series{Name: name, Highlight: i == 2,
+					Points: []chart.Point{{X: "2022", Y: 0.5 + float64(i)/20}, {X: "2024", Y: 0.6 + float64(i)/20}}})
+			}
+			s := string(chart.Line(chart.Options{Title: "t", Lang: lang, Palette: pal, Class: "w640"}, ss...))
+			checkSVG(t, s)
+			if !strings.Contains(s, `class="chart w640"`) {
+				t.Error("Options.Class not on the <svg>")
+			}
+			colours := map[string]bool{}
+			for _, m := range regexp.MustCompile(`<path d="[^"]*" fill="none" stroke="(#[0-9a-f]+)"`).FindAllStringSubmatch(s, -1) {
+				colours[m[1]] = true
+			}
+			if len(colours) != 8 {
+				t.Errorf("%d distinct line colours, want 8 (7 from the palette and the accent): %v", len(colours), colours)
+			}
+			// Legend texts: those at the legend rows' y (38, 58, …), each
+			// anchored inside the plot, over at least two rows.
+			rows := map[string]bool{}
+			for _, m := range regexp.MustCompile(`<text x="([0-9.]+)" y="(38|58|78|98)" text-anchor="[a-z]+">([^<]*)</text>`).FindAllStringSubmatch(s, -1) {
+				x, _ := strconv.ParseFloat(m[1], 64)
+				if x < 0 || x > 640 {
+					t.Errorf("legend %q anchored at x=%v, outside the chart", m[3], x)
+				}
+				rows[m[2]] = true
+			}
+			if len(rows) < 2 {
+				t.Errorf("legend on %d row(s), want it to wrap", len(rows))
+			}
+		})
+	}
+}
+
+// TestAxisTopAndTitleWrap: AxisTop writes the value axis above the rows
+// too; a title wider than the chart wraps and the chart grows by a line.
+func TestAxisTopAndTitleWrap(t *testing.T) {
+	_, rs := intervals("en")
+	plain := string(chart.Intervals(chart.Options{Title: "t"}, rs))
+	top := string(chart.Intervals(chart.Options{Title: "t", AxisTop: true}, rs))
+	if n, m := strings.Count(plain, `direction="ltr" text-anchor="middle">20<`), strings.Count(top, `direction="ltr" text-anchor="middle">20<`); m != 2*n || n == 0 {
+		t.Errorf("tick 20 written %d times with AxisTop, %d without", m, n)
+	}
+	long := strings.Repeat("A long title that goes on ", 6)
+	w := string(chart.Bars(chart.Options{Title: long, Width: 360}, []chart.Bar{{Label: "a", Value: 0.5}}))
+	checkSVG(t, w)
+	if n := strings.Count(w, `font-size="14" font-weight="bold"`); n < 2 {
+		t.Errorf("title on %d line(s), want it wrapped", n)
+	}
+	if !strings.Contains(w, `<g transform="translate(0 `) {
+		t.Error("the plot does not move down under a wrapped title")
+	}
+}
+
+// TestLegendInsideProperty: whatever the names (Latin or Arabic, short or
+// long), the number of series (2–8) and the direction, every legend label
+// is anchored inside the chart.
+func TestLegendInsideProperty(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		lang := rapid.SampledFrom([]string{"en", "ar"}).Draw(t, "lang")
+		n := rapid.IntRange(2, 8).Draw(t, "n")
+		width := rapid.IntRange(320, 900).Draw(t, "width")
+		word := rapid.SampledFrom([]string{"Bahrain", "United Arab Emirates", "الإمارات العربية المتحدة", "عُمان", "Saint Vincent and the Grenadines", "x"})
+		var ss []chart.Series
+		for i := range n {
+			ss = append(ss, chart.Series{Name: word.Draw(t, "name") + " " + strconv.Itoa(i), Highlight: i == 0,
+				Points: []chart.Point{{X: "2022", Y: 0.5}, {X: "2024", Y: 0.6}}})
+		}
+		s := string(chart.Line(chart.Options{Title: "t", Lang: lang, Width: width}, ss...))
+		re := regexp.MustCompile(`<text x="([0-9.]+)" y="(?:38|58|78|98|118|138|158|178)" text-anchor="[a-z]+">`)
+		got := re.FindAllStringSubmatch(s, -1)
+		if len(got) < n {
+			t.Fatalf("%d legend labels for %d series", len(got), n)
+		}
+		for _, m := range got {
+			x, _ := strconv.ParseFloat(m[1], 64)
+			if x < 0 || x > float64(width) {
+				t.Fatalf("legend label anchored at x=%v in a chart %d wide", x, width)
+			}
 		}
 	})
 }

@@ -10,7 +10,7 @@ import (
 // (p05–median–p95) leave InvertY false to read rank 1 first. A row with a
 // non-finite value is drawn as missing.
 func Intervals(o Options, rs []IntervalRow) template.HTML {
-	f := newFrame(o, rowsTop+rowH*float64(max(len(rs), 1))+rowsBelow)
+	f := newFrame(o, rowsHeight(o, len(rs)))
 	f.open()
 	if len(rs) == 0 {
 		return f.noData()

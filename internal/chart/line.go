@@ -33,11 +33,6 @@ func Line(o Options, s ...Series) template.HTML {
 	lo, hi, ticks, td := axis(f.o, vals, false)
 
 	top := 30.0
-	legend := len(s) > 1
-	if legend {
-		top += 20
-	}
-	top += 14 // room for value labels above the highest point
 	tickW := 0.0
 	for _, t := range ticks {
 		tickW = math.Max(tickW, textWidth(fmtNum(t, td), fontSize))
@@ -47,6 +42,12 @@ func Line(o Options, s ...Series) template.HTML {
 	if f.rtl {
 		px0, px1 = far, f.w-side
 	}
+	var legendRows [][]int
+	if len(s) > 1 {
+		legendRows = f.legendRows(s, px1-px0)
+		top += 20 * float64(len(legendRows))
+	}
+	top += 14 // room for value labels above the highest point
 	py0, py1 := top, f.h-28
 	if py1-py0 < 20 {
 		py1 = py0 + 20
@@ -93,8 +94,8 @@ func Line(o Options, s ...Series) template.HTML {
 	f.b.WriteString(`</g>`)
 	f.printf(`<line x1="%s" y1="%s" x2="%s" y2="%s" stroke="%s" stroke-width="1"/>`, n1(px0), n1(py1), n1(px1), n1(py1), axisColor)
 
-	if legend {
-		f.legend(s, px0, px1, 38)
+	if legendRows != nil {
+		f.legend(s, legendRows, px0, px1, 38)
 	}
 
 	// Muted series first, so that the highlighted ones are drawn on top.
@@ -111,7 +112,7 @@ func Line(o Options, s ...Series) template.HTML {
 	}
 	for k, i := range order {
 		sr := s[i]
-		color, dash, width, r := seriesStyle(sr, k)
+		color, dash, width, r := seriesStyle(sr, k, f.o.Palette)
 		var path strings.Builder
 		pen := false
 		for _, p := range sr.Points {
@@ -156,45 +157,82 @@ func Line(o Options, s ...Series) template.HTML {
 }
 
 // seriesStyle returns colour, dash attribute, stroke width and dot radius
-// of the k-th drawn series.
-func seriesStyle(sr Series, k int) (color, dash, width, r string) {
+// of the k-th drawn series; pal, when given, comes before the default
+// muted palette.
+func seriesStyle(sr Series, k int, pal []string) (color, dash, width, r string) {
 	if sr.Highlight {
 		return accent, "", "2.5", "4"
 	}
-	color = palette[k%len(palette)]
+	if k < len(pal) {
+		color = pal[k]
+	} else {
+		color = palette[(k-len(pal))%len(palette)]
+	}
 	if d := dashes[k%len(dashes)]; d != "" {
 		dash = ` stroke-dasharray="` + d + `"`
 	}
 	return color, dash, "1.5", "3"
 }
 
-// legend draws a swatch and the name of each series in one row at y,
-// flowing from the reading side.
-func (f *frame) legend(s []Series, px0, px1, y float64) {
-	muted := 0
-	x := px0
-	if f.rtl {
-		x = px1
+// legendEntryW is the width of one legend entry: swatch, gap, name
+// (shortened to fit the plot) and the space before the next entry.
+func legendEntryW(name string, avail float64) float64 {
+	return 22 + textWidth(truncate(name, avail-22, fontSize), fontSize) + 16
+}
+
+// legendRows flows the legend entries into rows no wider than avail px,
+// returning the series indices of each row.
+func (f *frame) legendRows(s []Series, avail float64) [][]int {
+	var rows [][]int
+	used := 0.0
+	for i, sr := range s {
+		w := legendEntryW(sr.Name, avail)
+		if len(rows) == 0 || used+w-16 > avail {
+			rows = append(rows, nil)
+			used = 0
+		}
+		rows[len(rows)-1] = append(rows[len(rows)-1], i)
+		used += w
 	}
-	for _, sr := range s {
-		k := 0
+	return rows
+}
+
+// legend draws a swatch and the name of each series, row by row from y,
+// flowing from the reading side.
+func (f *frame) legend(s []Series, rows [][]int, px0, px1, y float64) {
+	// The k-th muted series in drawing order has the k-th muted style.
+	mutedK := make([]int, len(s))
+	k := 0
+	for i, sr := range s {
 		if !sr.Highlight {
-			k = muted
-			muted++
+			mutedK[i] = k
+			k++
 		}
-		color, dash, width, _ := seriesStyle(sr, k)
-		w := 22 + textWidth(sr.Name, fontSize)
-		sx0, sx1, tx := x, x+18, x+22
+	}
+	for ri, row := range rows {
+		x := px0
 		if f.rtl {
-			sx0, sx1, tx = x, x-18, x-22
+			x = px1
 		}
-		f.printf(`<line x1="%s" y1="%s" x2="%s" y2="%s" stroke="%s" stroke-width="%s"%s/>`, n1(sx0), n1(y-4), n1(sx1), n1(y-4), color, width, dash)
-		if f.rtl {
-			f.label(tx, y, "right", sr.Name, "")
-			x -= w + 16
-		} else {
-			f.label(tx, y, "left", sr.Name, "")
-			x += w + 16
+		ly := y + 20*float64(ri)
+		for _, i := range row {
+			sr := s[i]
+			color, dash, width, _ := seriesStyle(sr, mutedK[i], f.o.Palette)
+			name := truncate(sr.Name, px1-px0-22, fontSize)
+			w := legendEntryW(sr.Name, px1-px0)
+			sx0, sx1, tx := x, x+18, x+22
+			if f.rtl {
+				sx0, sx1, tx = x, x-18, x-22
+			}
+			extra := ""
+			f.printf(`<line x1="%s" y1="%s" x2="%s" y2="%s" stroke="%s" stroke-width="%s"%s/>`, n1(sx0), n1(ly-4), n1(sx1), n1(ly-4), color, width, dash)
+			if f.rtl {
+				f.label(tx, ly, "right", name, extra)
+				x -= w
+			} else {
+				f.label(tx, ly, "left", name, extra)
+				x += w
+			}
 		}
 	}
 }

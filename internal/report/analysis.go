@@ -47,6 +47,153 @@ func (r *Renderer) analyse(x *data, v *countryView, w words) {
 	}
 }
 
+// requested adds what a request asks for beyond the standard report: the
+// gap to a peer (Request.Vs, [egdi.ExplainGap]) and the plan to a target
+// rank (Request.Target, [egdi.Base.Plan]). Unlike [Renderer.analyse] it
+// returns the errors, since they answer the user's own input: a peer not
+// assessed, a rank that is no improvement.
+func (r *Renderer) requested(x *data, v *countryView, q Request, w words) error {
+	v.TargetTitle = text(w.T("report.sec.target"))
+	if q.Vs == "" && q.Target == 0 && !q.Brief {
+		return nil
+	}
+	b, err := x.base(v.Edition)
+	if err != nil {
+		return err
+	}
+	c := egdi.ISO3(v.ISO3)
+	vs := q.Vs
+	if vs == "" && q.Brief {
+		vs = string(defaultPeer(x, b, c))
+	}
+	if vs != "" {
+		p, err := x.d.Countries.Lookup(vs)
+		if err != nil {
+			return err
+		}
+		if p.ISO3 == c {
+			return egdi.Errorf(egdi.EINVALID, "--vs names the country itself (%s): name a peer.", c)
+		}
+		g, err := egdi.ExplainGap(b, c, p.ISO3)
+		if err != nil {
+			return err
+		}
+		v.Gap = gapSection(x, g, w, v.Name, p.Name(w.lang))
+		v.GapTitle = w.S("report.sec.gap", "peer", p.Name(w.lang))
+	}
+	if q.Target > 0 {
+		s := b.Score(c)
+		if n := len(b.Scores); q.Target > n {
+			return egdi.Errorf(egdi.EINVALID, "--target %d is not a rank of edition %d: give a rank from 1 to %d.", q.Target, v.Edition, n)
+		}
+		if s != nil && s.EGDIRank <= q.Target {
+			return egdi.Errorf(egdi.EINVALID, "%s is already ranked %d in %d: --target %d is not an improvement; choose a rank from 1 to %d.",
+				c, s.EGDIRank, v.Edition, q.Target, max(1, s.EGDIRank-1))
+		}
+		a, err := planSection(b, c, egdi.Target{Rank: q.Target}, w)
+		if err != nil {
+			return err
+		}
+		v.Target = a
+		v.TargetTitle = w.S("report.sec.target_rank", "rank", q.Target)
+	}
+	if q.Brief {
+		v.Cheapest = cheapestOnly(v.Target)
+	}
+	return nil
+}
+
+// defaultPeer is the brief's peer when none is named: the country ranked
+// just above in the peer area, else just above in the world, else (for the
+// world's first) the one just below.
+func defaultPeer(x *data, b *egdi.Base, c egdi.ISO3) egdi.ISO3 {
+	c0 := x.d.Countries.Get(c)
+	_, inArea := peerArea(c0)
+	ms := x.members(b.Edition, inArea)
+	for i, s := range ms {
+		if s.ISO3 == c && i > 0 {
+			return ms[i-1].ISO3
+		}
+	}
+	s := b.Score(c)
+	var above, below egdi.ISO3
+	for _, o := range b.Scores {
+		switch {
+		case o.EGDIRank < s.EGDIRank && (above == "" || o.EGDIRank > b.Score(above).EGDIRank):
+			above = o.ISO3
+		case o.ISO3 != c && o.EGDIRank >= s.EGDIRank && (below == "" || o.EGDIRank < b.Score(below).EGDIRank):
+			below = o.ISO3
+		}
+	}
+	if above != "" {
+		return above
+	}
+	return below
+}
+
+// gapSection explains the gap from a country to a peer in one edition: the
+// ranks, the EGDI difference and the part of it each component makes
+// (w·(peer − country), METHODOLOGY §3), and the countries in between.
+func gapSection(x *data, g *egdi.Gap, w words, name, peer string) *analysis {
+	a := &analysis{}
+	key := "report.gap.ahead"
+	if g.RankGap < 0 {
+		key = "report.gap.behind"
+	}
+	a.Lines = append(a.Lines, w.S(key, "peer", peer, "country", name, "rankpeer", g.RankPeer, "rank", g.Rank,
+		"places", w.places(abs(g.RankGap)), "gap", num(signed4(g.EGDIGap)), "edition", g.Edition))
+	parts := []struct {
+		key string
+		v   float64
+	}{{"osi", g.Contributions.OSI}, {"tii", g.Contributions.TII}, {"hci", g.Contributions.HCI}}
+	big := slices.MaxFunc(parts, func(p, q struct {
+		key string
+		v   float64
+	}) int {
+		return cmpAbs(p.v, q.v)
+	})
+	if big.v != 0 {
+		a.Lines = append(a.Lines, w.S("report.gap.largest", "index", w.T(big.key), "v", num(signed4(big.v))))
+	}
+	a.Head = []string{w.T("report.col.source"), string(w.S("report.col.gap_part", "peer", peer))}
+	a.NumCols = []bool{false, true}
+	for _, p := range parts {
+		a.Rows = append(a.Rows, []string{w.T(p.key), signed4(p.v)})
+	}
+	if r := g.Contributions.ZeroRule + g.Contributions.Rounding + g.Contributions.Weights; math.Abs(r) >= 5e-5 {
+		a.Rows = append(a.Rows, []string{w.T("report.contrib.rounding"), signed4(r)})
+	}
+	a.Rows = append(a.Rows, []string{w.T("report.contrib.total"), signed4(g.EGDIGap)})
+	if n := len(g.Between); n > 0 {
+		var names []string
+		for _, c := range g.Between {
+			if o := x.d.Countries.Get(c); o != nil {
+				names = append(names, o.Name(w.lang))
+			}
+		}
+		if n > 6 {
+			names = append(names[:6], "…")
+		}
+		a.Note = w.S("report.gap.between", "n", n, "list", i18n.Join(w.lang, names))
+	}
+	return a
+}
+
+func abs(n int) int { return max(n, -n) }
+
+// cheapestOnly keeps the first plan (the cheapest) of a plan section.
+func cheapestOnly(a *analysis) *analysis {
+	if a == nil {
+		return nil
+	}
+	c := *a
+	if len(c.HTMLRows) > 1 {
+		c.HTMLRows = c.HTMLRows[:1]
+	}
+	c.Note = "" // the full report carries the effort model's caveat
+	return &c
+}
+
 // base returns the component-level analysis base of an edition, built once.
 func (x *data) base(y int) (*egdi.Base, error) {
 	x.mu.Lock()
@@ -210,30 +357,62 @@ func targetSection(b *egdi.Base, c egdi.ISO3, w words) *analysis {
 	a := &analysis{}
 	t, ok := nextTarget(b.Method, s)
 	if !ok {
-		a.Lines = append(a.Lines, w.S("report.target.top"))
-		return a
+		// In the top class already: plan to the next round rank (10, 5,
+		// 1) rather than say there is nothing to plan.
+		if s.EGDIRank <= 1 {
+			a.Lines = append(a.Lines, w.S("report.target.top"))
+			return a
+		}
+		t = egdi.Target{Rank: nextRoundRank(s.EGDIRank)}
 	}
-	res, err := b.Plan(c, t, egdi.DefaultCosts(b))
+	p, err := planSection(b, c, t, w)
 	if err != nil {
 		return nil
 	}
-	goal := w.S("report.target.class", "class", num(t.Class))
-	if t.Group != "" {
+	if !ok {
+		p.Lines = append([]template.HTML{w.S("report.target.top_next", "rank", t.Rank)}, p.Lines...)
+	}
+	return p
+}
+
+// nextRoundRank is the next round rank above rank: 10, then 5, then 1.
+func nextRoundRank(rank int) int {
+	switch {
+	case rank > 10:
+		return 10
+	case rank > 5:
+		return 5
+	}
+	return 1
+}
+
+// planSection plans the ways to a target and lists them, cheapest first.
+func planSection(b *egdi.Base, c egdi.ISO3, t egdi.Target, w words) (*analysis, error) {
+	a := &analysis{}
+	res, err := b.Plan(c, t, egdi.DefaultCosts(b))
+	if err != nil {
+		return nil, err
+	}
+	goal := w.S("report.target.class", "class", w.classHTML(t.Class))
+	switch {
+	case t.Group != "":
 		goal = w.S("report.target.group", "group", w.T(string(t.Group)))
+	case t.Rank > 0:
+		goal = w.S("report.target.rank", "rank", t.Rank)
 	}
 	a.Lines = append(a.Lines, w.S("report.target.intro", "goal", goal, "edition", b.Edition))
 	if !res.Reachable {
 		a.Lines = append(a.Lines, w.S("report.target.unreachable", "best", res.BestRank))
 	}
 	a.Head = []string{w.T("report.col.plan"), w.T("report.col.changes"), w.T("egdi.short"), w.T("rank"), w.T("report.col.class")}
-	a.NumCols = []bool{false, false, true, true, true}
+	a.NumCols = []bool{false, false, true, true, w.lang != "ar"} // an Arabic class is words
 	for _, p := range res.Plans {
 		var ch []string
 		for _, x := range p.Changes {
 			ch = append(ch, string(w.S("report.target.change", "index", w.short(x.Indicator), "from", num(f4(x.From)), "to", num(f4(x.To)))))
 		}
-		class := p.Class
-		if class == "" {
+		class := w.class(p.Class)
+		if p.Class == "" {
 			class = w.T(string(p.Group))
 		}
 		if !p.Reached {
@@ -243,7 +422,7 @@ func targetSection(b *egdi.Base, c egdi.ISO3, w words) *analysis {
 			num(f4(p.EGDI)), num(itoa(p.Rank)), text(class)})
 	}
 	a.Note = w.S("report.target.note")
-	return a
+	return a, nil
 }
 
 // uncertaintySection reports the country's rank interval and draws those of
@@ -281,7 +460,7 @@ func uncertaintySection(x *data, res *egdi.UncertaintyResult, c egdi.ISO3, v *co
 	}
 	a.Note = w.S("report.unc.note", "n", res.Replications, "seed", num(strconv.FormatUint(res.Seed, 10)))
 	v.UncertaintyTitle = w.T("report.chart.uncertainty") + " — " + v.PeerName + " " + itoa(v.Edition)
-	ch := chart.Intervals(chart.Options{Title: v.UncertaintyTitle, Lang: w.lang, YMin: 0, YMax: float64(niceCeil(hi)),
+	ch := chart.Intervals(chart.Options{Title: v.UncertaintyTitle, Lang: w.lang, YMin: 0, YMax: float64(niceCeil(hi)), Width: peerChartWidth,
 		Desc: w.T("report.chart.uncertainty_desc"), Height: barsHeight(len(rows))}, rows)
 	return a, ch
 }

@@ -64,6 +64,10 @@ type countryView struct {
 	Peers             []peerBlock
 	Explain           *analysis
 	Target            *analysis
+	TargetTitle       template.HTML // the plan section's heading
+	Gap               *analysis     // the gap to the peer of Request.Vs
+	GapTitle          template.HTML
+	Cheapest          *analysis // the brief's plan: the cheapest only
 	Uncertainty       *analysis
 	UncertaintyChart  template.HTML
 	UncertaintyTitle  string
@@ -137,7 +141,7 @@ func buildCountry(x *data, q Request, w words) (*countryView, error) {
 	// Headline.
 	v.Headline = w.S("report.headline", "country", v.Name, "rank", w.ordinal(s.EGDIRank), "n", n, "edition", y, "egdi", num(f4(s.EGDI)))
 	if s.RatingClass != "" {
-		v.Headline += " " + w.S("report.group_class", "group", w.T(string(s.Group)), "class", num(s.RatingClass))
+		v.Headline += " " + w.S("report.group_class", "group", w.T(string(s.Group)), "class", w.classHTML(s.RatingClass))
 	} else {
 		v.Headline += " " + w.S("report.group_only", "group", w.T(string(s.Group)))
 	}
@@ -167,14 +171,10 @@ func buildCountry(x *data, q Request, w words) (*countryView, error) {
 	if last != nil && last.Change != nil {
 		rankChange = signedInt(last.Change.RankChange)
 	}
-	class := s.RatingClass
-	if class == "" {
-		class = "–"
-	}
 	v.KPIs = []kpi{
 		{Label: w.T("report.kpi.rank"), Value: num(itoa(s.EGDIRank)), Note: w.S("report.of_n", "n", n)},
 		{Label: w.T("report.kpi.egdi"), Value: num(f4(s.EGDI)), Note: w.S("report.world_avg_is", "v", num(f4(x.world[y].EGDI)))},
-		{Label: w.T("report.kpi.group"), Value: text(w.T(string(s.Group))), Text: true, Note: w.S("report.class_is", "class", num(class))},
+		{Label: w.T("report.kpi.group"), Value: text(w.T(string(s.Group))), Text: true, Note: w.S("report.class_is", "class", w.classHTML(s.RatingClass))},
 		{Label: w.T("report.kpi.change"), Value: num(rankChange), Note: changeNote},
 	}
 
@@ -208,12 +208,9 @@ func buildCountry(x *data, q Request, w words) (*countryView, error) {
 	var egdiPts, worldPts, rankPts []chart.Point
 	for _, e := range entries {
 		r := histRow{Edition: itoa(e.Edition), Rank: rankText(e.EGDIRank), Change: "–", EGDI: f4(e.EGDI), OSI: f4(e.OSI),
-			TII: f4(e.TII), HCI: f4(e.HCI), EPI: "–", Group: w.T(string(e.Group)), Class: e.RatingClass}
+			TII: f4(e.TII), HCI: f4(e.HCI), EPI: "–", Group: w.T(string(e.Group)), Class: w.class(e.RatingClass)}
 		if e.EPI != nil {
 			r.EPI = f4(*e.EPI)
-		}
-		if r.Class == "" {
-			r.Class = "–"
 		}
 		if e.Change != nil {
 			r.Change = signedInt(e.Change.RankChange)
@@ -281,7 +278,7 @@ func peerCompare(x *data, w words, y int, c *egdi.Country, name string, keep fun
 	b.Average = peerRow{Name: w.T("average"), EGDI: f4(m.EGDI), OSI: f4(m.OSI), TII: f4(m.TII), HCI: f4(m.HCI), EPI: f4(m.EPI)}
 	b.Intro = w.S("report.peer_intro", "country", c.Name(w.lang), "pos", w.ordinal(pos), "n", len(ms), "peers", name, "avg", num(f4(m.EGDI)))
 	b.ChartTitle = w.T("report.chart.peers") + " — " + name + " " + itoa(y)
-	b.Chart = chart.Bars(chart.Options{Title: b.ChartTitle, Lang: w.lang, YMin: 0, YMax: 1, Digits: 4,
+	b.Chart = chart.Bars(chart.Options{Title: b.ChartTitle, Lang: w.lang, YMin: 0, YMax: 1, Digits: 4, Width: peerChartWidth,
 		Desc: w.T("report.chart.peers_desc"), Height: barsHeight(len(bars))}, bars)
 	return b
 }
@@ -289,12 +286,9 @@ func peerCompare(x *data, w words, y int, c *egdi.Country, name string, keep fun
 // peerScoreRow formats one country's scores for a comparison table.
 func peerScoreRow(x *data, w words, s *egdi.Score, o *egdi.Country, prev int) peerRow {
 	row := peerRow{Rank: rankText(s.EGDIRank), Name: o.Name(w.lang), EGDI: f4(s.EGDI), OSI: f4(s.OSI), TII: f4(s.TII), HCI: f4(s.HCI),
-		EPI: "–", Group: w.T(string(s.Group)), Class: s.RatingClass, Change: "–"}
+		EPI: "–", Group: w.T(string(s.Group)), Class: w.class(s.RatingClass), Change: "–"}
 	if s.EPI != nil {
 		row.EPI = f4(*s.EPI)
-	}
-	if row.Class == "" {
-		row.Class = "–"
 	}
 	if prev > 0 {
 		if p := x.score(prev, s.ISO3); p != nil && p.EGDIRank > 0 && s.EGDIRank > 0 {
@@ -315,3 +309,9 @@ func barsHeight(n int) int {
 
 // round12 removes float noise from a difference of published values.
 func round12(v float64) float64 { return math.Round(v*1e12) / 1e12 }
+
+// peerChartWidth is the viewBox width of the charts with a row per country
+// (peers, rank intervals): wider than the default 640, so that on an A4 page
+// (180 mm) a row is 5.5 mm instead of 6.8 and a chart of 18 to 22 countries
+// leaves room for its table on the same page; text is set at about 8 pt.
+const peerChartWidth = 780

@@ -18,6 +18,11 @@ type Request struct {
 	Subregion string // M49 sub-region, e.g. "Western Asia"
 	Edition   int    // 0: the newest edition of the dataset
 	Lang      string // "en" or "ar"
+
+	// Country reports only (issue 14, point 5):
+	Vs     string // a peer (ISO3 code or name): adds the gap to it (egdi.ExplainGap)
+	Target int    // an EGDI rank to reach: the plan section plans to it instead of the next class
+	Brief  bool   // one A4 page in both languages (Lang is ignored): headline, change and why, gap, cheapest plan
 }
 
 // IsGroup reports whether the request is for a peer-group report.
@@ -26,7 +31,7 @@ func (q Request) IsGroup() bool { return q.Country == "" }
 // Validate checks that the request names exactly one subject and a
 // supported language. It returns EINVALID errors written for users.
 func (q Request) Validate() error {
-	if q.Lang != "en" && q.Lang != "ar" {
+	if q.Lang != "en" && q.Lang != "ar" && !(q.Brief && q.Lang == "") {
 		return egdi.Errorf(egdi.EINVALID, "Unknown language %q: choose en or ar.", q.Lang)
 	}
 	n := 0
@@ -40,6 +45,12 @@ func (q Request) Validate() error {
 		return egdi.Errorf(egdi.EINVALID, "Say what to report on: a country (ISO3 code or name), or one of --group, --region, --subregion.")
 	case n > 1:
 		return egdi.Errorf(egdi.EINVALID, "Give one subject per report: a country, or one of --group, --region, --subregion.")
+	}
+	if q.IsGroup() && (q.Vs != "" || q.Target != 0 || q.Brief) {
+		return egdi.Errorf(egdi.EINVALID, "--vs, --target and --brief are for a country report, not a group's.")
+	}
+	if q.Target < 0 {
+		return egdi.Errorf(egdi.EINVALID, "--target %d is not a rank: give a whole number from 1.", q.Target)
 	}
 	if q.Edition < 0 {
 		return egdi.Errorf(egdi.EINVALID, "Edition %d is not a year.", q.Edition)

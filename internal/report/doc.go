@@ -6,8 +6,9 @@
 // html/template turns the view into one self-contained HTML page, and for a
 // PDF headless Chromium prints that page (through chromedp). The page is
 // served to Chromium from an in-process loopback server, so that its fonts
-// (Noto Sans Arabic, from package internal/assets) load from the binary and
-// nothing is fetched from the network.
+// (Noto Naskh Arabic for Arabic, whole so that the PDF text stays
+// searchable, and Latin from Noto Sans Arabic; package internal/assets)
+// load from the binary and nothing is fetched from the network.
 //
 // A [Renderer] keeps one browser for all the PDFs it prints, so a batch of
 // reports pays the browser start once; [Renderer.Close] stops it. Without

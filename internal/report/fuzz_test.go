@@ -36,3 +36,33 @@ func FuzzRequest(f *testing.F) {
 		}
 	})
 }
+
+// FuzzPeerRequest feeds arbitrary --vs, --target and --brief values: never a
+// panic, a refusal is EINVALID or ENOTFOUND and writes nothing.
+func FuzzPeerRequest(f *testing.F) {
+	f.Add("BHR", "ARE", 10, false, "en")
+	f.Add("BHR", "BHR", 0, true, "")
+	f.Add("KEN", "", 500, false, "ar")
+	f.Add("TUV", "Atlantis", -1, true, "ar")
+	f.Add("DNK", "USA", 1, false, "en")
+	r := report.New(report.Config{Now: fixedNow, FontBase: "fonts/"})
+	d := dataset(f)
+	f.Fuzz(func(t *testing.T, country, vs string, target int, brief bool, lang string) {
+		q := report.Request{Country: country, Vs: vs, Target: target, Brief: brief, Lang: lang}
+		var b bytes.Buffer
+		err := r.HTML(&b, d, q)
+		if err == nil {
+			if brief {
+				lang = "en" // a brief's page is English first, with an Arabic half
+			}
+			checkHTML(t, b.String(), lang)
+			return
+		}
+		if c := egdi.ErrorCode(err); c != egdi.EINVALID && c != egdi.ENOTFOUND {
+			t.Fatalf("%+v: error code %q (%v), want invalid or not_found", q, c, err)
+		}
+		if b.Len() != 0 {
+			t.Fatalf("%+v: %d bytes written with an error", q, b.Len())
+		}
+	})
+}

@@ -78,10 +78,24 @@ func sameMethod(a, b methodRow) bool {
 
 // methodNotes are the general notes every report carries, the numeral
 // policy among them.
-func methodNotes(w words) []template.HTML {
+// The rating classes are named in the reader's language (class_note,
+// shared with the dashboard), and the precision note says how many decimals
+// the UN published for the report's edition (issue 14, point 13).
+func methodNotes(w words, edition int) []template.HTML {
 	var out []template.HTML
-	for _, k := range []string{"formula", "groups", "ranks", "comparability", "averages", "precision", "numerals"} {
-		out = append(out, w.S("report.note."+k))
+	for _, k := range []string{"formula", "groups_only", "ranks", "comparability", "averages", "precision", "numerals"} {
+		switch k {
+		case "groups_only":
+			out = append(out, w.S("report.note.groups_only")+" "+text(w.T("class_note")))
+		case "precision":
+			if m, err := egdi.MethodFor(edition); err == nil {
+				out = append(out, w.S("report.note.precision_ed", "edition", edition, "n", m.EGDIPrecision.Digits))
+			} else {
+				out = append(out, w.S("report.note.precision"))
+			}
+		default:
+			out = append(out, w.S("report.note."+k))
+		}
 	}
 	return out
 }
@@ -94,6 +108,6 @@ func sources(w words, years []int, version string) []template.HTML {
 		w.S("report.src.m49"),
 		w.S("report.src.groups"),
 		w.S("report.src.engine", "version", num(version)),
-		w.S("report.src.fonts"),
+		w.S("report.src.fonts_print"),
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/egdi-project/egdi"
 	"github.com/egdi-project/egdi/internal/report"
@@ -66,15 +67,24 @@ func TestPDF(t *testing.T) {
 		q          report.Request
 		minP, maxP int
 		wantText   []string // substrings of pdftotext -raw output, in logical order
+		wholeWords []string // phrases of pdftotext's default output, every word whole
 	}{
-		{"country_BHR_en", report.Request{Country: "BHR", Lang: "en"}, 3, 9,
-			[]string{"Bahrain", "E-Government Development Index", "Online Service Index", "Telecommunication Infrastructure Index", "Human Capital Index", "0.9196"}},
-		{"country_BHR_ar", report.Request{Country: "BHR", Lang: "ar"}, 3, 9,
-			[]string{bhr.NameAR, "مؤشر تطوير الحكومة الإلكترونية", "مؤشر الخدمات الإلكترونية", "مؤشر البنية التحتية للاتصالات", "مؤشر رأس المال البشري", "0.9196"}},
+		{"country_BHR_en", report.Request{Country: "BHR", Lang: "en"}, 3, 12,
+			[]string{"Bahrain", "E-Government Development Index", "Online Service Index", "Telecommunication Infrastructure Index", "Human Capital Index", "0.9196"},
+			[]string{"Bahrain", "E-Government Development Index", "Online Service Index"}},
+		{"country_BHR_ar", report.Request{Country: "BHR", Lang: "ar"}, 3, 12,
+			[]string{bhr.NameAR, "مؤشر تطوير الحكومة الإلكترونية", "مؤشر الخدمات الإلكترونية", "مؤشر البنية التحتية للاتصالات", "مؤشر رأس المال البشري", "0.9196"},
+			// The survey's own name, its first component, the country,
+			// and lam-alef (الإلكترونية, الاستقصائية) as a reader would
+			// search them (Ctrl-F, copy and paste).
+			[]string{"مؤشر تطوير الحكومة الإلكترونية", "مؤشر الخدمات الإلكترونية", "البحرين", "دراسة الأمم المتحدة الاستقصائية للحكومة الإلكترونية",
+				"مؤشر البنية التحتية للاتصالات", "مؤشر رأس المال البشري", "مجلس التعاون الخليجي",
+				"تقرير قطري", "التغير في الترتيب"}},
 		{"group_gcc_en", report.Request{Group: "gcc", Lang: "en"}, 2, 6,
-			[]string{"Gulf Cooperation Council", "Saudi Arabia", "World average"}},
+			[]string{"Gulf Cooperation Council", "Saudi Arabia", "World average"}, nil},
 		{"group_gcc_ar", report.Request{Group: "gcc", Lang: "ar"}, 2, 6,
-			[]string{"مجلس التعاون الخليجي", "المملكة العربية السعودية", "متوسط العالم"}},
+			[]string{"مجلس التعاون الخليجي", "المملكة العربية السعودية", "متوسط العالم"},
+			[]string{"مجلس التعاون الخليجي", "المملكة العربية السعودية", "متوسط العالم", "الإمارات العربية المتحدة"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var b bytes.Buffer
@@ -101,6 +111,15 @@ func TestPDF(t *testing.T) {
 				t.Errorf("page width %s pt, want A4 595 ± 2", m[1])
 			}
 			checkFonts(t, run(t, "pdffonts", p))
+			// Searchable: in pdftotext's default mode (what a viewer's
+			// Ctrl-F and copy see), each phrase appears with every word
+			// whole, bounded by non-letters.
+			plain := " " + strings.Join(strings.Fields(stripBidi(run(t, "pdftotext", "-enc", "UTF-8", p, "-"))), " ") + " "
+			for _, want := range tc.wholeWords {
+				if !containsWhole(plain, want) {
+					t.Errorf("pdftotext lacks %q as whole words (broken glyph runs?)", want)
+				}
+			}
 			lines := logicalLines(run(t, "pdftotext", "-raw", "-enc", "UTF-8", p, "-"))
 			for _, want := range tc.wantText {
 				if !containsLine(lines, want) {
@@ -151,6 +170,24 @@ func logicalLines(text string) []string {
 	return out
 }
 
+// containsWhole reports whether text holds phrase with letters on neither
+// side: "مؤشر" inside "المؤشر" or a phrase cut as "الإلكت روني ة" does not count.
+func containsWhole(text, phrase string) bool {
+	for i := 0; ; {
+		j := strings.Index(text[i:], phrase)
+		if j < 0 {
+			return false
+		}
+		j += i
+		before, _ := utf8.DecodeLastRuneInString(text[:j])
+		after, _ := utf8.DecodeRuneInString(text[j+len(phrase):])
+		if !unicode.IsLetter(before) && !unicode.IsLetter(after) && !unicode.Is(unicode.Mn, after) {
+			return true
+		}
+		i = j + 1
+	}
+}
+
 func stripSpace(s string) string {
 	return strings.Map(func(r rune) rune {
 		if unicode.IsSpace(r) {
@@ -171,7 +208,8 @@ func containsLine(lines []string, want string) bool {
 }
 
 // checkFonts asserts that every font of pdffonts' table is embedded (the
-// "emb" column) and that the fonts are ours (Noto Sans Arabic).
+// "emb" column) and that the fonts are ours: Noto Naskh Arabic for Arabic,
+// the Latin subset of Noto Sans Arabic for Latin (package internal/assets).
 func checkFonts(t *testing.T, out string) {
 	t.Helper()
 	lines := strings.Split(strings.TrimSpace(out), "\n")
@@ -189,8 +227,8 @@ func checkFonts(t *testing.T, out string) {
 		if emb != "yes" {
 			t.Errorf("font not embedded: %s", l)
 		}
-		if !strings.Contains(f[0], "NotoSansArabic") {
-			t.Errorf("font %s is not Noto Sans Arabic: a host font was used", f[0])
+		if !strings.Contains(f[0], "NotoNaskhArabic") && !strings.Contains(f[0], "NotoSansArabic") {
+			t.Errorf("font %s is not Noto Naskh or Noto Sans Arabic: a host font was used", f[0])
 		}
 	}
 }
@@ -254,6 +292,30 @@ func TestIdleTimeout(t *testing.T) {
 		}
 		if r.BrowserRunning() {
 			t.Fatalf("round %d: browser still running 10 s after the last PDF (idle timeout 300 ms)", round)
+		}
+	}
+}
+
+// TestBriefPDF prints the brief: one A4 page with both languages, every
+// font embedded, Arabic words whole.
+func TestBriefPDF(t *testing.T) {
+	needPDFTools(t)
+	r, d := newRenderer(t), dataset(t)
+	for _, iso := range []string{"BHR", "KEN", "DNK"} {
+		var b bytes.Buffer
+		if err := r.PDF(t.Context(), &b, d, report.Request{Country: iso, Brief: true}); err != nil {
+			t.Fatal(err)
+		}
+		p := savePDF(t, "brief_"+iso+".pdf", b.Bytes())
+		if m := regexp.MustCompile(`(?m)^Pages:\s+(\d+)`).FindStringSubmatch(run(t, "pdfinfo", p)); m == nil || m[1] != "1" {
+			t.Errorf("%s: brief is not one page: %v", iso, m)
+		}
+		checkFonts(t, run(t, "pdffonts", p))
+		plain := " " + strings.Join(strings.Fields(stripBidi(run(t, "pdftotext", "-enc", "UTF-8", p, "-"))), " ") + " "
+		for _, w := range []string{"E-Government Development Index", "مؤشر تطوير الحكومة الإلكترونية", "The cheapest plan", "الخطة الأقل كلفة"} {
+			if !containsWhole(plain, w) {
+				t.Errorf("%s: brief lacks %q", iso, w)
+			}
 		}
 	}
 }

@@ -140,6 +140,9 @@ func (r *Renderer) build(d *egdi.Dataset, q Request) (*page, error) {
 			return nil, err
 		}
 		r.analyse(x, c, w)
+		if err := r.requested(x, c, q, w); err != nil {
+			return nil, err
+		}
 		p.Country, p.Edition = c, c.Edition
 		p.Title = c.Name
 		p.Subtitle = w.T("report.country_title") + " · " + w.T("egdi") + " " + itoa(c.Edition)
@@ -147,7 +150,7 @@ func (r *Renderer) build(d *egdi.Dataset, q Request) (*page, error) {
 	}
 	p.Footer = p.Title + " · " + w.T("egdi") + " " + itoa(p.Edition)
 	p.Methods = methodRows(w, years)
-	p.Notes = methodNotes(w)
+	p.Notes = methodNotes(w, p.Edition)
 	p.Sources = sources(w, x.years, r.cfg.DataVersion)
 	return p, nil
 }
@@ -158,6 +161,9 @@ func (r *Renderer) HTML(w io.Writer, d *egdi.Dataset, q Request) error {
 }
 
 func (r *Renderer) html(w io.Writer, d *egdi.Dataset, q Request, fontBase string) error {
+	if q.Brief {
+		return r.brief(w, d, q, fontBase)
+	}
 	p, err := r.build(d, q)
 	if err != nil {
 		return err
@@ -166,10 +172,51 @@ func (r *Renderer) html(w io.Writer, d *egdi.Dataset, q Request, fontBase string
 	if err != nil {
 		return err
 	}
-	p.FontCSS = template.CSS(assets.FontFaceCSS(fontBase)) // our own embedded CSS, not user input
+	p.FontCSS = template.CSS(assets.PrintFontFaceCSS(fontBase)) // our own embedded CSS, not user input
 	p.Style = template.CSS(css)
 	var buf bytes.Buffer
 	if err := r.tmpl.ExecuteTemplate(&buf, "page.html", p); err != nil {
+		return err
+	}
+	_, err = w.Write(buf.Bytes())
+	return err
+}
+
+// briefPage is the template data of a brief: the same country in both
+// languages, English first.
+type briefPage struct {
+	EN, AR  *page
+	FontCSS template.CSS
+	Style   template.CSS
+}
+
+// brief writes the one-page brief of a country (Request.Brief): for each
+// language the headline and figures, the change since the previous edition
+// and why, the gap to a peer (Request.Vs, or the country ranked just above
+// in its peer area) and the cheapest plan to the next target
+// (Request.Target, or the next class, group or round rank).
+func (r *Renderer) brief(w io.Writer, d *egdi.Dataset, q Request, fontBase string) error {
+	var b briefPage
+	for _, lang := range []string{"en", "ar"} {
+		q.Lang = lang
+		p, err := r.build(d, q)
+		if err != nil {
+			return err
+		}
+		if lang == "en" {
+			b.EN = p
+		} else {
+			b.AR = p
+		}
+	}
+	css, err := templateFS.ReadFile("templates/report.css")
+	if err != nil {
+		return err
+	}
+	b.FontCSS = template.CSS(assets.PrintFontFaceCSS(fontBase)) // our own embedded CSS, not user input
+	b.Style = template.CSS(css)
+	var buf bytes.Buffer
+	if err := r.tmpl.ExecuteTemplate(&buf, "brief", &b); err != nil {
 		return err
 	}
 	_, err = w.Write(buf.Bytes())
@@ -209,7 +256,19 @@ func (r *Renderer) Slug(d *egdi.Dataset, q Request) string {
 			b = append(b, '-')
 		}
 	}
-	return string(b) + "-" + itoa(y) + "-" + q.Lang
+	out := string(b) + "-" + itoa(y) + "-" + q.Lang
+	if q.Brief {
+		out = string(b) + "-" + itoa(y) + "-brief"
+	}
+	if q.Vs != "" {
+		if c, err := d.Countries.Lookup(q.Vs); err == nil {
+			out += "-vs-" + string(c.ISO3)
+		}
+	}
+	if q.Target > 0 {
+		out += "-rank" + itoa(q.Target)
+	}
+	return out
 }
 
 // pair passes two values to a sub-template: the page (for words) and a part.

@@ -230,3 +230,93 @@ func TestNumerals(t *testing.T) {
 		t.Errorf("generation date is not the injected clock's 2026-11-26")
 	}
 }
+
+// TestPeerAndTarget checks the sections a request adds: the gap to a peer
+// (--vs, egdi.ExplainGap) and the plan to a target rank (--target), and the
+// errors on the user's own input.
+func TestPeerAndTarget(t *testing.T) {
+	r, d := newRenderer(t), dataset(t)
+	for _, tc := range []struct {
+		name string
+		q    report.Request
+		code string   // expected error code, "" for none
+		want []string // substrings of the HTML
+	}{
+		{"VsTarget", report.Request{Country: "BHR", Vs: "ARE", Target: 10, Lang: "en"}, "",
+			[]string{"The gap to United Arab Emirates", "Target plan: rank <span class=\"n\">10</span>", "Least effort (any index)"}},
+		{"Turkiye", report.Request{Country: "TUR", Vs: "GRC", Lang: "en"}, "",
+			[]string{"<h1>Türkiye</h1>", "Greece"}}, // the UN's name since 2022, shared with the dashboard (egdi.Country.Name)
+		{"VsArabic", report.Request{Country: "BHR", Vs: "Saudi Arabia", Lang: "ar"}, "",
+			[]string{"الفجوة مع المملكة العربية السعودية", "حصته من الفجوة"}},
+		{"ErrVsSelf", report.Request{Country: "BHR", Vs: "BHR", Lang: "en"}, egdi.EINVALID, nil},
+		{"ErrVsUnknown", report.Request{Country: "BHR", Vs: "XXX", Lang: "en"}, egdi.ENOTFOUND, nil},
+		{"ErrTargetNotBetter", report.Request{Country: "BHR", Target: 19, Lang: "en"}, egdi.EINVALID, nil},
+		{"ErrTargetRange", report.Request{Country: "BHR", Target: 400, Lang: "en"}, egdi.EINVALID, nil},
+		{"ErrTargetNegative", report.Request{Country: "BHR", Target: -1, Lang: "en"}, egdi.EINVALID, nil},
+		{"ErrGroupVs", report.Request{Group: "gcc", Vs: "ARE", Lang: "en"}, egdi.EINVALID, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var b bytes.Buffer
+			err := r.HTML(&b, d, tc.q)
+			if got := egdi.ErrorCode(err); tc.code != "" || err != nil {
+				if got != tc.code {
+					t.Fatalf("code %q (%v), want %q", got, err, tc.code)
+				}
+				if b.Len() != 0 {
+					t.Errorf("%d bytes written on error", b.Len())
+				}
+				return
+			}
+			s := b.String()
+			checkHTML(t, s, tc.q.Lang)
+			for _, w := range tc.want {
+				if !strings.Contains(s, w) {
+					t.Errorf("no %q in the report", w)
+				}
+			}
+		})
+	}
+}
+
+// TestBriefHTML pins the brief of Bahrain against the UAE (golden) and
+// checks that it carries both languages.
+func TestBriefHTML(t *testing.T) {
+	r, d := newRenderer(t), dataset(t)
+	var b bytes.Buffer
+	if err := r.HTML(&b, d, report.Request{Country: "BHR", Vs: "ARE", Brief: true}); err != nil {
+		t.Fatal(err)
+	}
+	s := b.String()
+	for _, w := range []string{`<section class="half" lang="en" dir="ltr">`, `<section class="half" lang="ar" dir="rtl">`,
+		"The gap to United Arab Emirates", "الفجوة مع الإمارات العربية المتحدة", "The cheapest plan", "الخطة الأقل كلفة",
+		"The change and why", "التغير وأسبابه"} {
+		if !strings.Contains(s, w) {
+			t.Errorf("brief lacks %q", w)
+		}
+	}
+	golden(t, filepath.Join("testdata", "brief_BHR_vs_ARE.html"), b.Bytes())
+	// Without --vs the peer is the country just above in the peer area.
+	b.Reset()
+	if err := r.HTML(&b, d, report.Request{Country: "KEN", Brief: true}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(b.String(), "The gap to") {
+		t.Error("brief without --vs has no gap section")
+	}
+}
+
+// TestArabicNoDiacritics checks that the Arabic reports carry no tashkeel
+// (U+064B–U+0652), which breaks words in the PDF's text.
+func TestArabicNoDiacritics(t *testing.T) {
+	r, d := newRenderer(t), dataset(t)
+	for _, q := range []report.Request{{Country: "BHR", Lang: "ar"}, {Country: "BHR", Vs: "ARE", Target: 10, Lang: "ar"}, {Group: "gcc", Lang: "ar"}} {
+		var b bytes.Buffer
+		if err := r.HTML(&b, d, q); err != nil {
+			t.Fatal(err)
+		}
+		s := stripStyle(b.String())
+		if i := strings.IndexFunc(s, func(r rune) bool { return r >= '\u064b' && r <= '\u0652' }); i >= 0 {
+			t.Errorf("%+v: diacritic in %q", q, s[max(0, i-30):min(len(s), i+30)])
+		}
+	}
+}

@@ -17,8 +17,34 @@ type words struct{ lang string }
 // Lang returns the language code, "en" or "ar".
 func (w words) Lang() string { return w.lang }
 
-// T returns the glossary term for key.
-func (w words) T(key string) string { return i18n.T(w.lang, key) }
+// T returns the glossary term for key. Arabic terms lose their diacritics
+// (tanwin, short vowels, shadda, sukun: U+064B–U+0652), as most Arabic
+// print does: in Chromium's PDFs a word with such a mark extracts in pieces
+// ("المجَّم عة", "تقرير ُق طري", "كلفًة"), so a reader could not search or
+// copy it, and a search typed without marks would not find it; it also
+// makes one spelling of جدا where the glossary has both جداً and جدًا.
+func (w words) T(key string) string {
+	t := i18n.T(w.lang, key)
+	if w.lang == "ar" {
+		t = stripHarakat(t)
+	}
+	return t
+}
+
+// stripHarakat drops the Arabic diacritics U+064B–U+0652.
+func stripHarakat(s string) string {
+	if !strings.ContainsFunc(s, isHaraka) {
+		return s
+	}
+	return strings.Map(func(r rune) rune {
+		if isHaraka(r) {
+			return -1
+		}
+		return r
+	}, s)
+}
+
+func isHaraka(r rune) bool { return r >= '\u064b' && r <= '\u0652' }
 
 // S returns the glossary sentence key with its placeholders replaced. args
 // alternate names and values; a value is a string (escaped here) or
@@ -85,6 +111,29 @@ func signedInt(n int) string {
 		return minus + strconv.Itoa(-n)
 	}
 	return "0"
+}
+
+// class writes a rating class: the UN's code (VH, V3 … L1) in English;
+// in Arabic the group and the quarter in words (مرتفع جداً 4), from the
+// glossary keys class.VH … class.L1 that the dashboard uses too. "" and
+// unknown codes give a dash.
+func (w words) class(code string) string {
+	if code == "" {
+		return "–"
+	}
+	if w.lang == "ar" && i18n.Has("class."+code) {
+		return w.T("class." + code)
+	}
+	return code
+}
+
+// classHTML writes a rating class inside a sentence: a left-to-right run
+// in English (a code), plain words in Arabic.
+func (w words) classHTML(code string) template.HTML {
+	if w.lang == "ar" {
+		return text(w.class(code))
+	}
+	return num(w.class(code))
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }

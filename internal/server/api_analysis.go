@@ -208,6 +208,7 @@ func (s *Server) handleExplain(w http.ResponseWriter, r *http.Request) {
 	if q.str("from") != "" {
 		from = q.edition("from")
 	}
+	vs := q.str("vs")
 	d, v, ok := s.queryData(w, r, q, s.writeError)
 	if !ok {
 		return
@@ -219,6 +220,26 @@ func (s *Server) handleExplain(w http.ResponseWriter, r *http.Request) {
 	c, err := parseISO3(d, iso)
 	if err != nil {
 		s.writeError(w, r, err)
+		return
+	}
+	if vs != "" {
+		// The gap to a peer in one edition (egdi explain --vs).
+		if from != 0 {
+			s.writeError(w, r, egdi.Errorf(egdi.EINVALID, "Parameter vs explains a gap in one edition: drop from."))
+			return
+		}
+		peer, err := parseISO3(d, vs)
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		s.serveCachedJSON(w, r, cacheKey(r, ""), func() (any, error) {
+			b, err := v.base(edition)
+			if err != nil {
+				return nil, err
+			}
+			return egdi.ExplainGap(b, c.ISO3, peer.ISO3)
+		})
 		return
 	}
 	s.serveCachedJSON(w, r, cacheKey(r, ""), func() (any, error) {

@@ -65,7 +65,7 @@ func renderDownload(d *egdi.Dataset, rk *ranking, format string) ([]byte, string
 		return buf.Bytes(), jsonType, nil
 	}
 	in := make(map[egdi.ISO3]bool, len(rk.Rows))
-	t := &tabular.Table{Edition: strconv.Itoa(rk.Edition), Method: rk.method, Countries: d.Countries}
+	t := &tabular.Table{Edition: strconv.Itoa(rk.Edition), Method: rk.method, Countries: d.Countries, Lang: rk.Lang}
 	for _, r := range rk.Rows {
 		t.Scores = append(t.Scores, r.Score)
 		in[r.ISO3] = true

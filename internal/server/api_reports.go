@@ -43,10 +43,13 @@ func (s *Server) reportRoutes() []route {
 }
 
 // handleCountryReport answers a country report: ?edition, ?lang, ?format
-// (html, the default, or pdf).
+// (html, the default, or pdf), ?vs, ?target, ?brief.
 func (s *Server) handleCountryReport(w http.ResponseWriter, r *http.Request) {
 	q := newQuery(r)
-	rq := report.Request{Edition: q.edition("edition"), Lang: q.lang()}
+	rq := report.Request{Edition: q.edition("edition"), Lang: q.lang(),
+		// ?vs=ISO3 adds the gap to a peer, ?target=N plans to rank N,
+		// ?brief=true makes the one-page brief in both languages.
+		Vs: q.str("vs"), Target: q.intRange("target", 0, 1, 1000), Brief: q.oneOf("brief", "false", []string{"true", "false"}) == "true"}
 	format := q.oneOf("format", report.HTML, []string{report.HTML, report.PDF})
 	d, _, c, ok := s.queryCountry(w, r, q, s.writeError)
 	if !ok {

@@ -132,7 +132,7 @@ func runUncertainty(ctx context.Context, d *egdi.Dataset, b *egdi.Base, req unce
 		if !f.Keep(c) {
 			continue
 		}
-		out.Rows = append(out.Rows, intervalRow{ISO3: u.ISO3, Name: c.NameEN, NameAR: c.NameAR, Rank: u.Rank,
+		out.Rows = append(out.Rows, intervalRow{ISO3: u.ISO3, Name: c.Name("en"), NameAR: c.NameAR, Rank: u.Rank,
 			RankP05: u.RankP05, RankMedian: u.RankMedian, RankP95: u.RankP95, PVeryHigh: u.PVeryHigh, PTop10: u.PTop10})
 	}
 	slices.SortStableFunc(out.Rows, func(x, y intervalRow) int { return x.Rank - y.Rank })

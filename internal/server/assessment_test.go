@@ -169,6 +169,16 @@ func TestAssessmentPages(t *testing.T) {
 			t.Error("the Arabic page is not in Arabic")
 		}
 	}
+	// A city (LOSI) assessment: its estimate, no feature plan (LOSI is not in the EGDI).
+	if rec := do(h, "POST", "/api/v1/assessments", `{"name":"manama","questionnaire":"losi-2024","country":"BHR","city":"Manama"}`); rec.Code != 201 {
+		t.Fatal(rec.Body.String())
+	}
+	if rec := do(h, "GET", "/ar/assessments/manama", ""); rec.Code != 200 || !strings.Contains(rec.Body.String(), `id="sa-losi"`) || strings.Contains(rec.Body.String(), `id="sa-plan"`) {
+		t.Errorf("/ar/assessments/manama: %d", rec.Code)
+	}
+	if rec := do(h, "POST", "/api/v1/assessments", `{"name":"nocity","questionnaire":"losi-2024","country":"BHR"}`); rec.Code != 400 {
+		t.Errorf("LOSI without a city: %d", rec.Code)
+	}
 	form := url.Values{"module": {"SP"}, "a.SP-095a": {"yes"}, "e.SP-095a": {"https://www.bahrain.bh/s"}, "n.SP-095a": {"سهل"}}
 	post := func(hdr ...string) *httptest.ResponseRecorder {
 		req := httptest.NewRequest("POST", "/ar/assessments/bhr", strings.NewReader(form.Encode()))

@@ -299,7 +299,7 @@ func TestBrowserCrossSite(t *testing.T) {
 	target := egdiSrv.URL // http://127.0.0.1:port
 	evil := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		fmt.Fprintf(w, `<!doctype html><title>elsewhere</title>
+		_, _ = fmt.Fprintf(w, `<!doctype html><title>elsewhere</title>
 <iframe name="a"></iframe><iframe name="b"></iframe>
 <form id="api" method="post" action="%[1]s/api/v1/uncertainty" enctype="text/plain" target="a"><input name='{"replications":100,"x":"' value='"}'></form>
 <form id="page" method="post" action="%[1]s/en/uncertainty" target="b"><input name="edition" value="2024"></form>

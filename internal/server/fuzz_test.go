@@ -37,6 +37,12 @@ func FuzzServer(f *testing.F) {
 		{"GET", "/ar/", "edition=2008&index=epi", ""},
 		{"DELETE", "/api/v1/uncertainty/x", "", ""},
 		{"GET", "/static/../../etc/passwd", "", ""},
+		{"GET", "/en/countries/BHR", "target=19&vs=ARE", ""},
+		{"GET", "/ar/countries/BHR", "target=x&vs=%D8%B9%D9%85%D8%A7%D9%86", ""},
+		{"GET", "/ar/compare", "c=BHR&add=%D8%B9%D9%85%D8%A7%D9%86&focus=OMN", ""},
+		{"GET", "/en/compare", "countries=BHR,ARE,SAU,QAT,KWT,OMN,EGY,JOR,MAR&add=zz", ""},
+		{"GET", "/api/v1/explain", "iso3=BHR&vs=ARE&edition=2010", ""},
+		{"GET", "/en/uncertainty", "focus=BHR&job=x", ""},
 	} {
 		f.Add(seed.method, seed.path, seed.query, seed.body)
 	}

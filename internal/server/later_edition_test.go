@@ -34,7 +34,7 @@ func TestLaterEdition(t *testing.T) {
 	}
 	d := egdi.MergeDataset(b, recs, nil)
 	s := newServer(slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn})),
-		Deps{Dataset: func(context.Context) (*egdi.Dataset, error) { return d, nil }, Version: "test"})
+		Deps{Dataset: func(context.Context) (*egdi.Dataset, error) { return d, nil }, Version: "test", Hosts: []string{"example.com"}})
 	h := s.handler()
 	sp := loadSpec(t)
 	for _, tc := range []struct {

@@ -19,7 +19,6 @@ import (
 	"github.com/egdi-project/egdi"
 	"github.com/egdi-project/egdi/internal/assets"
 	"github.com/egdi-project/egdi/internal/i18n"
-	"github.com/egdi-project/egdi/internal/report"
 )
 
 //go:embed assets
@@ -141,6 +140,11 @@ func (s *Server) handleStatic(w http.ResponseWriter, r *http.Request) {
 	writeCached(w, r, f.body, cc)
 }
 
+// handleFavicon serves the icon browsers ask for at /favicon.ico.
+func (s *Server) handleFavicon(w http.ResponseWriter, r *http.Request) {
+	writeCached(w, r, staticFiles()["favicon.ico"].body, "public, max-age=86400")
+}
+
 func mustParsePages() map[string]*template.Template {
 	funcs := template.FuncMap{
 		"asset":  assetURL,
@@ -156,9 +160,15 @@ func mustParsePages() map[string]*template.Template {
 			return m.EPIPrecision.Format(*v)
 		},
 		"rankOf": func(r rankingRow, ix string) int { return r.RankBy(ix) },
-		// methodChange words a change of method as the reports do.
-		"methodChange": report.MethodChangeText,
-		"valOf":        func(r rankingRow, ix string) float64 { return r.ValueOf(ix) },
+		"lower":  strings.ToLower,
+		// abs writes a rank change without its sign, for "up 3" / "down 16".
+		"abs": func(n int) int {
+			if n < 0 {
+				return -n
+			}
+			return n
+		},
+		"valOf": func(r rankingRow, ix string) float64 { return r.ValueOf(ix) },
 	}
 	out := map[string]*template.Template{}
 	for _, p := range pageFiles {
@@ -190,6 +200,44 @@ type base struct {
 
 // T returns an interface word in the page's language.
 func (b *base) T(key string) string { return tr(b.Lang, key) }
+
+// F returns an interface sentence with its {name} placeholders filled
+// from name, value pairs (values are strings or ints).
+func (b *base) F(key string, kv ...any) string {
+	s := tr(b.Lang, key)
+	for i := 0; i+1 < len(kv); i += 2 {
+		s = strings.ReplaceAll(s, "{"+fmt.Sprint(kv[i])+"}", fmt.Sprint(kv[i+1]))
+	}
+	return s
+}
+
+// Count writes a count with the plural form of the page's language
+// (i18n.Count: Arabic has six forms).
+func (b *base) Count(key string, n int) string { return i18n.Count(b.Lang, key, n) }
+
+// Class names a rating class (VH, V3 …) in the page's language.
+func (b *base) Class(code string) string { return classLabel(b.Lang, code) }
+
+// Comma is the list separator of the page's language (Arabic comma in Arabic).
+func (b *base) Comma() string { return i18n.Comma(b.Lang) }
+
+// Semi is the semicolon of the page's language (Arabic semicolon in Arabic).
+func (b *base) Semi() string { return strings.TrimSpace(i18n.Semicolon(b.Lang)) }
+
+// EditionTitle is the title of an edition's Survey in the page's language.
+func (b *base) EditionTitle(year int) string { return i18n.T(b.Lang, "edtitle."+strconv.Itoa(year)) }
+
+// classLabel names a rating class in lang: the UN's English code, or in
+// Arabic the group and its quarter (4 the highest, as VH in English).
+func classLabel(lang, code string) string {
+	if code == "" {
+		return ""
+	}
+	if lang == "ar" && i18n.Has("class."+code) {
+		return i18n.T(lang, "class."+code)
+	}
+	return code
+}
 
 // Other is the language the switch offers.
 func (b *base) Other() string {
@@ -285,6 +333,20 @@ func (s *Server) pageError(w http.ResponseWriter, r *http.Request, err error) {
 	if status == http.StatusTooManyRequests || status == http.StatusServiceUnavailable {
 		w.Header().Set("Retry-After", retryAfter)
 	}
+	if b.Lang == "ar" {
+		// The engine's messages are English: an Arabic page says what
+		// went wrong in Arabic, by the kind of error.
+		switch egdi.ErrorCode(err) {
+		case egdi.EINVALID:
+			b.Error = b.T("err.bad_request")
+		case egdi.ENOTFOUND:
+			if b.Error != tr("ar", "not_found_text") {
+				b.Error = b.T("err.not_found_item")
+			}
+		default:
+			b.Error = b.T("err.internal")
+		}
+	}
 	if status == http.StatusNotFound {
 		b.Title = b.T("not_found")
 	}
@@ -310,35 +372,8 @@ func (s *Server) pageNotFound(w http.ResponseWriter, r *http.Request) {
 // Arabic when the first language it names with a positive weight is Arabic.
 func (s *Server) handleRoot(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Vary", "Accept-Language")
-	target := "/" + preferredLang(r.Header.Get("Accept-Language")) + "/" + queryTail(r)
+	target := "/" + i18n.Match(r.Header.Get("Accept-Language")) + "/" + queryTail(r)
 	http.Redirect(w, r, target, http.StatusFound)
-}
-
-// preferredLang picks en or ar from an Accept-Language header (RFC 9110
-// §12.5.4): the supported language with the highest weight, English on a tie
-// or when neither is named.
-func preferredLang(h string) string {
-	best, bestQ := "en", -1.0
-	for _, part := range strings.Split(h, ",") {
-		tag, params, _ := strings.Cut(strings.TrimSpace(part), ";")
-		tag = strings.ToLower(strings.TrimSpace(tag))
-		primary, _, _ := strings.Cut(tag, "-")
-		if primary != "ar" && primary != "en" {
-			continue
-		}
-		q := 1.0
-		if v, ok := strings.CutPrefix(strings.TrimSpace(params), "q="); ok {
-			f, err := strconv.ParseFloat(v, 64)
-			if err != nil {
-				continue
-			}
-			q = f
-		}
-		if q > bestQ && q > 0 {
-			best, bestQ = primary, q
-		}
-	}
-	return best
 }
 
 // withQuery returns path with the query values set (empty values dropped).

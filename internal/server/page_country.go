@@ -36,8 +36,19 @@ type countryPage struct {
 	Plans       []planRow
 	// TargetReachedNow is true when the country already meets the target.
 	TargetReachedNow bool
-	TargetIn         int
+	TargetIn         string // the target rank as typed, kept in the form
+	TargetErr        string // why the target cannot be planned, in the page's language
 	Assessed         int
+	// Gap is the peer gap (?vs=ISO3); VsIn is the peer as typed and
+	// VsErr why it cannot be shown.
+	Gap         *gapView
+	VsIn, VsErr string
+	Peers193    []option // every Member State for the peer picker (Value = ISO3)
+	// Precision says how many decimals the UN published (the dashboard
+	// shows them so; reports round to 4).
+	Precision string
+	// MethodChanges are the method changes in sentences of the page's language.
+	MethodChanges []string
 	// GroupLabels name the groups for the what-if script (Value = key).
 	GroupLabels []option
 	Nowcast     template.HTML // the next edition's nowcast panel (page_nowcast.go)
@@ -76,13 +87,20 @@ type planRow struct {
 	Name, EGDI, Group, Cost string
 	Reached                 bool
 	Rank                    int
-	Changes                 []string
+	Changes                 []planChange
 }
 
-// slider is one what-if control: a component index in [0, 1].
+// planChange is one change of a plan: the indicator in the page's
+// language, then its value from → to (written left to right, kept on
+// one line, after the label in either direction).
+type planChange struct{ Label, From, To string }
+
+// slider is one what-if control: a component index in [0, 1]. Value and
+// Orig are written in full precision; Shown as the edition published it.
 type slider struct {
 	Key, Label  string
 	Value, Orig string
+	Shown       string
 }
 
 // pageCountry renders a country: its EGDI and rank across editions, its
@@ -92,7 +110,7 @@ func (s *Server) pageCountry(w http.ResponseWriter, r *http.Request) {
 	if s.pageCached(w, r) {
 		return
 	}
-	b := s.newBase(r, "rankings", "country")
+	b := s.newBase(r, "", "country") // no navigation entry is this page
 	q := newQuery(r)
 	edition := q.edition("edition")
 	var wi whatIfRequest
@@ -105,7 +123,8 @@ func (s *Server) pageCountry(w http.ResponseWriter, r *http.Request) {
 	if v, ok := q.float("hci", 0, 1.5); ok {
 		wi.HCI = &v
 	}
-	targetRank := q.intRange("target", 0, 0, 1000)
+	targetIn := q.str("target")
+	vsIn := q.str("vs")
 	d, v, c, ok := s.queryCountry(w, r, q, s.pageError)
 	if !ok {
 		return
@@ -117,7 +136,7 @@ func (s *Server) pageCountry(w http.ResponseWriter, r *http.Request) {
 	}
 	b.Title = c.Name(b.Lang)
 	p := &countryPage{base: b, C: c, Edition: edition, Editions: editionOptions(d, edition),
-		Region: i18n.T(b.Lang, c.Region), Subregion: i18n.T(b.Lang, c.Subregion), TargetIn: targetRank}
+		Region: i18n.T(b.Lang, c.Region), Subregion: i18n.T(b.Lang, c.Subregion), TargetIn: targetIn, VsIn: vsIn}
 	p.Nowcast = s.countryNowcast(d, b.Lang, c)
 	for _, g := range c.Groups() {
 		p.Groups = append(p.Groups, option{Value: b.URL(withQuery("/rankings", "edition", strconv.Itoa(edition), "group", g)), Label: i18n.T(b.Lang, g)})
@@ -132,7 +151,7 @@ func (s *Server) pageCountry(w http.ResponseWriter, r *http.Request) {
 		m, _ := egdi.MethodFor(e.Edition)
 		row := historyRow{Edition: e.Edition, EGDI: m.EGDIPrecision.Format(e.EGDI), OSI: m.OSIPrecision.Format(e.OSI),
 			TII: m.TIIPrecision.Format(e.TII), HCI: m.HCIPrecision.Format(e.HCI), Rank: strconv.Itoa(e.EGDIRank),
-			Group: i18n.T(b.Lang, string(e.Group)), Class: e.RatingClass, OSIRank: e.OSIRank, TIIRank: e.TIIRank,
+			Group: i18n.T(b.Lang, string(e.Group)), Class: classLabel(b.Lang, e.RatingClass), OSIRank: e.OSIRank, TIIRank: e.TIIRank,
 			HCIRank: e.HCIRank, EPIRank: e.EPIRank}
 		if e.EPI != nil {
 			row.EPI = m.EPIPrecision.Format(*e.EPI)
@@ -148,13 +167,14 @@ func (s *Server) pageCountry(w http.ResponseWriter, r *http.Request) {
 		rankPts = append(rankPts, chart.Point{X: x, Y: float64(e.EGDIRank)})
 	}
 	name := c.Name(b.Lang)
-	p.EGDIChart = chart.Line(chart.Options{Title: b.T("egdi_history") + ": " + name, Desc: b.T("egdi_history_desc"),
-		Lang: b.Lang, YMin: 0, YMax: 1, Digits: 3}, chart.Series{Name: name, Points: egdiPts, Highlight: true})
-	p.RankChart = chart.Line(chart.Options{Title: b.T("rank_history") + ": " + name, Desc: b.T("rank_history_desc"),
-		Lang: b.Lang, InvertY: true, Digits: 0}, chart.Series{Name: name, Points: rankPts, Highlight: true})
+	p.EGDIChart = boxed(chart.Line(chart.Options{Title: b.T("egdi_history") + ": " + name, Desc: b.T("egdi_history_desc"),
+		Lang: b.Lang, YMin: 0, YMax: 1, Digits: 3, Class: "w640"}, chart.Series{Name: name, Points: egdiPts, Highlight: true}), b.T("egdi_history"))
+	p.RankChart = boxed(chart.Line(chart.Options{Title: b.T("rank_history") + ": " + name, Desc: b.T("rank_history_desc"),
+		Lang: b.Lang, InvertY: true, Digits: 0, Class: "w640"}, chart.Series{Name: name, Points: rankPts, Highlight: true}), b.T("rank_history"))
 
 	m, _ := egdi.MethodFor(edition)
 	p.Method = m
+	p.Precision = b.F("precision_note", "n", m.EGDIPrecision.Digits, "edition", edition)
 	scores, err := v.scores(edition)
 	if err != nil {
 		s.pageError(w, r, err)
@@ -176,14 +196,15 @@ func (s *Server) pageCountry(w http.ResponseWriter, r *http.Request) {
 		}
 		row := compRow{Key: ix, Label: i18n.T(b.Lang, ix), Value: m.Precision(indicatorOf(ix)).Format(val), Rank: sc.RankBy(ix)}
 		if w, ok := ws[ix]; ok {
-			row.Weight = strconv.FormatFloat(w, 'f', 2, 64)
+			row.Weight = i18n.Weight(w)
 		}
 		p.Comps = append(p.Comps, row)
 		bars = append(bars, chart.Bar{Label: b.T(ix + ".abbr"), Value: val, Highlight: ix == "egdi",
 			Note: b.T("rank") + " " + strconv.Itoa(sc.RankBy(ix))})
 	}
-	p.CompChart = chart.Bars(chart.Options{Title: b.T("components_title") + ": " + name + ", " + strconv.Itoa(edition),
-		Desc: b.T("components_desc"), Lang: b.Lang, YMin: 0, YMax: 1, Digits: m.EGDIPrecision.Digits}, bars)
+	p.CompChart = boxed(chart.Bars(chart.Options{Title: b.T("components_title") + ": " + name + b.Comma() + strconv.Itoa(edition),
+		Desc: b.T("components_desc"), Lang: b.Lang, YMin: 0, YMax: 1, Digits: m.EGDIPrecision.Digits, Width: 360, Class: "w360"}, bars),
+		b.T("components_title"))
 
 	// Peers: the sub-region, and the GCC and the Arab States where the country belongs.
 	type peerSet struct {
@@ -210,13 +231,17 @@ func (s *Server) pageCountry(w http.ResponseWriter, r *http.Request) {
 		}
 		p.Peers = append(p.Peers, peerBlock{Title: ps.title,
 			Href: b.URL(withQuery("/rankings", append([]string{"edition", strconv.Itoa(edition)}, ps.param...)...)),
-			Chart: chart.Bars(chart.Options{Title: b.T("peers") + ": " + ps.title + ", " + strconv.Itoa(edition),
-				Desc: b.T("peers_desc"), Lang: b.Lang, YMin: 0, YMax: 1, Digits: m.EGDIPrecision.Digits}, pb),
+			Chart: boxed(chart.Bars(chart.Options{Title: b.T("peers") + ": " + ps.title + b.Comma() + strconv.Itoa(edition),
+				Desc: b.T("peers_desc"), Lang: b.Lang, YMin: 0, YMax: 1, Digits: m.EGDIPrecision.Digits, Width: 400, Class: "w400"}, pb),
+				b.T("peers")+": "+ps.title),
 			Rows: rk.Rows})
 	}
 
 	if e, err := explainOf(v, c.ISO3, 0, edition); err == nil {
 		p.Explain = e
+		for _, mc := range e.MethodChanges {
+			p.MethodChanges = append(p.MethodChanges, methodChangeSentence(mc, b.Lang))
+		}
 		mf, _ := egdi.MethodFor(e.From)
 		var prev, cur *egdi.HistoryEntry
 		for i := range hist {
@@ -279,13 +304,26 @@ func (s *Server) pageCountry(w http.ResponseWriter, r *http.Request) {
 		if k.cur != nil {
 			val = *k.cur
 		}
+		// Full precision, so that a control the reader has not moved sends
+		// the published value itself (0.86804, not 0.868): the panel then
+		// agrees with the planner and the API to the last digit.
 		p.Sliders = append(p.Sliders, slider{Key: k.key, Label: i18n.T(b.Lang, k.key),
-			Value: strconv.FormatFloat(math.Min(val, 1), 'f', 4, 64), Orig: strconv.FormatFloat(math.Min(k.v, 1), 'f', 4, 64)})
+			Value: strconv.FormatFloat(math.Min(val, 1), 'f', -1, 64), Orig: strconv.FormatFloat(math.Min(k.v, 1), 'f', -1, 64),
+			Shown: m.Precision(indicatorOf(k.key)).Format(math.Min(val, 1))})
+	}
+	p.Peers193 = countryOptions(d, b.Lang, vsIn)
+	if vsIn != "" {
+		p.Gap, p.VsErr = s.peerGap(d, base, c, vsIn, b)
+	}
+	targetRank := 0
+	if targetIn != "" {
+		targetRank, p.TargetErr = checkTarget(targetIn, sc, len(scores), name, b)
 	}
 	if targetRank > 0 {
 		t, err := base.Plan(c.ISO3, egdi.Target{Rank: targetRank}, egdi.DefaultCosts(base))
 		if err != nil {
-			s.pageError(w, r, err)
+			p.TargetErr = b.T("error") + ": " + egdi.ErrorMessage(err)
+			s.render(w, r, http.StatusBadRequest, "country", p)
 			return
 		}
 		p.Target = t
@@ -298,15 +336,19 @@ func (s *Server) pageCountry(w http.ResponseWriter, r *http.Request) {
 				prec := m.Precision(ind)
 				label := i18n.T(b.Lang, ch.Indicator)
 				if ind.IsIndex() {
-					row.Changes = append(row.Changes, label+" "+prec.Format(ch.From)+" → "+prec.Format(ch.To))
+					row.Changes = append(row.Changes, planChange{label, prec.Format(ch.From), prec.Format(ch.To)})
 				} else {
-					row.Changes = append(row.Changes, label+" "+strconv.FormatFloat(ch.From, 'f', 2, 64)+" → "+strconv.FormatFloat(ch.To, 'f', 2, 64))
+					row.Changes = append(row.Changes, planChange{label, strconv.FormatFloat(ch.From, 'f', 2, 64), strconv.FormatFloat(ch.To, 'f', 2, 64)})
 				}
 			}
 			p.Plans = append(p.Plans, row)
 		}
 	}
-	s.render(w, r, http.StatusOK, "country", p)
+	status := http.StatusOK
+	if p.TargetErr != "" || p.VsErr != "" {
+		status = http.StatusBadRequest // the whole page, the error beside the form that caused it
+	}
+	s.render(w, r, status, "country", p)
 }
 
 func signedFloat(v float64, digits int) string {

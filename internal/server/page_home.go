@@ -113,12 +113,12 @@ func (s *Server) pageHome(w http.ResponseWriter, r *http.Request) {
 			continue
 		}
 		val := row.ValueOf(index)
-		label := c.Name(b.Lang) + ": " + p.T(index+".abbr") + " " + prec.Format(val) + ", " + p.T("rank") + " " + strconv.Itoa(row.RankBy(index))
+		label := c.Name(b.Lang) + ": " + p.T(index+".abbr") + " " + prec.Format(val) + b.Comma() + p.T("rank") + " " + strconv.Itoa(row.RankBy(index))
 		mc = append(mc, worldmap.Country{M49: c.M49, ISO3: string(c.ISO3), Class: mapClass(m, val), Label: label,
 			Href: b.URL("/countries/" + string(c.ISO3) + "?edition=" + strconv.Itoa(edition))})
 	}
 	p.MapRows = rk.Rows
-	p.Map = worldmap.Render(worldmap.Options{Title: p.IndexName + ", " + strconv.Itoa(edition), Desc: p.T("map_desc"), Lang: b.Lang}, mc)
+	p.Map = worldmap.Render(worldmap.Options{Title: p.IndexName + b.Comma() + strconv.Itoa(edition), Desc: p.T("map_desc"), Lang: b.Lang}, mc)
 	for _, g := range egdi.Groups {
 		p.Groups = append(p.Groups, groupCount{Group: g, Label: i18n.T(b.Lang, string(g)), Count: sum.GroupCounts[g],
 			Href: b.URL(withQuery("/rankings", "edition", strconv.Itoa(edition)))})
@@ -144,8 +144,8 @@ func (s *Server) pageHome(w http.ResponseWriter, r *http.Request) {
 		p.AvgRows = append(p.AvgRows, avgRow{Label: label, Count: a.Count, EGDI: m.EGDIPrecision.Format(a.EGDI), Href: href})
 		bars = append(bars, chart.Bar{Label: label, Value: a.EGDI, Highlight: a.Kind == "world"})
 	}
-	p.Averages = chart.Bars(chart.Options{Title: p.T("averages_title") + ", " + strconv.Itoa(edition), Desc: p.T("averages_desc"),
-		Lang: b.Lang, YMin: 0, YMax: 1, Digits: 4}, bars)
+	p.Averages = boxed(chart.Bars(chart.Options{Title: p.T("averages_title") + b.Comma() + strconv.Itoa(edition), Desc: p.T("averages_desc"),
+		Lang: b.Lang, YMin: 0, YMax: 1, Digits: 4, Width: 400, Class: "w400"}, bars), p.T("averages_title"))
 	s.render(w, r, http.StatusOK, "home", p)
 }
 

@@ -3,6 +3,7 @@ package server
 import (
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/egdi-project/egdi"
 	"github.com/egdi-project/egdi/internal/i18n"
@@ -72,7 +73,7 @@ func (s *Server) pageRankings(w http.ResponseWriter, r *http.Request) {
 	}
 	for _, f := range []string{"csv", "xlsx", "json"} {
 		pg.Downloads = append(pg.Downloads, option{Value: withQuery("/api/v1/rankings/download",
-			append(view(p.By), "lang", b.Lang, "format", f)...), Label: f})
+			append(view(p.By), "lang", b.Lang, "format", f)...), Label: strings.ToUpper(f)})
 	}
 	// A peer-group report covers one group, region or sub-region.
 	switch {

@@ -56,6 +56,7 @@ func (s *Server) routes() []route {
 		{"GET", "/{$}", s.handleRoot},
 		{"GET", "/static/{path...}", s.handleStatic},
 		{"GET", "/healthz", s.handleHealth},
+		{"GET", "/favicon.ico", s.handleFavicon},
 	}
 	rs = append(rs, s.reportRoutes()...) // api_reports.go
 	// The self-assessment (assessment.go).

@@ -22,11 +22,14 @@ import (
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/getkin/kin-openapi/routers"
 	"github.com/getkin/kin-openapi/routers/gorillamux"
+	"github.com/xuri/excelize/v2"
 
 	"github.com/egdi-project/egdi"
 	"github.com/egdi-project/egdi/api"
 	"github.com/egdi-project/egdi/internal/builtin"
+	"github.com/egdi-project/egdi/internal/i18n"
 	"github.com/egdi-project/egdi/internal/sqlite"
+	"github.com/egdi-project/egdi/internal/tabular"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
@@ -300,8 +303,22 @@ func TestAPI(t *testing.T) {
 			}
 		}},
 		{name: "download xlsx", method: "GET", target: "/api/v1/rankings/download?format=xlsx&lang=ar", status: 200, check: func(t *testing.T, b []byte) {
-			if !bytes.HasPrefix(b, []byte("PK")) {
-				t.Error("xlsx is not a zip file")
+			f, err := excelize.OpenReader(bytes.NewReader(b))
+			if err != nil {
+				t.Fatalf("xlsx: %v", err)
+			}
+			defer f.Close()
+			// lang=ar: the Arabic sheet first, and open.
+			_, ar := tabular.XLSXSheets("2024")
+			if sh := f.GetSheetList(); len(sh) != 2 || sh[0] != ar || f.GetActiveSheetIndex() != 0 {
+				t.Errorf("sheets %q (active %d), want %q first and open", sh, f.GetActiveSheetIndex(), ar)
+			}
+		}},
+		{name: "download csv ar", method: "GET", target: "/api/v1/rankings/download?group=gcc&format=csv&lang=ar", status: 200, check: func(t *testing.T, b []byte) {
+			lines := strings.Split(strings.TrimSpace(string(b)), "\n")
+			if len(lines) != 1+len(egdi.GCC) || !strings.HasPrefix(lines[0], "\ufeff"+i18n.T("ar", "edition")+","+i18n.T("ar", "country")+",") ||
+				!strings.Contains(string(b), "البحرين") || strings.Contains(string(b), "Bahrain") || strings.Contains(string(b), "Western Asia") {
+				t.Errorf("Arabic csv:\n%s", b)
 			}
 		}},
 		{name: "download json", method: "GET", target: "/api/v1/rankings/download?format=json&top=5", status: 200, check: func(t *testing.T, b []byte) {
@@ -396,6 +413,20 @@ func TestAPI(t *testing.T) {
 					v.RankChange, v.OwnEffect, v.OthersEffect)
 			}
 		}},
+		{name: "explain vs", method: "GET", target: "/api/v1/explain?iso3=BHR&edition=2024&vs=ARE", status: 200, check: func(t *testing.T, b []byte) {
+			var g egdi.Gap
+			mustJSON(t, b, &g)
+			// The peer gap of egdi explain --vs: contributions add up to the
+			// EGDI gap (to 1e-9), the rank gap is the difference of the
+			// published ranks, and the countries between are that many less one.
+			if g.ISO3 != "BHR" || g.Vs != "ARE" || g.Edition != 2024 || abs(g.Contributions.Sum()-g.EGDIGap) > 1e-9 ||
+				abs(g.EGDIPeer-g.EGDI-g.EGDIGap) > 1e-12 || g.RankGap != g.Rank-g.RankPeer || g.RankGap <= 0 || len(g.Between) != g.RankGap-1 {
+				t.Errorf("gap %+v", g)
+			}
+		}},
+		{name: "explain vs unknown", method: "GET", target: "/api/v1/explain?iso3=BHR&vs=QQQ", status: 404, code: egdi.ENOTFOUND},
+		{name: "explain vs self", method: "GET", target: "/api/v1/explain?iso3=BHR&vs=BHR", status: 400, code: egdi.EINVALID},
+		{name: "explain vs and from", method: "GET", target: "/api/v1/explain?iso3=BHR&vs=ARE&from=2022", status: 400, code: egdi.EINVALID},
 		{name: "explain from", method: "GET", target: "/api/v1/explain?iso3=BHR&edition=2024&from=2010", status: 200},
 		{name: "explain bad from", method: "GET", target: "/api/v1/explain?iso3=BHR&from=2011", status: 400, code: egdi.EINVALID},
 		{name: "explain first edition", method: "GET", target: "/api/v1/explain?iso3=BHR&edition=2003", status: 404, code: egdi.ENOTFOUND},
@@ -676,7 +707,7 @@ func TestPages(t *testing.T) {
 	}{
 		{"home", "/", 200, []string{`class="worldmap"`, `data-iso="BHR"`, "Denmark"}, []string{"الدانمرك", "البحرين"}},
 		{"home tii 2010", "/?edition=2010&index=tii", 200, []string{"Telecommunication Infrastructure Index, 2010"}, nil},
-		{"home bad edition", "/?edition=1", 400, []string{`class="error"`}, nil},
+		{"home bad edition", "/?edition=1", 400, []string{`class="error"`}, []string{`class="error"`, "في هذا العنوان قيمة غير صالحة"}},
 		{"rankings", "/rankings?group=gcc&by=osi", 200, []string{`aria-sort="ascending"`, "Bahrain", "/api/v1/rankings/download?"}, []string{"البحرين"}},
 		{"rankings bad", "/rankings?region=Mars", 400, []string{"Unknown region"}, nil},
 		{"country", "/countries/BHR", 200, []string{"Bahrain", `id="whatif-form"`, `id="wi-osi"`, "Why it changed", "Gulf Cooperation Council"}, []string{"البحرين", "ماذا لو"}},
@@ -689,9 +720,25 @@ func TestPages(t *testing.T) {
 		{"country target beyond", "/countries/BHR?target=500", 400, []string{"rank 500 is not a rank"}, []string{"rank 500 is not a rank"}},
 		{"country unknown", "/countries/XXX", 404, nil, nil},
 		{"country malformed", "/countries/12", 400, nil, nil},
-		{"compare empty", "/compare", 200, []string{`name="c"`}, nil},
+		{"compare empty", "/compare", 200, []string{`name="add"`, `<datalist id="country-list">`}, nil},
+		{"compare add by name", "/compare?c=BHR&add=Oman", 200, []string{`name="c" value="OMN"`, "Oman"}, nil},
+		{"compare add arabic name", "/compare?c=BHR&add=%D8%B9%D9%85%D8%A7%D9%86", 200, []string{`name="c" value="OMN"`}, []string{"عمان"}},
+		{"compare add unknown", "/compare?c=BHR&add=Atlantis", 400, []string{`class="formerror"`, "No Member State matches “Atlantis”", `value="Atlantis"`, "Bahrain"}, []string{"لا توجد دولة عضو تطابق «Atlantis»"}},
+		{"compare focus", "/compare?c=BHR&c=OMN&focus=OMN", 200, []string{`class="pill focus" href="/en/compare?c=BHR&amp;c=OMN&amp;edition=2024&amp;focus=OMN"`}, nil},
 		{"compare", "/compare?c=BHR&c=ARE&c=SAU", 200, []string{"EGDI across editions", "Saudi Arabia"}, []string{"المملكة العربية السعودية"}},
-		{"compare too many", "/compare?countries=BHR,ARE,SAU,QAT,KWT,OMN,EGY,JOR,MAR", 400, nil, nil},
+		{"compare too many", "/compare?countries=BHR,ARE,SAU,QAT,KWT,OMN,EGY,JOR,MAR", 400,
+			[]string{"Compare shows at most 8 countries; you chose 9.", `name="c" value="MAR"`, `id="compare-form"`}, []string{"تعرض المقارنة 8 بلدان على الأكثر، وقد اخترت 9."}},
+		{"country target 19", "/countries/BHR?target=19", 400, []string{"Rank 19 is not an improvement: Bahrain is already ranked 18.", `value="19"`, `id="whatif-form"`, `aria-invalid="true"`},
+			[]string{"المرتبة 19 ليست تحسّناً: البحرين في المرتبة 18 بالفعل.", `id="whatif-form"`}},
+		{"country target 18", "/countries/BHR?target=18", 400, []string{"Rank 18 is not an improvement"}, nil},
+		{"country target 193", "/countries/BHR?target=193", 400, []string{"Rank 193 is not an improvement"}, nil},
+		{"country target 0", "/countries/BHR?target=0", 400, []string{"The target rank must be a whole number from 1 to 193."}, []string{"يجب أن تكون المرتبة المستهدفة عدداً صحيحاً من 1 إلى 193."}},
+		{"country target words", "/countries/BHR?target=ten", 400, []string{"The target rank must be a whole number", `value="ten"`}, nil},
+		{"country gap", "/countries/BHR?vs=ARE", 200, []string{`id="gap"`, "United Arab Emirates", "/api/v1/explain?edition=2024&amp;iso3=BHR&amp;vs=ARE"}, []string{"الإمارات العربية المتحدة"}},
+		{"country gap by name", "/countries/BHR?vs=Oman", 200, []string{`value="Oman"`, "Oman is behind by"}, nil},
+		{"country gap unknown", "/countries/BHR?vs=XYZ", 400, []string{"No Member State matches “XYZ”.", `id="whatif-form"`}, nil},
+		{"country gap self", "/countries/BHR?vs=BHR", 400, []string{"Choose a peer other than the country itself."}, nil},
+		{"turkiye", "/countries/TUR", 200, []string{"Türkiye"}, nil},
 		{"uncertainty", "/uncertainty", 200, []string{`method="post"`}, []string{`method="post"`}},
 		{"uncertainty unknown job", "/uncertainty?job=zzz", 404, nil, nil},
 		{"methodology", "/methodology", 200, []string{"one third", "Best guesses"}, []string{"المنهجية"}},

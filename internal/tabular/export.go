@@ -104,6 +104,10 @@ type Table struct {
 	// names as published and the Member States the UN did not assess,
 	// which are exported with blank values.
 	Records []egdi.Record
+	// Lang "ar" writes a CSV with Arabic headers, names and regions, and
+	// puts the Arabic sheet of an XLSX first (and opens it); anything else
+	// is English, the UN Data Center layout.
+	Lang string
 }
 
 // PublishedTable returns the table of a published edition: the published
@@ -152,6 +156,15 @@ var ExportHeader = []string{"Survey Year", "Country Name", "E-Government Rank", 
 // exportKeys are the glossary keys of the export columns, for the Arabic
 // sheet.
 var exportKeys = []string{"edition", "country", "rank", "egdi", "epi", "osi", "hci", "tii", "iso3", "region", "subregion"}
+
+// arabicHeader is the header of the Arabic sheet and of an Arabic CSV.
+func arabicHeader() []string {
+	h := make([]string, len(exportKeys))
+	for k, key := range exportKeys {
+		h[k] = i18n.T("ar", key)
+	}
+	return h
+}
 
 // exportRow is one country of an exported edition.
 type exportRow struct {
@@ -229,13 +242,20 @@ func (t *Table) WriteCSV(w io.Writer) error {
 		return err
 	}
 	cw := csv.NewWriter(w)
-	if err := cw.Write(ExportHeader); err != nil {
+	head := ExportHeader
+	if t.Lang == "ar" {
+		head = arabicHeader()
+	}
+	if err := cw.Write(head); err != nil {
 		return err
 	}
 	for _, r := range rows {
 		rec := []string{t.Edition, r.name(), "", "", "", "", "", "", string(r.rec.ISO3), "", ""}
-		if r.country != nil {
-			rec[9], rec[10] = r.country.Region, r.country.Subregion
+		if c := r.country; c != nil {
+			rec[9], rec[10] = c.Region, c.Subregion
+			if t.Lang == "ar" {
+				rec[1], rec[9], rec[10] = c.Name("ar"), i18n.T("ar", c.Region), i18n.T("ar", c.Subregion)
+			}
 		}
 		if v, p, ok := r.values(m); ok {
 			rec[2] = strconv.Itoa(r.score.EGDIRank)
@@ -285,10 +305,14 @@ func (t *Table) WriteXLSX(w io.Writer) error {
 	if y, err := strconv.Atoi(t.Edition); err == nil {
 		edition = y
 	}
-	if err := f.SetSheetName("Sheet1", en); err != nil {
+	first, second := en, ar
+	if t.Lang == "ar" {
+		first, second = ar, en // the reader's language first
+	}
+	if err := f.SetSheetName("Sheet1", first); err != nil {
 		return err
 	}
-	if _, err := f.NewSheet(ar); err != nil {
+	if _, err := f.NewSheet(second); err != nil {
 		return err
 	}
 	bold, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}})
@@ -308,15 +332,15 @@ func (t *Table) WriteXLSX(w io.Writer) error {
 		numStyle[digits] = s
 		return s, err
 	}
-	arHead := make([]string, len(exportKeys))
-	for k, key := range exportKeys {
-		arHead[k] = i18n.T("ar", key)
-	}
-	for _, sh := range []struct {
+	sheets := []struct {
 		name string
 		lang string
 		head []string
-	}{{en, "en", ExportHeader}, {ar, "ar", arHead}} {
+	}{{en, "en", ExportHeader}, {ar, "ar", arabicHeader()}}
+	if t.Lang == "ar" {
+		sheets[0], sheets[1] = sheets[1], sheets[0]
+	}
+	for _, sh := range sheets {
 		if err := setRow(f, sh.name, 1, sh.head); err != nil {
 			return err
 		}

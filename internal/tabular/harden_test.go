@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/egdi-project/egdi"
+	"github.com/egdi-project/egdi/internal/builtin"
 )
 
 // manySheetsXLSX builds a small workbook that declares n sheets, all
@@ -69,7 +70,7 @@ func TestManySheets(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			data := manySheetsXLSX(t, tc.sheets)
 			start := time.Now()
-			_, err := Import(t.Context(), "many.xlsx", bytes.NewReader(data), ImportOptions{})
+			_, err := Import(t.Context(), "many.xlsx", bytes.NewReader(data), ImportOptions{Countries: builtin.MustDataset().Countries})
 			took := time.Since(start)
 			var ie *egdi.InputError
 			if !errors.As(err, &ie) || !strings.Contains(err.Error(), tc.want) || ie.File != "many.xlsx" {
@@ -110,7 +111,7 @@ func TestImportCanceled(t *testing.T) {
 		t.Run(tc.name+"/Before", func(t *testing.T) {
 			ctx, cancel := context.WithCancel(t.Context())
 			cancel()
-			_, err := Import(ctx, "f", bytes.NewReader(tc.data), ImportOptions{})
+			_, err := Import(ctx, "f", bytes.NewReader(tc.data), ImportOptions{Countries: builtin.MustDataset().Countries})
 			if egdi.ErrorCode(err) != egdi.ECANCELED {
 				t.Fatalf("canceled import: %v, want ECANCELED", err)
 			}
@@ -118,14 +119,14 @@ func TestImportCanceled(t *testing.T) {
 	}
 	t.Run("CSV/Midway", func(t *testing.T) {
 		full := time.Now()
-		if _, err := Import(t.Context(), "itu.csv", bytes.NewReader(itu), ImportOptions{}); err != nil {
+		if _, err := Import(t.Context(), "itu.csv", bytes.NewReader(itu), ImportOptions{Countries: builtin.MustDataset().Countries}); err != nil {
 			t.Fatal(err)
 		}
 		whole := time.Since(full)
 		ctx, cancel := context.WithCancel(t.Context())
 		time.AfterFunc(whole/4, cancel)
 		start := time.Now()
-		_, err := Import(ctx, "itu.csv", bytes.NewReader(itu), ImportOptions{})
+		_, err := Import(ctx, "itu.csv", bytes.NewReader(itu), ImportOptions{Countries: builtin.MustDataset().Countries})
 		after := time.Since(start) - whole/4
 		if egdi.ErrorCode(err) != egdi.ECANCELED {
 			t.Fatalf("import canceled at %s of %s: %v, want ECANCELED", whole/4, whole, err)
@@ -141,11 +142,11 @@ func TestImportCanceled(t *testing.T) {
 // as the same file with LF endings, not as one long line.
 func TestCROnlyLines(t *testing.T) {
 	lf := "Country,ISO,Indicator name,Year,Value\nBahrain,BHR,\"Individuals using the Internet, total (%)\",2020,99.5\n"
-	want, err := Import(t.Context(), "lf.csv", strings.NewReader(lf), ImportOptions{})
+	want, err := Import(t.Context(), "lf.csv", strings.NewReader(lf), ImportOptions{Countries: builtin.MustDataset().Countries})
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, err := Import(t.Context(), "cr.csv", strings.NewReader(strings.ReplaceAll(lf, "\n", "\r")), ImportOptions{})
+	got, err := Import(t.Context(), "cr.csv", strings.NewReader(strings.ReplaceAll(lf, "\n", "\r")), ImportOptions{Countries: builtin.MustDataset().Countries})
 	if err != nil {
 		t.Fatalf("CR-only file: %v", err)
 	}

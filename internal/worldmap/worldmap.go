@@ -98,14 +98,15 @@ type Options struct {
 	Lang  string // lang attribute of the labels
 }
 
-// Render draws the map: every feature with data is a link (focusable, with
+// Render draws the map, a labelled group (role="group": it holds links, which
+// an image may not): every feature with data is a link (focusable, with
 // a <title> tooltip) to its Href, filled by its Class; the rest are grey.
 // Countries are drawn in M49 order; the output is deterministic.
 func Render(o Options, countries []Country) template.HTML {
 	p := data()
 	var b strings.Builder
 	esc := template.HTMLEscapeString
-	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" class="worldmap" viewBox="%s" role="img" aria-label="%s" lang="%s">`,
+	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" class="worldmap" viewBox="%s" role="group" aria-label="%s" lang="%s">`,
 		esc(p.viewBox), esc(o.Title), esc(o.Lang))
 	fmt.Fprintf(&b, `<title>%s</title>`, esc(o.Title))
 	if o.Desc != "" {

@@ -54,9 +54,11 @@
     var recompute = function () {
       var body = { iso3: wf.dataset.iso, edition: parseInt(wf.dataset.edition, 10) };
       var params = new URLSearchParams({ edition: wf.dataset.edition });
+      // Only moved controls are sent, with every digit the control holds:
+      // an untouched one keeps the published value (data-orig, full precision).
       wf.querySelectorAll("input[type=range]").forEach(function (r) {
         var v = parseFloat(r.value);
-        if (r.value !== r.dataset.orig) { body[r.name] = v; params.set(r.name, r.value); }
+        if (v !== parseFloat(r.dataset.orig)) { body[r.name] = v; params.set(r.name, r.value); }
       });
       var mine = ++seq;
       fetch("/api/v1/whatif", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) })
@@ -79,7 +81,8 @@
     wf.querySelectorAll("input[type=range]").forEach(function (r) {
       r.addEventListener("input", function () {
         var o = document.getElementById("wo-" + r.name);
-        if (o) o.textContent = parseFloat(r.value).toFixed(4);
+        var d = parseInt(wf.dataset[r.name + "Digits"], 10);
+        if (o) o.textContent = parseFloat(r.value).toFixed(isNaN(d) ? 4 : d);
         clearTimeout(timer);
         timer = setTimeout(recompute, 80);
       });
@@ -94,12 +97,60 @@
     });
   }
 
-  // Compare: at most data-max countries.
-  document.querySelectorAll("select[multiple][data-max]").forEach(function (s) {
-    var max = parseInt(s.dataset.max, 10);
-    s.addEventListener("change", function () {
-      var chosen = Array.prototype.filter.call(s.options, function (o) { return o.selected; });
-      s.setCustomValidity(chosen.length > max ? s.closest("label").textContent.trim() : "");
+  // Every chart downloads as SVG and as PNG (for slides): the SVG is the
+  // chart's own markup; the PNG draws it on a canvas at twice its size.
+  var slug = function (s) {
+    return (s || "chart").replace(/[^\p{L}\p{N}]+/gu, "-").replace(/^-+|-+$/g, "").slice(0, 80) || "chart";
+  };
+  var save = function (blob, name) {
+    var a = document.createElement("a");
+    a.href = URL.createObjectURL(blob);
+    a.download = name;
+    document.body.appendChild(a);
+    a.click();
+    setTimeout(function () { URL.revokeObjectURL(a.href); a.remove(); }, 1000);
+  };
+  var svgText = function (svg) {
+    var c = svg.cloneNode(true);
+    c.removeAttribute("class");
+    c.setAttribute("font-family", getComputedStyle(svg).fontFamily);
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + new XMLSerializer().serializeToString(c);
+  };
+  var labels = document.documentElement.lang === "ar" ? { svg: "SVG", png: "PNG", what: "تنزيل الرسم البياني" } : { svg: "SVG", png: "PNG", what: "Download the chart" };
+  document.querySelectorAll("figure.chart").forEach(function (fig) {
+    var svg = fig.querySelector("svg.chart");
+    if (!svg) return;
+    var title = svg.querySelector("title");
+    var name = slug(title && title.textContent);
+    var bar = document.createElement("div");
+    bar.className = "chartdl";
+    bar.setAttribute("role", "group");
+    bar.setAttribute("aria-label", labels.what);
+    ["svg", "png"].forEach(function (fmt) {
+      var b = document.createElement("button");
+      b.type = "button";
+      b.className = "chart-download";
+      b.dataset.format = fmt;
+      b.textContent = labels[fmt];
+      b.setAttribute("aria-label", labels.what + " " + labels[fmt]);
+      b.addEventListener("click", function () {
+        var text = svgText(svg);
+        if (fmt === "svg") { save(new Blob([text], { type: "image/svg+xml" }), name + ".svg"); return; }
+        var vb = svg.viewBox.baseVal, scale = 2;
+        var img = new Image();
+        img.onload = function () {
+          var cv = document.createElement("canvas");
+          cv.width = vb.width * scale; cv.height = vb.height * scale;
+          var ctx = cv.getContext("2d");
+          ctx.fillStyle = "#fff";
+          ctx.fillRect(0, 0, cv.width, cv.height);
+          ctx.drawImage(img, 0, 0, cv.width, cv.height);
+          cv.toBlob(function (blob) { if (blob) save(blob, name + ".png"); }, "image/png");
+        };
+        img.src = "data:image/svg+xml;charset=utf-8," + encodeURIComponent(text);
+      });
+      bar.appendChild(b);
     });
+    fig.appendChild(bar);
   });
 })();
