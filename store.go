@@ -23,6 +23,7 @@ type Store interface {
 	ResultStore
 	JobStore
 	AssessmentStore
+	TrackerStore
 	TeamStore // user.go, audit.go: accounts, sessions, tokens, the audit log
 	// Close releases the store's connections.
 	Close() error

@@ -80,7 +80,7 @@ loopback server.`,
 			if err != nil {
 				return egdi.Errorf(egdi.EINVALID, "Cannot listen on %s: %w.", addr, err)
 			}
-			srv := server.New(logger, server.Deps{Dataset: a.dataset, Jobs: st, Assessments: st, Version: builtin.Version, Hosts: hosts,
+			srv := server.New(logger, server.Deps{Dataset: a.dataset, Jobs: st, Assessments: st, Tracker: st, Version: builtin.Version, Hosts: hosts,
 				JobLimits: egdi.JobLimits{MaxActive: maxJobs, MaxPerClient: perClient, MaxKept: maxKept},
 				JobTTL:    jobTTL, JobLease: jobLease,
 				Accounts: st, SecureCookies: secureCookies}) // accounts: cmd_user.go

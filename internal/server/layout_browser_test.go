@@ -4,11 +4,14 @@ import (
 	"bytes"
 	"context"
 	_ "embed"
+	"encoding/json"
 	"fmt"
 	"image/png"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -34,7 +37,7 @@ var layoutPages = []struct{ name, path, wait string }{
 	{"rankings", "/rankings?edition=2024", "#ranking"},
 	{"country", "/countries/BHR?edition=2024&target=10&osi=1&vs=ARE", "#whatif"},
 	{"compare", "/compare?c=BHR&c=ARE&c=SAU&c=QAT&c=KWT&c=OMN", "table.ranking"},
-	{"uncertainty", "/uncertainty?run=1&edition=2024&group=gcc&focus=BHR", "figure.chart svg"},
+	{"uncertainty", "/uncertainty?job={job}&edition=2024&group=gcc&focus=BHR", "figure.chart svg"}, // {job}: see layoutServer
 	{"methodology", "/methodology", "table.methods"},
 	{"uncertainty_form", "/uncertainty", "form.controls"},
 	{"country_errors", "/countries/BHR?edition=2024&target=19&vs=XYZ", "#target-error"},
@@ -154,11 +157,10 @@ func TestBrowserLayout(t *testing.T) {
 		t.Skip("layout of every page at two widths: not in -short")
 	}
 	ctx := newBrowser(t)
-	srv := httptest.NewServer(newTestServer(t).handler())
-	defer srv.Close()
+	srv, pages := layoutServer(t)
 	for _, width := range []int64{390, 1366} {
 		step(t, ctx, fmt.Sprint("viewport ", width), chromedp.EmulateViewport(width, 844))
-		for _, p := range layoutPages {
+		for _, p := range pages {
 			for _, lang := range []string{"en", "ar"} {
 				name := fmt.Sprintf("%s_%s_%d", p.name, lang, width)
 				t.Run(name, func(t *testing.T) {
@@ -197,11 +199,10 @@ func TestBrowserAxe(t *testing.T) {
 		t.Skip("axe-core on every page: not in -short")
 	}
 	ctx := newBrowser(t)
-	srv := httptest.NewServer(newTestServer(t).handler())
-	defer srv.Close()
+	srv, pages := layoutServer(t)
 	for _, width := range []int64{390, 1366} {
 		step(t, ctx, fmt.Sprint("viewport ", width), chromedp.EmulateViewport(width, 844))
-		for _, p := range layoutPages {
+		for _, p := range pages {
 			for _, lang := range []string{"en", "ar"} {
 				name := fmt.Sprintf("%s_%s_%d", p.name, lang, width)
 				t.Run(name, func(t *testing.T) {
@@ -320,4 +321,51 @@ func TestBrowserWhatIfPrecision(t *testing.T) {
 	if sent := eval[string](t, ctx, `document.getElementById("wi-hci").value`); sent != eval[string](t, ctx, `document.getElementById("wi-hci").dataset.orig`) || !strings.HasPrefix(sent, "0.868") || len(sent) < 7 {
 		t.Errorf("HCI control holds %q: want the published value in full (0.86804…)", sent)
 	}
+}
+
+// layoutServer serves the dashboard with a job store and a worker, runs
+// one uncertainty job (GCC, 2024) through the API — a GET never starts a
+// job — and returns the server and layoutPages with that job's id in the
+// uncertainty result's path. The server is closed when the test ends.
+func layoutServer(t *testing.T) (*httptest.Server, []struct{ name, path, wait string }) {
+	t.Helper()
+	s, _ := newJobServer(t, nil)
+	srv := httptest.NewServer(s.handler())
+	t.Cleanup(srv.Close)
+	resp, err := srv.Client().Post(srv.URL+"/api/v1/uncertainty", "application/json",
+		strings.NewReader(`{"edition":2024,"group":"gcc","seed":1}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var job struct {
+		ID     string `json:"id"`
+		Status string `json:"status"`
+	}
+	err = json.NewDecoder(resp.Body).Decode(&job)
+	_ = resp.Body.Close()
+	if err != nil || resp.StatusCode != http.StatusAccepted || job.ID == "" {
+		t.Fatalf("starting the uncertainty job: %d %v", resp.StatusCode, err)
+	}
+	for deadline := time.Now().Add(2 * time.Minute); job.Status != "done"; time.Sleep(50 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("uncertainty job %s still %s after 2 minutes", job.ID, job.Status)
+		}
+		r, err := srv.Client().Get(srv.URL + "/api/v1/uncertainty/" + job.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = json.NewDecoder(r.Body).Decode(&job)
+		_ = r.Body.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if job.Status == "failed" || job.Status == "canceled" {
+			t.Fatalf("uncertainty job %s %s", job.ID, job.Status)
+		}
+	}
+	pages := slices.Clone(layoutPages)
+	for i := range pages {
+		pages[i].path = strings.ReplaceAll(pages[i].path, "{job}", job.ID)
+	}
+	return srv, pages
 }

@@ -52,6 +52,7 @@ type countryPage struct {
 	// GroupLabels name the groups for the what-if script (Value = key).
 	GroupLabels []option
 	Nowcast     template.HTML // the next edition's nowcast panel (page_nowcast.go)
+	Cooperation template.HTML // the country's cooperation timeline (page_cooperation.go)
 }
 
 type historyRow struct {
@@ -138,6 +139,7 @@ func (s *Server) pageCountry(w http.ResponseWriter, r *http.Request) {
 	p := &countryPage{base: b, C: c, Edition: edition, Editions: editionOptions(d, edition),
 		Region: i18n.T(b.Lang, c.Region), Subregion: i18n.T(b.Lang, c.Subregion), TargetIn: targetIn, VsIn: vsIn}
 	p.Nowcast = s.countryNowcast(d, b.Lang, c)
+	p.Cooperation = s.countryCooperation(r.Context(), d, b.Lang, c)
 	for _, g := range c.Groups() {
 		p.Groups = append(p.Groups, option{Value: b.URL(withQuery("/rankings", "edition", strconv.Itoa(edition), "group", g)), Label: i18n.T(b.Lang, g)})
 	}

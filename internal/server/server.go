@@ -49,6 +49,8 @@ type Deps struct {
 	// Version names the build and the data, shown in /healthz and in the
 	// page footer.
 	Version string
+	// Tracker keeps strategies and cooperation records (api_strategy.go); nil: none.
+	Tracker egdi.TrackerStore
 
 	// Accounts keeps users, sessions, tokens and the audit log
 	// (account.go). Nil means a server without accounts: published data

@@ -307,7 +307,7 @@ func TestAPI(t *testing.T) {
 			if err != nil {
 				t.Fatalf("xlsx: %v", err)
 			}
-			defer f.Close()
+			defer func() { _ = f.Close() }()
 			// lang=ar: the Arabic sheet first, and open.
 			_, ar := tabular.XLSXSheets("2024")
 			if sh := f.GetSheetList(); len(sh) != 2 || sh[0] != ar || f.GetActiveSheetIndex() != 0 {
@@ -717,7 +717,7 @@ func TestPages(t *testing.T) {
 		{"country target", "/countries/BHR?target=5", 200, []string{"Ways to close the gap"}, nil},
 		{"country bad slider", "/countries/BHR?osi=2", 400, nil, nil},
 		// Finding 7: the web's words, not the CLI's flags.
-		{"country target beyond", "/countries/BHR?target=500", 400, []string{"rank 500 is not a rank"}, []string{"rank 500 is not a rank"}},
+		{"country target beyond", "/countries/BHR?target=500", 400, []string{"The target rank must be a whole number from 1 to 193.", `value="500"`}, []string{"يجب أن تكون المرتبة المستهدفة عدداً صحيحاً من 1 إلى 193."}},
 		{"country unknown", "/countries/XXX", 404, nil, nil},
 		{"country malformed", "/countries/12", 400, nil, nil},
 		{"compare empty", "/compare", 200, []string{`name="add"`, `<datalist id="country-list">`}, nil},

@@ -78,12 +78,6 @@ func TestExportRoundTrip(t *testing.T) {
 				}
 				n := 0
 				for _, w := range d.Published[y] {
-					if format == "json" {
-						if !w.Assessed {
-							continue
-						}
-						w.Name = d.Countries.Get(w.ISO3).Name("en") // the display name (Türkiye)
-					}
 					n++
 					if g, ok := got[w.ISO3]; !ok {
 						t.Errorf("%s missing", w.ISO3)
