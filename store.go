@@ -24,6 +24,7 @@ type Store interface {
 	JobStore
 	AssessmentStore
 	TrackerStore
+	TeamStore // user.go, audit.go: accounts, sessions, tokens, the audit log
 	// Close releases the store's connections.
 	Close() error
 }

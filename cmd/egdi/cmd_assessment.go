@@ -59,6 +59,8 @@ class). Reference assessments of countries whose published value is known calibr
 	}
 	c.AddCommand(a.assessmentCreateCmd(), a.assessmentAnswerCmd(), a.assessmentImportCmd(), a.assessmentExportCmd(),
 		a.assessmentShowCmd(), a.assessmentScoreCmd(), a.assessmentDeleteCmd())
+	a.guardTeamWrites(c)                    // cmd_team.go: a team assessment is written only through review and reconcile
+	c.AddCommand(a.assessmentTeamCmds()...) // cmd_team.go: --as EMAIL, audited
 	return c
 }
 

@@ -27,6 +27,8 @@ func (a *app) serveCmd() *cobra.Command {
 		maxKept   int
 		jobTTL    time.Duration
 		jobLease  time.Duration
+
+		secureCookies bool // accounts
 	)
 	c := &cobra.Command{
 		Use:   "serve",
@@ -80,7 +82,8 @@ loopback server.`,
 			}
 			srv := server.New(logger, server.Deps{Dataset: a.dataset, Jobs: st, Assessments: st, Tracker: st, Version: builtin.Version, Hosts: hosts,
 				JobLimits: egdi.JobLimits{MaxActive: maxJobs, MaxPerClient: perClient, MaxKept: maxKept},
-				JobTTL:    jobTTL, JobLease: jobLease})
+				JobTTL:    jobTTL, JobLease: jobLease,
+				Accounts: st, SecureCookies: secureCookies}) // accounts: cmd_user.go
 			urls, err := listenURLs(ln.Addr(), net.InterfaceAddrs)
 			if err != nil {
 				_ = ln.Close()
@@ -107,6 +110,7 @@ loopback server.`,
 	c.Flags().IntVar(&maxKept, "max-jobs-kept", lim.MaxKept, "jobs kept at most, finished ones included (the oldest finished go first)")
 	c.Flags().DurationVar(&jobTTL, "job-ttl", time.Hour, "how long a finished job and its result are kept (and the longest a job waits in the queue)")
 	c.Flags().DurationVar(&jobLease, "job-lease", 30*time.Second, "how long the job of a process that stopped stays running before another process requeues it")
+	c.Flags().BoolVar(&secureCookies, "secure-cookies", false, "mark the session cookie Secure over plain HTTP too (behind a TLS proxy); it is over TLS anyway")
 	return c
 }
 

@@ -35,6 +35,8 @@ func exitCode(err error, stderr io.Writer) int {
 	switch code {
 	case egdi.EINVALID, egdi.ENOTFOUND, egdi.ECONFLICT, egdi.EUNAVAILABLE, egdi.EFORBIDDEN:
 		return exitInvalid
+	case egdi.EUNAUTHORIZED: // accounts (user.go): a bad --as
+		return exitInvalid
 	case egdi.EBUSY, egdi.ETOOMANY:
 		return exitBusy
 	case egdi.ECANCELED:

@@ -84,6 +84,7 @@ recomputes each index from its inputs as the UN did, edition by edition.`,
 		a.assessmentCmd,
 		a.nowcastCmd,
 		a.sampleCmd, a.strategyCmd, a.cooperationCmd,
+		a.userCmd, a.tokenCmd, a.auditCmd, // cmd_user.go: accounts
 	} {
 		root.AddCommand(c())
 	}

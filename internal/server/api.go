@@ -22,6 +22,9 @@ func statusOf(err error) int {
 	if errors.As(err, &mbe) {
 		return http.StatusRequestEntityTooLarge
 	}
+	if egdi.ErrorCode(err) == egdi.EUNAUTHORIZED { // user.go: no session or token, or a bad one
+		return http.StatusUnauthorized
+	}
 	switch egdi.ErrorCode(err) {
 	case egdi.EINVALID:
 		return http.StatusBadRequest

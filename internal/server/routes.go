@@ -64,6 +64,8 @@ func (s *Server) routes() []route {
 	// The nowcast of the next edition: api_nowcast.go.
 	rs = append(rs, s.nowcastRoutes()...)
 	rs = append(rs, s.trackerRoutes()...) // strategies and cooperation: api_strategy.go
+	rs = append(rs, s.accountRoutes()...) // account.go: sign-in, users, audit
+	rs = s.teamRoutes(rs)                 // teamwork.go: assessments guarded, review and reconciliation
 	return rs
 }
 

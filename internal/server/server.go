@@ -51,6 +51,16 @@ type Deps struct {
 	Version string
 	// Tracker keeps strategies and cooperation records (api_strategy.go); nil: none.
 	Tracker egdi.TrackerStore
+
+	// Accounts keeps users, sessions, tokens and the audit log
+	// (account.go). Nil means a server without accounts: published data
+	// only; every route that needs a user answers 401.
+	Accounts egdi.TeamStore
+	// SecureCookies marks the session cookie Secure even over plain HTTP
+	// (behind a TLS-terminating proxy); it is Secure over TLS anyway.
+	SecureCookies bool
+	// SessionTTL is how long a session lasts from sign-in (12 h when 0).
+	SessionTTL time.Duration
 }
 
 // Limits of what a client may send.

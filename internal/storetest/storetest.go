@@ -56,7 +56,10 @@ func Run(t *testing.T, open func(t *testing.T) egdi.Store) {
 	} {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open(t)) })
 	}
-	runAssessments(t, open) // assessment.go
+	runAssessments(t, open)           // assessment.go
+	for _, tc := range accountTests { // account.go
+		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open(t)) })
+	}
 }
 
 func bi(t *testing.T) *egdi.Dataset {
