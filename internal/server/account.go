@@ -339,7 +339,10 @@ func (s *Server) pageLoginPost(w http.ResponseWriter, r *http.Request) {
 	// A new session id at every sign-in; the one the browser had (which
 	// someone may have planted) is deleted.
 	if old, _ := s.identify(r); old != nil && old.Session != nil {
-		s.deps.Accounts.DeleteSession(r.Context(), old.Session.IDHash)
+		if err := s.deps.Accounts.DeleteSession(r.Context(), old.Session.IDHash); err != nil {
+			// The new session is made anyway; the old one expires.
+			s.log.WarnContext(r.Context(), "deleting the previous session", "err", err)
+		}
 	}
 	id := auth.Secret("s")
 	now := s.deps.Now()

@@ -63,7 +63,7 @@ func newAcctEnv(t *testing.T, deps ...func(*Deps)) *acctEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { st.Close() })
+	t.Cleanup(func() { _ = st.Close() })
 	e := &acctEnv{st: st, users: map[string]*egdi.User{}, log: &syncBuffer{}, now: time.Now().UTC()}
 	hash, err := auth.HashPassword(testPW, auth.DefaultParams)
 	if err != nil {
@@ -145,7 +145,7 @@ func TestLoginSession(t *testing.T) {
 	}
 	ck := rec.Result().Cookies()[0]
 	if ck.Name != cookieName || !ck.HttpOnly || ck.SameSite != http.SameSiteStrictMode || ck.Secure || ck.Path != "/" ||
-		"s-planted-by-someone" == ck.Value || len(ck.Value) < 40 {
+		ck.Value == "s-planted-by-someone" || len(ck.Value) < 40 {
 		t.Errorf("cookie %+v", ck)
 	}
 	if got := rec.Header().Get("Cache-Control"); got != "no-store" {
@@ -403,9 +403,13 @@ func TestAccountRouteMatrix(t *testing.T) {
 	}
 	// A session whose user is disabled afterwards counts as anonymous.
 	yes := true
-	e.st.CreateUser(t.Context(), &egdi.User{Email: "gone@example.org", Role: egdi.RoleAdmin, PasswordHash: e.users["admin"].PasswordHash}, egdi.ActorCLI, "")
+	if _, err := e.st.CreateUser(t.Context(), &egdi.User{Email: "gone@example.org", Role: egdi.RoleAdmin, PasswordHash: e.users["admin"].PasswordHash}, egdi.ActorCLI, ""); err != nil {
+		t.Fatal(err)
+	}
 	gc, gx := e.login(t, "gone@example.org")
-	e.st.UpdateUser(t.Context(), "gone@example.org", egdi.UserUpdate{Disabled: &yes}, egdi.ActorCLI, "")
+	if _, err := e.st.UpdateUser(t.Context(), "gone@example.org", egdi.UserUpdate{Disabled: &yes}, egdi.ActorCLI, ""); err != nil {
+		t.Fatal(err)
+	}
 	callers["disabled"] = who{gc, gx}
 	order := []string{"anonymous", "disabled", "viewer", "reviewer", "coordinator", "admin"}
 	// want[i] is the status for order[i]. Page GETs of anonymous callers
