@@ -60,18 +60,18 @@ func MeanStd(v []float64) (mean, sd float64, n int) {
 // country equal) contributes nothing. It returns the first country whose
 // value is missing, or −1; with allowMissing a missing value is skipped by
 // the moments and makes that country's sum NaN. tmp holds len(x). Three
-// passes: the capped values and their sum ([capSum]), the squared
-// deviations ([sqDev]), the weighted z-scores. The uncertainty kernel
+// passes: the capped values and their sum ([CapSum]), the squared
+// deviations ([SqDev]), the weighted z-scores. The uncertainty kernel
 // rebuilds composites with the same functions, so that with nothing varied
 // its values are Compute's to the bit.
 func addZ(dst, x []float64, w, cap float64, tmp []float64, allowMissing bool) int {
 	tmp = tmp[:len(x)]
 	var mean, sd float64
-	s, bad := capSum(tmp, x, cap)
+	s, bad := CapSum(tmp, x, cap)
 	switch {
 	case bad < 0:
 		mean = s / float64(len(x))
-		sd = math.Sqrt(sqDev(tmp, mean) / float64(len(x)))
+		sd = math.Sqrt(SqDev(tmp, mean) / float64(len(x)))
 	case !allowMissing:
 		return bad
 	default:
@@ -99,13 +99,14 @@ func addZ(dst, x []float64, w, cap float64, tmp []float64, allowMissing bool) in
 	return -1
 }
 
-// capSum writes min(x_i, cap) (x_i itself when cap ≤ 0) into dst and
+// CapSum (exported so that the Monte Carlo kernel, internal/montecarlo/kernel,
+// sums exactly as Method.Compute does, bit for bit) writes min(x_i, cap) (x_i itself when cap ≤ 0) into dst and
 // returns their sum, or stops at the first NaN and returns its index (−1
 // when there is none). The sum is kept in four running partial sums, one
 // per residue of i mod 4, added as (s0 + s1) + (s2 + s3) and then the
 // remaining values in order: four independent chains of additions instead
 // of one (the additions' latency, not their number, bounds the loop).
-func capSum(dst, x []float64, cap float64) (sum float64, nan int) {
+func CapSum(dst, x []float64, cap float64) (sum float64, nan int) {
 	dst = dst[:len(x)]
 	if cap <= 0 {
 		cap = math.Inf(1)
@@ -148,8 +149,8 @@ func capSum(dst, x []float64, cap float64) (sum float64, nan int) {
 	return sum, -1
 }
 
-// sqDev returns Σ(v_i − mean)², with capSum's four partial sums.
-func sqDev(v []float64, mean float64) float64 {
+// SqDev returns Σ(v_i − mean)², with CapSum's four partial sums.
+func SqDev(v []float64, mean float64) float64 {
 	var s0, s1, s2, s3 float64
 	i := 0
 	for ; i+4 <= len(v); i += 4 {

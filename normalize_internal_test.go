@@ -26,7 +26,7 @@ func TestCapSum(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dst := make([]float64, len(tc.x))
-			sum, at := capSum(dst, tc.x, tc.cap)
+			sum, at := CapSum(dst, tc.x, tc.cap)
 			if at != tc.nan {
 				t.Fatalf("NaN at %d, want %d", at, tc.nan)
 			}
@@ -46,8 +46,8 @@ func TestCapSum(t *testing.T) {
 			for _, v := range dst {
 				ss += (v - mean) * (v - mean)
 			}
-			if got := sqDev(dst, mean); math.Abs(got-ss) > 1e-12*max(ss, 1) {
-				t.Errorf("sqDev %v, want %v (±1e-12 relative)", got, ss)
+			if got := SqDev(dst, mean); math.Abs(got-ss) > 1e-12*max(ss, 1) {
+				t.Errorf("SqDev %v, want %v (±1e-12 relative)", got, ss)
 			}
 		})
 	}

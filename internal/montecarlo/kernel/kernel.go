@@ -575,7 +575,7 @@ func (k *Kernel) publish() (lo, hi float64) {
 // composite rebuilds one composite from its raw inputs for the raw rows,
 // writing the values into val: each input (with noise) capped at cp and
 // normalised, summed with its weight, the sum min–max rescaled. For z-scores
-// the arithmetic is that of addZ (capSum, sqDev), operation for operation, so
+// the arithmetic is that of addZ (CapSum, SqDev), operation for operation, so
 // that with nothing varied the result is [Method.Compute]'s to the bit.
 func (k *Kernel) composite(mc *composite, norm egdi.Normalisation, cp float64, noise bool, val []float64) {
 	r := len(mc.Rows)
@@ -594,13 +594,13 @@ func (k *Kernel) composite(mc *composite, norm egdi.Normalisation, cp float64, n
 			src = v
 		}
 		// The raw rows have no missing value.
-		sum, _ := capSum(v, src, cp)
+		sum, _ := egdi.CapSum(v, src, cp)
 		wk := mc.W[in]
 		switch norm {
 		case egdi.NormZMinMax:
 			// As addZ: s += (w/σ)·(x − mean), population σ.
 			mean := sum / float64(r)
-			sd := math.Sqrt(sqDev(v, mean) / float64(r))
+			sd := math.Sqrt(egdi.SqDev(v, mean) / float64(r))
 			if !(sd > 0) {
 				continue
 			}
@@ -961,64 +961,3 @@ func (km *Model) cut(e float64) float64 {
 	return roundHalfAway(e * km.egdiPow)
 }
 
-// capSum and sqDev are the root package's (normalize.go), operation for
-// operation, so that with nothing varied the kernel's z-scores are
-// Method.Compute's to the bit (TestZeroVariation checks it).
-func capSum(dst, x []float64, cap float64) (sum float64, nan int) {
-	dst = dst[:len(x)]
-	if cap <= 0 {
-		cap = math.Inf(1)
-	}
-	var s0, s1, s2, s3 float64
-	i := 0
-	for ; i+4 <= len(x); i += 4 {
-		v, d := x[i:i+4:i+4], dst[i:i+4:i+4]
-		v0, v1, v2, v3 := v[0], v[1], v[2], v[3]
-		if v0 != v0 || v1 != v1 || v2 != v2 || v3 != v3 {
-			break
-		}
-		if v0 > cap {
-			v0 = cap
-		}
-		if v1 > cap {
-			v1 = cap
-		}
-		if v2 > cap {
-			v2 = cap
-		}
-		if v3 > cap {
-			v3 = cap
-		}
-		d[0], d[1], d[2], d[3] = v0, v1, v2, v3
-		s0, s1, s2, s3 = s0+v0, s1+v1, s2+v2, s3+v3
-	}
-	sum = (s0 + s1) + (s2 + s3)
-	for ; i < len(x); i++ {
-		v := x[i]
-		if v != v {
-			return 0, i
-		}
-		if v > cap {
-			v = cap
-		}
-		dst[i] = v
-		sum += v
-	}
-	return sum, -1
-}
-
-func sqDev(v []float64, mean float64) float64 {
-	var s0, s1, s2, s3 float64
-	i := 0
-	for ; i+4 <= len(v); i += 4 {
-		x := v[i : i+4 : i+4]
-		d0, d1, d2, d3 := x[0]-mean, x[1]-mean, x[2]-mean, x[3]-mean
-		s0, s1, s2, s3 = s0+d0*d0, s1+d1*d1, s2+d2*d2, s3+d3*d3
-	}
-	s := (s0 + s1) + (s2 + s3)
-	for ; i < len(v); i++ {
-		d := v[i] - mean
-		s += d * d
-	}
-	return s
-}
