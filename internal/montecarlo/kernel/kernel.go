@@ -960,4 +960,3 @@ func (km *Model) cut(e float64) float64 {
 	}
 	return roundHalfAway(e * km.egdiPow)
 }
-
