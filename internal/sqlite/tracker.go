@@ -50,6 +50,15 @@ func (d *DB) SaveTracker(ctx context.Context, t *egdi.Tracker) error {
 				}
 			}
 		}
+		for _, e := range t.Audit {
+			e.Scope = egdi.AuditScopeTracker
+			if e.At.IsZero() {
+				e.At = d.cfg.Now()
+			}
+			if err := appendAudit(ctx, tx, e); err != nil {
+				return err
+			}
+		}
 		return nil
 	})
 }
