@@ -212,15 +212,19 @@ type Tracker struct {
 const AuditScopeTracker = "tracker"
 
 // Audit actions on the tracker. Item is the strategy's name (with
-// "/initiative" for a KPI), a record's "kind date title", or the file
+// "/initiative" for an initiative or KPI), a record's "kind date title"
+// (its id for a delete), "sample", or the file
 // imported; Old and New are JSON ("" when none).
 const (
-	AuditStrategyCreate  = "strategy.create"
-	AuditInitiativeAdd   = "strategy.initiative.add"
-	AuditKPIAdd          = "strategy.kpi.add"
-	AuditCooperationSave = "cooperation.save"
-	AuditTrackerImport   = "tracker.import"
-	AuditSampleLoad      = "sample.load"
+	AuditStrategyCreate    = "strategy.create"
+	AuditInitiativeAdd     = "strategy.initiative.add"
+	AuditKPIAdd            = "strategy.kpi.add"
+	AuditCooperationSave   = "cooperation.save"
+	AuditTrackerImport     = "tracker.import"
+	AuditSampleLoad        = "sample.load"
+	AuditSampleRemove      = "sample.remove"
+	AuditStrategyDelete    = "strategy.delete"
+	AuditCooperationDelete = "cooperation.delete"
 )
 
 // Validate checks every strategy and record, and that no two share a name
