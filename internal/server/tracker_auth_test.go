@@ -60,6 +60,7 @@ func (e *acctEnv) trackerAuditLog(t *testing.T) []*egdi.AuditEntry {
 // accepted write appends exactly one audit entry by its caller.
 func TestTrackerRouteMatrix(t *testing.T) {
 	e := trackerAcctEnv(t)
+	sp := loadSpec(t)
 	type who struct{ cookie, csrf string }
 	callers := map[string]who{"anonymous": {}}
 	for _, r := range []string{"admin", "coordinator", "reviewer", "viewer"} {
@@ -120,6 +121,13 @@ func TestTrackerRouteMatrix(t *testing.T) {
 			rec := e.jsonReq(m.method, path, body, hdr...)
 			if rec.Code != m.want[i] {
 				t.Errorf("%s %s as %s: %d, want %d (%s)", m.method, path, name, rec.Code, m.want[i], rec.Body)
+			}
+			if strings.HasPrefix(path, "/api/") && !strings.HasPrefix(path, "/api/v1/reports/") {
+				r := httptest.NewRequest(m.method, path, strings.NewReader(body))
+				if body != "" {
+					r.Header.Set("Content-Type", "application/json")
+				}
+				sp.check(t, r, []byte(body), rec)
 			}
 			got := e.trackerAuditLog(t)[before:]
 			if m.method == "GET" || rec.Code >= 300 {
