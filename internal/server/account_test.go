@@ -145,7 +145,7 @@ func TestLoginSession(t *testing.T) {
 	}
 	ck := rec.Result().Cookies()[0]
 	if ck.Name != cookieName || !ck.HttpOnly || ck.SameSite != http.SameSiteStrictMode || ck.Secure || ck.Path != "/" ||
-		"s-planted-by-someone" == ck.Value || len(ck.Value) < 40 {
+		ck.Value == "s-planted-by-someone" || len(ck.Value) < 40 {
 		t.Errorf("cookie %+v", ck)
 	}
 	if got := rec.Header().Get("Cache-Control"); got != "no-store" {
