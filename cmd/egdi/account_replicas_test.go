@@ -35,11 +35,11 @@ func TestReplicasShareSessions(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		defer conn.Close(context.Background())
+		defer func() { _ = conn.Close(context.Background()) }()
 		if _, err := conn.Exec(t.Context(), `CREATE SCHEMA `+schema); err != nil {
 			t.Fatal(err)
 		}
-		t.Cleanup(func() { conn.Exec(context.Background(), `DROP SCHEMA `+schema+` CASCADE`) })
+		t.Cleanup(func() { _, _ = conn.Exec(context.Background(), `DROP SCHEMA `+schema+` CASCADE`) })
 		sep := "?"
 		if strings.Contains(base, "?") {
 			sep = "&"
@@ -50,7 +50,7 @@ func TestReplicasShareSessions(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			t.Cleanup(func() { st.Close() })
+			t.Cleanup(func() { _ = st.Close() })
 			return st
 		}
 		a := open()
@@ -64,7 +64,7 @@ func TestReplicasShareSessions(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			t.Cleanup(func() { st.Close() })
+			t.Cleanup(func() { _ = st.Close() })
 			return st
 		}
 		a := open()
@@ -78,8 +78,8 @@ const replicaPW = "replica password 1"
 func addUser(t *testing.T, env map[string]string) {
 	t.Helper()
 	r, w, _ := os.Pipe()
-	w.WriteString(replicaPW + "\n")
-	w.Close()
+	_, _ = w.WriteString(replicaPW + "\n")
+	_ = w.Close()
 	old := os.Stdin
 	os.Stdin = r
 	defer func() { os.Stdin = old }()

@@ -121,9 +121,9 @@ func (a *app) userAddCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(a.stdout, "Added %s (%s).\n", u.Email, u.Role)
+			_, _ = fmt.Fprintf(a.stdout, "Added %s (%s).\n", u.Email, u.Role)
 			if generated {
-				fmt.Fprintf(a.stdout, "Password (shown once, give it to %s and have them change it): %s\n", u.Email, pw)
+				_, _ = fmt.Fprintf(a.stdout, "Password (shown once, give it to %s and have them change it): %s\n", u.Email, pw)
 			}
 			return nil
 		},
@@ -132,7 +132,7 @@ func (a *app) userAddCmd() *cobra.Command {
 	c.Flags().BoolVar(&stdin, "password-stdin", false, "read the password from the first line of standard input")
 	c.Flags().StringVar(&as, "as", "", "act as this admin (default: the command line, recorded as cli)")
 	c.Flags().StringVar(&reason, "reason", "", "why, for the audit log")
-	c.MarkFlagRequired("role")
+	_ = c.MarkFlagRequired("role")
 	return c
 }
 
@@ -201,7 +201,7 @@ func (a *app) userSetCmd(verb string) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(a.stdout, "%s is %sd.\n", u.Email, verb)
+			_, _ = fmt.Fprintf(a.stdout, "%s is %sd.\n", u.Email, verb)
 			return nil
 		},
 	}
@@ -234,7 +234,7 @@ func (a *app) userRoleCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(a.stdout, "%s is now %s.\n", u.Email, u.Role)
+			_, _ = fmt.Fprintf(a.stdout, "%s is now %s.\n", u.Email, u.Role)
 			return nil
 		},
 	}
@@ -275,9 +275,9 @@ func (a *app) userPasswdCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(a.stdout, "Password of %s changed; their sessions have ended.\n", u.Email)
+			_, _ = fmt.Fprintf(a.stdout, "Password of %s changed; their sessions have ended.\n", u.Email)
 			if generated {
-				fmt.Fprintf(a.stdout, "New password (shown once): %s\n", pw)
+				_, _ = fmt.Fprintf(a.stdout, "New password (shown once): %s\n", pw)
 			}
 			return nil
 		},
@@ -331,8 +331,8 @@ func (a *app) tokenCreateCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(a.stderr, "Token %d for %s (shown once; send it as Authorization: Bearer TOKEN):\n", t.ID, u.Email)
-			fmt.Fprintln(a.stdout, secret)
+			_, _ = fmt.Fprintf(a.stderr, "Token %d for %s (shown once; send it as Authorization: Bearer TOKEN):\n", t.ID, u.Email)
+			_, _ = fmt.Fprintln(a.stdout, secret)
 			return nil
 		},
 	}
@@ -397,7 +397,7 @@ func (a *app) tokenRevokeCmd() *cobra.Command {
 			if err := st.RevokeToken(ctx, id, by, reason); err != nil {
 				return err
 			}
-			fmt.Fprintf(a.stdout, "Token %d revoked.\n", id)
+			_, _ = fmt.Fprintf(a.stdout, "Token %d revoked.\n", id)
 			return nil
 		},
 	}

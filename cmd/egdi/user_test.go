@@ -18,11 +18,11 @@ func egdiDB(t *testing.T, db, stdin string, args ...string) (stdout, stderr stri
 	if err != nil {
 		t.Fatal(err)
 	}
-	w.WriteString(stdin)
-	w.Close()
+	_, _ = w.WriteString(stdin)
+	_ = w.Close()
 	old := os.Stdin
 	os.Stdin = r
-	defer func() { os.Stdin = old; r.Close() }()
+	defer func() { os.Stdin = old; _ = r.Close() }()
 	env := map[string]string{"EGDI_DB": "sqlite:" + db, "HOME": filepath.Dir(db)}
 	var out, errb bytes.Buffer
 	err = run(context.Background(), append([]string{"egdi"}, args...), func(k string) string { return env[k] }, &out, &errb)

@@ -339,7 +339,7 @@ func (s *Server) pageLoginPost(w http.ResponseWriter, r *http.Request) {
 	// A new session id at every sign-in; the one the browser had (which
 	// someone may have planted) is deleted.
 	if old, _ := s.identify(r); old != nil && old.Session != nil {
-		s.deps.Accounts.DeleteSession(r.Context(), old.Session.IDHash)
+		_ = s.deps.Accounts.DeleteSession(r.Context(), old.Session.IDHash)
 	}
 	id := auth.Secret("s")
 	now := s.deps.Now()

@@ -74,7 +74,7 @@ func TestBrowserAccountCSRF(t *testing.T) {
 	auditBefore, _ := e.st.Audit(t.Context(), "")
 	evil := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		fmt.Fprintf(w, `<!doctype html><title>elsewhere</title>
+		_, _ = fmt.Fprintf(w, `<!doctype html><title>elsewhere</title>
 <iframe name="a"></iframe><iframe name="b"></iframe>
 <form id="add" method="post" action="%[1]s/en/users" target="a"><input name="op" value="add"><input name="email" value="evil-form@example.org"><input name="role" value="admin"></form>
 <form id="out" method="post" action="%[1]s/en/logout" target="b"></form>

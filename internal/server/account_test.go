@@ -63,7 +63,7 @@ func newAcctEnv(t *testing.T, deps ...func(*Deps)) *acctEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { st.Close() })
+	t.Cleanup(func() { _ = st.Close() })
 	e := &acctEnv{st: st, users: map[string]*egdi.User{}, log: &syncBuffer{}, now: time.Now().UTC()}
 	hash, err := auth.HashPassword(testPW, auth.DefaultParams)
 	if err != nil {
@@ -403,9 +403,9 @@ func TestAccountRouteMatrix(t *testing.T) {
 	}
 	// A session whose user is disabled afterwards counts as anonymous.
 	yes := true
-	e.st.CreateUser(t.Context(), &egdi.User{Email: "gone@example.org", Role: egdi.RoleAdmin, PasswordHash: e.users["admin"].PasswordHash}, egdi.ActorCLI, "")
+	_, _ = e.st.CreateUser(t.Context(), &egdi.User{Email: "gone@example.org", Role: egdi.RoleAdmin, PasswordHash: e.users["admin"].PasswordHash}, egdi.ActorCLI, "")
 	gc, gx := e.login(t, "gone@example.org")
-	e.st.UpdateUser(t.Context(), "gone@example.org", egdi.UserUpdate{Disabled: &yes}, egdi.ActorCLI, "")
+	_, _ = e.st.UpdateUser(t.Context(), "gone@example.org", egdi.UserUpdate{Disabled: &yes}, egdi.ActorCLI, "")
 	callers["disabled"] = who{gc, gx}
 	order := []string{"anonymous", "disabled", "viewer", "reviewer", "coordinator", "admin"}
 	// want[i] is the status for order[i]. Page GETs of anonymous callers

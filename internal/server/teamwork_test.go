@@ -144,7 +144,7 @@ func TestTeamRouteMatrix(t *testing.T) {
 	}
 	// The list shows only what the caller may see.
 	var list []egdi.Assessment
-	json.Unmarshal(e.api("GET", "/api/v1/assessments", "other", "").Body.Bytes(), &list)
+	_ = json.Unmarshal(e.api("GET", "/api/v1/assessments", "other", "").Body.Bytes(), &list)
 	if len(list) != 1 || list[0].Name != "kwt" {
 		t.Errorf("other sees %v", list)
 	}
@@ -228,7 +228,7 @@ func TestTeamReviewFlow(t *testing.T) {
 	step("reviewer_b", "POST", "/api/v1/assessments/bhr/review/submit", "", 200, nil, "review.submit", "draft", "submitted 2 answers")
 	rec = step("coordinator", "GET", "/api/v1/assessments/bhr/disagreements", "", 200, nil, "", "", "")
 	var ds struct{ Disagreements []egdi.Disagreement }
-	json.Unmarshal(rec.Body.Bytes(), &ds)
+	_ = json.Unmarshal(rec.Body.Bytes(), &ds)
 	if len(ds.Disagreements) != 1 || ds.Disagreements[0].Item != "IF-010" || ds.Disagreements[0].A.Value != "no" || ds.Disagreements[0].B.Value != "yes" {
 		t.Fatalf("disagreements %s", rec.Body)
 	}
@@ -296,7 +296,7 @@ func TestTeamConcurrentHTTP(t *testing.T) {
 	wg.Wait()
 	rec := e.api("GET", "/api/v1/assessments/bhr", "coordinator", "")
 	var a egdi.Assessment
-	json.Unmarshal(rec.Body.Bytes(), &a)
+	_ = json.Unmarshal(rec.Body.Bytes(), &a)
 	es, _ := e.st.Audit(t.Context(), "bhr")
 	recon := 0
 	for _, x := range es {

@@ -97,7 +97,7 @@ func (d *DB) Users(ctx context.Context) ([]*egdi.User, error) {
 	if err != nil {
 		return nil, d.error(err)
 	}
-	defer rows.Close()
+	defer func() { _ = rows.Close() }()
 	var out []*egdi.User
 	for rows.Next() {
 		u, err := scanUser(rows)
@@ -277,7 +277,7 @@ func (d *DB) Tokens(ctx context.Context, userID int64) ([]*egdi.Token, error) {
 	if err != nil {
 		return nil, d.error(err)
 	}
-	defer rows.Close()
+	defer func() { _ = rows.Close() }()
 	var out []*egdi.Token
 	for rows.Next() {
 		t, err := scanToken(rows)
@@ -327,7 +327,7 @@ func (d *DB) Audit(ctx context.Context, scope string) ([]*egdi.AuditEntry, error
 	if err != nil {
 		return nil, d.error(err)
 	}
-	defer rows.Close()
+	defer func() { _ = rows.Close() }()
 	out := []*egdi.AuditEntry{}
 	for rows.Next() {
 		var e egdi.AuditEntry

@@ -131,7 +131,7 @@ func (d *DB) Members(ctx context.Context, name string) ([]egdi.Member, error) {
 		if err != nil {
 			return err
 		}
-		defer rows.Close()
+		defer func() { _ = rows.Close() }()
 		for rows.Next() {
 			var m egdi.Member
 			var role string
@@ -157,7 +157,7 @@ func (d *DB) Memberships(ctx context.Context, userID int64) (map[string]egdi.Mem
 	if err != nil {
 		return nil, d.error(err)
 	}
-	defer rows.Close()
+	defer func() { _ = rows.Close() }()
 	out := map[string]egdi.MemberRole{}
 	for rows.Next() {
 		var n, r string
@@ -241,7 +241,7 @@ func (d *DB) ReviewAnswers(ctx context.Context, name string, reviewerID int64) (
 	if err != nil {
 		return nil, d.error(err)
 	}
-	defer rows.Close()
+	defer func() { _ = rows.Close() }()
 	out := []egdi.Answer{}
 	for rows.Next() {
 		a, err := scanReview(rows)

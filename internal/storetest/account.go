@@ -177,16 +177,16 @@ func testSessions(t *testing.T, s egdi.Store) {
 	}
 	_, _, err = s.Session(ctx, "h1", now)
 	wantCode(t, err, egdi.ENOTFOUND)
-	s.UpdateUser(ctx, u.Email, egdi.UserUpdate{Disabled: &no}, egdi.ActorCLI, "")
-	s.CreateSession(ctx, &egdi.Session{IDHash: "h2", UserID: u.ID, CSRF: "c2", CreatedAt: now, ExpiresAt: now.Add(time.Hour)})
+	_, _ = s.UpdateUser(ctx, u.Email, egdi.UserUpdate{Disabled: &no}, egdi.ActorCLI, "")
+	_ = s.CreateSession(ctx, &egdi.Session{IDHash: "h2", UserID: u.ID, CSRF: "c2", CreatedAt: now, ExpiresAt: now.Add(time.Hour)})
 	pw := "$argon2id$other"
-	s.UpdateUser(ctx, u.Email, egdi.UserUpdate{PasswordHash: &pw}, egdi.ActorCLI, "")
+	_, _ = s.UpdateUser(ctx, u.Email, egdi.UserUpdate{PasswordHash: &pw}, egdi.ActorCLI, "")
 	_, _, err = s.Session(ctx, "h2", now)
 	wantCode(t, err, egdi.ENOTFOUND)
 
 	// Logout and expiry.
-	s.CreateSession(ctx, &egdi.Session{IDHash: "h3", UserID: u.ID, CSRF: "c3", CreatedAt: now, ExpiresAt: now.Add(time.Hour)})
-	s.CreateSession(ctx, &egdi.Session{IDHash: "h4", UserID: u.ID, CSRF: "c4", CreatedAt: now, ExpiresAt: now.Add(time.Minute)})
+	_ = s.CreateSession(ctx, &egdi.Session{IDHash: "h3", UserID: u.ID, CSRF: "c3", CreatedAt: now, ExpiresAt: now.Add(time.Hour)})
+	_ = s.CreateSession(ctx, &egdi.Session{IDHash: "h4", UserID: u.ID, CSRF: "c4", CreatedAt: now, ExpiresAt: now.Add(time.Minute)})
 	if err := s.DeleteSession(ctx, "h3"); err != nil {
 		t.Fatal(err)
 	}
@@ -232,7 +232,7 @@ func testTokens(t *testing.T, s egdi.Store) {
 	// A disabled user's tokens stop working.
 	t2, _ := s.CreateToken(ctx, &egdi.Token{UserID: u.ID, Name: "two", Hash: "th3"}, egdi.ActorCLI)
 	yes := true
-	s.UpdateUser(ctx, u.Email, egdi.UserUpdate{Disabled: &yes}, egdi.ActorCLI, "")
+	_, _ = s.UpdateUser(ctx, u.Email, egdi.UserUpdate{Disabled: &yes}, egdi.ActorCLI, "")
 	_, _, err = s.TokenUser(ctx, "th3")
 	wantCode(t, err, egdi.ENOTFOUND)
 	es, _ := s.Audit(ctx, egdi.AuditScopeUsers)
