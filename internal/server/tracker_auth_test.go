@@ -218,4 +218,12 @@ func TestTrackerWriteGuards(t *testing.T) {
 	if page.Code != http.StatusOK || !strings.Contains(page.Body.String(), `data-csrf="`+csrf+`"`) {
 		t.Errorf("strategy page: %d, no data-csrf", page.Code)
 	}
+	// With accounts the menu links to sign-in and sign-out (the account
+	// page); the page goldens, rendered without accounts, have no link.
+	for _, lang := range []string{"en", "ar"} {
+		home := e.req("GET", "/"+lang+"/strategies", nil)
+		if !strings.Contains(home.Body.String(), `<a id="account-link" href="/`+lang+`/account">`) {
+			t.Errorf("%s: no sign-in link in the menu", lang)
+		}
+	}
 }
