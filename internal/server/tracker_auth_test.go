@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/chromedp/chromedp"
+
 	"github.com/egdi-project/egdi"
 	"github.com/egdi-project/egdi/internal/auth"
 	"github.com/egdi-project/egdi/internal/builtin"
@@ -225,5 +227,43 @@ func TestTrackerWriteGuards(t *testing.T) {
 		if !strings.Contains(home.Body.String(), `<a id="account-link" href="/`+lang+`/account">`) {
 			t.Errorf("%s: no sign-in link in the menu", lang)
 		}
+	}
+}
+
+// TestBrowserTrackerAccounts: with accounts, the strategy page's form
+// sends an anonymous visitor to the sign-in page (nothing stored); signed
+// in as a coordinator, the same form stores the initiative (the session's
+// CSRF token goes with it) and the audit log has its one entry.
+func TestBrowserTrackerAccounts(t *testing.T) {
+	ctx := newBrowser(t)
+	e := trackerAcctEnv(t)
+	srv := httptest.NewServer(e.h)
+	defer srv.Close()
+	page := srv.URL + "/ar/strategies/gcc-egov"
+	step(t, ctx, "anonymous: open the strategy", chromedp.Navigate(page), chromedp.WaitVisible(chromedp.CSS("#initiative-form")),
+		chromedp.SendKeys(chromedp.CSS(`#initiative-form input[name="name"]`), "Connectivity"),
+		chromedp.Evaluate[chromedp.Void](`document.body.dataset.old = "1"`),
+		chromedp.Click(chromedp.CSS(`#initiative-form button`)))
+	acctWaitPage(t, ctx, `document.getElementById("email") !== null`)
+	if u := eval[string](t, ctx, `location.pathname + location.search`); u != "/ar/login?next=%2Far%2Fstrategies%2Fgcc-egov" {
+		t.Errorf("anonymous form went to %q, want the sign-in page", u)
+	}
+	if n := len(e.trackerAuditLog(t)); n != 0 {
+		t.Fatalf("%d audit entries after an anonymous write", n)
+	}
+	step(t, ctx, "sign in as the coordinator",
+		chromedp.SetValue(chromedp.CSS("#email"), "coordinator@example.org"),
+		chromedp.SetValue(chromedp.CSS("#password"), testPW),
+		chromedp.Evaluate[chromedp.Void](`document.body.dataset.old = "1"`),
+		chromedp.Click(chromedp.CSS("#login")))
+	acctWaitPage(t, ctx, `document.getElementById("initiative-form") !== null`)
+	step(t, ctx, "add an initiative",
+		chromedp.SendKeys(chromedp.CSS(`#initiative-form input[name="name"]`), "Connectivity"),
+		chromedp.SendKeys(chromedp.CSS(`#initiative-form input[name="name_ar"]`), "الاتصال"),
+		chromedp.Click(chromedp.CSS(`#initiative-form button`)))
+	waitFor(t, ctx, `Array.from(document.querySelectorAll("article.initiative h3")).some(h => h.textContent === "الاتصال")`)
+	es := e.trackerAuditLog(t)
+	if len(es) != 1 || es[0].User != "coordinator@example.org" || es[0].Action != egdi.AuditInitiativeAdd || es[0].Item != "gcc-egov/Connectivity" {
+		t.Errorf("audit %+v, want one initiative entry by the coordinator", es)
 	}
 }
