@@ -198,10 +198,34 @@ func Timeline(rs []*Cooperation, iso3 ISO3) []*Cooperation {
 // Tracker is what the strategy store imports in one transaction:
 // strategies (each replacing a stored one of the same name) and
 // cooperation records (each replacing a stored one of the same key).
+//
+// Audit, when set, are the audit-log entries of the change (scope
+// [AuditScopeTracker]); the store appends them in the same transaction,
+// stamped with its clock when At is zero.
 type Tracker struct {
 	Strategies  []*Strategy    `json:"strategies"`
 	Cooperation []*Cooperation `json:"cooperation"`
+	Audit       []AuditEntry   `json:"-"`
 }
+
+// AuditScopeTracker is the audit scope of strategy and cooperation changes.
+const AuditScopeTracker = "tracker"
+
+// Audit actions on the tracker. Item is the strategy's name (with
+// "/initiative" for an initiative or KPI), a record's "kind date title"
+// (its id for a delete), "sample", or the file
+// imported; Old and New are JSON ("" when none).
+const (
+	AuditStrategyCreate    = "strategy.create"
+	AuditInitiativeAdd     = "strategy.initiative.add"
+	AuditKPIAdd            = "strategy.kpi.add"
+	AuditCooperationSave   = "cooperation.save"
+	AuditTrackerImport     = "tracker.import"
+	AuditSampleLoad        = "sample.load"
+	AuditSampleRemove      = "sample.remove"
+	AuditStrategyDelete    = "strategy.delete"
+	AuditCooperationDelete = "cooperation.delete"
+)
 
 // Validate checks every strategy and record, and that no two share a name
 // or a key. Errors: EINVALID.

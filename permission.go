@@ -10,6 +10,7 @@ const (
 	ActionManageUsers       Action = "users.manage"       // add users, change roles, disable, read the account audit log
 	ActionCreateAssessment  Action = "assessment.create"  // create an assessment and become its coordinator
 	ActionReadAllAssessment Action = "assessment.readall" // see every assessment without being a member
+	ActionEditTracker       Action = "tracker.edit"       // add or change strategies, KPIs and cooperation records
 )
 
 // Can reports whether u may do a server-wide action. A nil or disabled
@@ -21,7 +22,7 @@ func Can(u *User, a Action) bool {
 	switch a {
 	case ActionManageUsers, ActionReadAllAssessment:
 		return u.Role == RoleAdmin
-	case ActionCreateAssessment:
+	case ActionCreateAssessment, ActionEditTracker:
 		return u.Role == RoleAdmin || u.Role == RoleCoordinator
 	}
 	return false

@@ -8,16 +8,16 @@ import (
 )
 
 func TestCanMatrix(t *testing.T) {
-	actions := []egdi.Action{egdi.ActionManageUsers, egdi.ActionCreateAssessment, egdi.ActionReadAllAssessment}
+	actions := []egdi.Action{egdi.ActionManageUsers, egdi.ActionCreateAssessment, egdi.ActionReadAllAssessment, egdi.ActionEditTracker}
 	// want[role] lists what the role may do, in the order of actions.
-	want := map[string][3]bool{
-		"admin":       {true, true, true},
-		"coordinator": {false, true, false},
-		"reviewer":    {false, false, false},
-		"viewer":      {false, false, false},
-		"disabled":    {false, false, false},
-		"nil":         {false, false, false},
-		"unknown":     {false, false, false},
+	want := map[string][4]bool{
+		"admin":       {true, true, true, true},
+		"coordinator": {false, true, false, true},
+		"reviewer":    {false, false, false, false},
+		"viewer":      {false, false, false, false},
+		"disabled":    {false, false, false, false},
+		"nil":         {false, false, false, false},
+		"unknown":     {false, false, false, false},
 	}
 	for name, w := range want {
 		var u *egdi.User

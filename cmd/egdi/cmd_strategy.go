@@ -30,6 +30,8 @@ KPIs measured from the index data) and Bahrain's international cooperation recor
 from the Information & eGovernment Authority's page on Bahrain's international cooperation in ICT.
 Every item is marked as sample; sample remove takes them all out and leaves your own data alone.`,
 	}
+	var as string
+	addAsFlag(c, &as)
 	c.AddCommand(&cobra.Command{
 		Use: "load", Short: "Store the sample (again: it replaces the sample items)", Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -46,6 +48,12 @@ Every item is marked as sample; sample remove takes them all out and leaves your
 			if err := a.checkSampleFree(cmd, st, tr); err != nil {
 				return err
 			}
+			who, err := trackerActor(cmd.Context(), st, as)
+			if err != nil {
+				return err
+			}
+			tr.Audit = []egdi.AuditEntry{trackerEntry(who, egdi.AuditSampleLoad, "sample", nil,
+				map[string]int{"strategies": len(tr.Strategies), "records": len(tr.Cooperation)})}
 			if err := st.SaveTracker(cmd.Context(), tr); err != nil {
 				return err
 			}
@@ -60,7 +68,11 @@ Every item is marked as sample; sample remove takes them all out and leaves your
 			if err != nil {
 				return err
 			}
-			ns, nr, err := st.RemoveSample(cmd.Context())
+			who, err := trackerActor(cmd.Context(), st, as)
+			if err != nil {
+				return err
+			}
+			ns, nr, err := st.RemoveSample(cmd.Context(), trackerEntry(who, egdi.AuditSampleRemove, "sample", nil, nil))
 			if err != nil {
 				return err
 			}
@@ -121,6 +133,8 @@ entered by hand with evidence. Status (on_track, at_risk, off_track, no_target, 
 latest value against the straight path from the baseline to the targets; within 10 % of the
 planned change short of the path is at_risk (see KPIStatus in strategy.go).`,
 	}
+	var as string
+	addAsFlag(c, &as)
 	var lo outputFlags
 	list := &cobra.Command{
 		Use: "list", Short: "List the strategies", Args: cobra.NoArgs,
@@ -210,7 +224,15 @@ planned change short of the path is at_risk (see KPIStatus in strategy.go).`,
 			if err != nil {
 				return err
 			}
-			return st.DeleteStrategy(cmd.Context(), args[0])
+			who, err := trackerActor(cmd.Context(), st, as)
+			if err != nil {
+				return err
+			}
+			old, err := st.Strategy(cmd.Context(), args[0])
+			if err != nil {
+				return err
+			}
+			return st.DeleteStrategy(cmd.Context(), args[0], trackerEntry(who, egdi.AuditStrategyDelete, args[0], old, nil))
 		},
 	}
 
@@ -237,7 +259,12 @@ value, evidence, description, description_ar, source — see egdi strategy expor
 			if err != nil {
 				return err
 			}
-			if err := st.SaveTracker(cmd.Context(), &egdi.Tracker{Strategies: ss}); err != nil {
+			who, err := trackerActor(cmd.Context(), st, as)
+			if err != nil {
+				return err
+			}
+			if err := st.SaveTracker(cmd.Context(), &egdi.Tracker{Strategies: ss,
+				Audit: []egdi.AuditEntry{trackerEntry(who, egdi.AuditTrackerImport, args[0], nil, importSummary(args[0], ss, nil))}}); err != nil {
 				return err
 			}
 			_, _ = fmt.Fprintf(a.stderr, "%s: %d strategies stored\n", args[0], len(ss))
@@ -317,7 +344,12 @@ baseline and the plan's value as the target of --year. The strategy is created w
 				initName = fmt.Sprintf("Reach EGDI rank %d by %d", rank, year)
 			}
 			s.Initiatives = append(s.Initiatives, egdi.Initiative{Name: initName, KPIs: kpis})
-			if err := st.SaveTracker(cmd.Context(), &egdi.Tracker{Strategies: []*egdi.Strategy{s}}); err != nil {
+			who, err := trackerActor(cmd.Context(), st, as)
+			if err != nil {
+				return err
+			}
+			entry := trackerEntry(who, egdi.AuditInitiativeAdd, name+"/"+initName, nil, &s.Initiatives[len(s.Initiatives)-1])
+			if err := st.SaveTracker(cmd.Context(), &egdi.Tracker{Strategies: []*egdi.Strategy{s}, Audit: []egdi.AuditEntry{entry}}); err != nil {
 				return err
 			}
 			v, err := s.View(d)
@@ -348,6 +380,8 @@ func (a *app) cooperationCmd() *cobra.Command {
 		Use:   "cooperation",
 		Short: "International cooperation records: agreements, visits, events, awards, memberships",
 	}
+	var as string
+	addAsFlag(c, &as)
 	var (
 		lo      outputFlags
 		country string
@@ -414,7 +448,12 @@ A bad file stores nothing and exits 2.`,
 			if err != nil {
 				return err
 			}
-			if err := st.SaveTracker(cmd.Context(), &egdi.Tracker{Cooperation: rs}); err != nil {
+			who, err := trackerActor(cmd.Context(), st, as)
+			if err != nil {
+				return err
+			}
+			if err := st.SaveTracker(cmd.Context(), &egdi.Tracker{Cooperation: rs,
+				Audit: []egdi.AuditEntry{trackerEntry(who, egdi.AuditTrackerImport, args[0], nil, importSummary(args[0], nil, rs))}}); err != nil {
 				return err
 			}
 			_, _ = fmt.Fprintf(a.stderr, "%s: %d cooperation records stored\n", args[0], len(rs))
@@ -448,7 +487,24 @@ A bad file stores nothing and exits 2.`,
 			if err != nil {
 				return err
 			}
-			return st.DeleteCooperation(cmd.Context(), id)
+			who, err := trackerActor(cmd.Context(), st, as)
+			if err != nil {
+				return err
+			}
+			rs, err := st.Cooperation(cmd.Context(), "")
+			if err != nil {
+				return err
+			}
+			var old *egdi.Cooperation
+			for _, r := range rs {
+				if r.ID == id {
+					old = r
+				}
+			}
+			if old == nil {
+				return egdi.Errorf(egdi.ENOTFOUND, "No cooperation record %d.", id)
+			}
+			return st.DeleteCooperation(cmd.Context(), id, trackerEntry(who, egdi.AuditCooperationDelete, strconv.FormatInt(id, 10), old, nil))
 		},
 	}
 	c.AddCommand(list, imp, exp, del)

@@ -51,6 +51,9 @@ func (d *DB) SaveTracker(ctx context.Context, t *egdi.Tracker) error {
 				}
 			}
 		}
+		if err := d.trackerAudit(ctx, tx, t.Audit); err != nil {
+			return err
+		}
 		return nil
 	})
 }
@@ -94,7 +97,7 @@ func (d *DB) strategies(ctx context.Context, q string, args ...any) ([]*egdi.Str
 }
 
 // DeleteStrategy deletes a strategy (see egdi.TrackerStore).
-func (d *DB) DeleteStrategy(ctx context.Context, name string) error {
+func (d *DB) DeleteStrategy(ctx context.Context, name string, audit ...egdi.AuditEntry) error {
 	return d.write(ctx, func(tx pgx.Tx) error {
 		tag, err := tx.Exec(ctx, `DELETE FROM strategies WHERE name = $1`, name)
 		if err != nil {
@@ -103,7 +106,7 @@ func (d *DB) DeleteStrategy(ctx context.Context, name string) error {
 		if tag.RowsAffected() == 0 {
 			return egdi.Errorf(egdi.ENOTFOUND, "No strategy named %q (see egdi strategy list).", name)
 		}
-		return nil
+		return d.trackerAudit(ctx, tx, audit)
 	})
 }
 
@@ -141,7 +144,7 @@ func (d *DB) Cooperation(ctx context.Context, iso3 egdi.ISO3) ([]*egdi.Cooperati
 }
 
 // DeleteCooperation deletes a record (see egdi.TrackerStore).
-func (d *DB) DeleteCooperation(ctx context.Context, id int64) error {
+func (d *DB) DeleteCooperation(ctx context.Context, id int64, audit ...egdi.AuditEntry) error {
 	return d.write(ctx, func(tx pgx.Tx) error {
 		tag, err := tx.Exec(ctx, `DELETE FROM cooperation WHERE id = $1`, id)
 		if err != nil {
@@ -150,12 +153,12 @@ func (d *DB) DeleteCooperation(ctx context.Context, id int64) error {
 		if tag.RowsAffected() == 0 {
 			return egdi.Errorf(egdi.ENOTFOUND, "No cooperation record %d.", id)
 		}
-		return nil
+		return d.trackerAudit(ctx, tx, audit)
 	})
 }
 
 // RemoveSample deletes the sample strategies and records (see egdi.TrackerStore).
-func (d *DB) RemoveSample(ctx context.Context) (strategies, records int, err error) {
+func (d *DB) RemoveSample(ctx context.Context, audit ...egdi.AuditEntry) (strategies, records int, err error) {
 	err = d.write(ctx, func(tx pgx.Tx) error {
 		tag, err := tx.Exec(ctx, `DELETE FROM strategies WHERE sample`)
 		if err != nil {
@@ -166,7 +169,27 @@ func (d *DB) RemoveSample(ctx context.Context) (strategies, records int, err err
 			return err
 		}
 		records = int(tag.RowsAffected())
-		return nil
+		for k := range audit {
+			if audit[k].Old == "" {
+				audit[k].Old = fmt.Sprintf(`{"strategies":%d,"records":%d}`, strategies, records)
+			}
+		}
+		return d.trackerAudit(ctx, tx, audit)
 	})
 	return strategies, records, err
+}
+
+// trackerAudit appends the audit entries of a tracker write, in its
+// transaction: scope egdi.AuditScopeTracker, stamped now when At is zero.
+func (d *DB) trackerAudit(ctx context.Context, tx pgx.Tx, es []egdi.AuditEntry) error {
+	for _, e := range es {
+		e.Scope = egdi.AuditScopeTracker
+		if e.At.IsZero() {
+			e.At = d.cfg.Now()
+		}
+		if err := appendAudit(ctx, tx, e); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -2,6 +2,8 @@ package server
 
 import (
 	"bytes"
+	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -22,18 +24,60 @@ import (
 func (s *Server) trackerRoutes() []route {
 	return []route{
 		{"GET", "/api/v1/strategies", s.handleStrategies},
-		{"POST", "/api/v1/strategies", s.handleStrategyCreate},
+		{"POST", "/api/v1/strategies", s.trackerWrite(s.handleStrategyCreate)},
 		{"GET", "/api/v1/strategies/{name}", s.handleStrategy},
-		{"POST", "/api/v1/strategies/{name}/initiatives", s.handleInitiativeAdd},
-		{"POST", "/api/v1/strategies/{name}/kpis", s.handleKPIAdd},
+		{"POST", "/api/v1/strategies/{name}/initiatives", s.trackerWrite(s.handleInitiativeAdd)},
+		{"POST", "/api/v1/strategies/{name}/kpis", s.trackerWrite(s.handleKPIAdd)},
 		{"GET", "/api/v1/cooperation", s.handleCooperation},
-		{"POST", "/api/v1/cooperation", s.handleCooperationAdd},
+		{"POST", "/api/v1/cooperation", s.trackerWrite(s.handleCooperationAdd)},
 		{"GET", "/api/v1/reports/strategies/{name}", s.handleStrategyReport},
 
 		{"GET", "/{lang}/strategies", s.pageStrategies},
 		{"GET", "/{lang}/strategies/{name}", s.pageStrategy},
 		{"GET", "/{lang}/cooperation", s.pageCooperation},
 	}
+}
+
+// trackerWrite guards a tracker write. With accounts (Deps.Accounts, as
+// the assessment routes decide it) the caller must be signed in (401),
+// pass the CSRF check of a session (403) and hold a role that may edit
+// the tracker, coordinator or admin (egdi.ActionEditTracker; else 403).
+// The handler finds the caller with callerOf, for the audit entry.
+// Without accounts the write is open, as on a single-user store.
+func (s *Server) trackerWrite(h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if s.deps.Accounts == nil {
+			h(w, r)
+			return
+		}
+		c, ok := s.authorize(w, r, true, func(u *egdi.User) bool { return egdi.Can(u, egdi.ActionEditTracker) })
+		if !ok {
+			return
+		}
+		h(w, r.WithContext(withCaller(r.Context(), c, "")))
+	}
+}
+
+// trackerAudit is the audit entry of a tracker write made by r's caller
+// ("anonymous" on a server without accounts). old and new are encoded as
+// JSON (nil: "").
+func trackerAudit(r *http.Request, action, item string, old, new any) egdi.AuditEntry {
+	who := "anonymous"
+	if c, _ := callerOf(r); c != nil {
+		who = c.User.Email
+	}
+	return egdi.AuditEntry{User: who, Action: action, Item: item, Old: auditJSON(old), New: auditJSON(new)}
+}
+
+func auditJSON(v any) string {
+	if v == nil {
+		return ""
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Sprint(v)
+	}
+	return string(b)
 }
 
 // tracker returns the tracker store, or EUNAVAILABLE when the server runs
@@ -184,7 +228,8 @@ func (s *Server) handleStrategyCreate(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if err == nil {
-		err = s.saveTracker(r, &egdi.Tracker{Strategies: []*egdi.Strategy{&st}})
+		err = s.saveTracker(r, &egdi.Tracker{Strategies: []*egdi.Strategy{&st},
+			Audit: []egdi.AuditEntry{trackerAudit(r, egdi.AuditStrategyCreate, st.Name, nil, &st)}})
 	}
 	if err != nil {
 		s.writeError(w, r, err)
@@ -196,7 +241,8 @@ func (s *Server) handleStrategyCreate(w http.ResponseWriter, r *http.Request) {
 
 // modifyStrategy reads the named strategy, applies fn and stores it.
 // Two concurrent modifications of one strategy: the last one wins.
-func (s *Server) modifyStrategy(w http.ResponseWriter, r *http.Request, body any, fn func(st *egdi.Strategy) error) {
+// fn returns the audit entry of the change.
+func (s *Server) modifyStrategy(w http.ResponseWriter, r *http.Request, body any, fn func(st *egdi.Strategy) (egdi.AuditEntry, error)) {
 	err := checkWrite(r)
 	if err == nil {
 		err = decodeBody(w, r, body)
@@ -208,11 +254,12 @@ func (s *Server) modifyStrategy(w http.ResponseWriter, r *http.Request, body any
 			st, err = t.Strategy(r.Context(), r.PathValue("name"))
 		}
 	}
+	var entry egdi.AuditEntry
 	if err == nil {
-		err = fn(st)
+		entry, err = fn(st)
 	}
 	if err == nil {
-		err = s.saveTracker(r, &egdi.Tracker{Strategies: []*egdi.Strategy{st}})
+		err = s.saveTracker(r, &egdi.Tracker{Strategies: []*egdi.Strategy{st}, Audit: []egdi.AuditEntry{entry}})
 	}
 	var v *egdi.StrategyView
 	if err == nil {
@@ -229,10 +276,10 @@ func (s *Server) modifyStrategy(w http.ResponseWriter, r *http.Request, body any
 // with the strategy after the initiative is added (201).
 func (s *Server) handleInitiativeAdd(w http.ResponseWriter, r *http.Request) {
 	var in egdi.Initiative
-	s.modifyStrategy(w, r, &in, func(st *egdi.Strategy) error {
+	s.modifyStrategy(w, r, &in, func(st *egdi.Strategy) (egdi.AuditEntry, error) {
 		in.KPIs = nil // KPIs are added one by one, below
 		st.Initiatives = append(st.Initiatives, in)
-		return nil
+		return trackerAudit(r, egdi.AuditInitiativeAdd, st.Name+"/"+in.Name, nil, &in), nil
 	})
 }
 
@@ -246,17 +293,17 @@ type kpiRequest struct {
 // strategy after the KPI is added to its initiative (201).
 func (s *Server) handleKPIAdd(w http.ResponseWriter, r *http.Request) {
 	var req kpiRequest
-	s.modifyStrategy(w, r, &req, func(st *egdi.Strategy) error {
+	s.modifyStrategy(w, r, &req, func(st *egdi.Strategy) (egdi.AuditEntry, error) {
 		for i := range st.Initiatives {
 			if st.Initiatives[i].Name == req.Initiative {
 				if req.KPI.Binding != nil {
 					req.KPI.Binding.ISO3 = strings.ToUpper(strings.TrimSpace(req.KPI.Binding.ISO3))
 				}
 				st.Initiatives[i].KPIs = append(st.Initiatives[i].KPIs, req.KPI)
-				return nil
+				return trackerAudit(r, egdi.AuditKPIAdd, st.Name+"/"+req.Initiative, nil, &req.KPI), nil
 			}
 		}
-		return egdi.Errorf(egdi.ENOTFOUND, "Strategy %s has no initiative %q.", st.Name, req.Initiative)
+		return egdi.AuditEntry{}, egdi.Errorf(egdi.ENOTFOUND, "Strategy %s has no initiative %q.", st.Name, req.Initiative)
 	})
 }
 
@@ -300,13 +347,46 @@ func (s *Server) handleCooperationAdd(w http.ResponseWriter, r *http.Request) {
 	}
 	if err == nil {
 		c.ID, c.Sample = 0, false
-		err = s.saveTracker(r, &egdi.Tracker{Cooperation: []*egdi.Cooperation{&c}})
+		var old *egdi.Cooperation
+		if old, err = s.storedCooperation(r, &c); err == nil {
+			var before any
+			if old != nil {
+				before = old
+			}
+			err = s.saveTracker(r, &egdi.Tracker{Cooperation: []*egdi.Cooperation{&c},
+				Audit: []egdi.AuditEntry{trackerAudit(r, egdi.AuditCooperationSave, cooperationKey(&c), before, &c)}})
+		}
 	}
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusCreated, &c)
+}
+
+// storedCooperation returns the stored record that c would replace (same
+// kind, date and title), or nil.
+func (s *Server) storedCooperation(r *http.Request, c *egdi.Cooperation) (*egdi.Cooperation, error) {
+	t, err := s.tracker()
+	if err != nil {
+		return nil, err
+	}
+	rs, err := t.Cooperation(r.Context(), "")
+	if err != nil {
+		return nil, err
+	}
+	for _, x := range rs {
+		if x.Kind == c.Kind && x.Date == c.Date && x.Title == c.Title {
+			x.ID = 0
+			return x, nil
+		}
+	}
+	return nil, nil
+}
+
+// cooperationKey is a record's audit item: "kind date title".
+func cooperationKey(c *egdi.Cooperation) string {
+	return fmt.Sprintf("%s %s %s", c.Kind, c.Date, c.Title)
 }
 
 // handleStrategyReport answers GET /api/v1/reports/strategies/{name}:

@@ -196,6 +196,7 @@ type base struct {
 	Query     string // this page's query string, kept by the language switch
 	Version   string
 	Error     string // a message shown above the content (bad parameter)
+	Accounts  bool   // the server has accounts: the menu links to sign-in and sign-out (the account page)
 }
 
 // T returns an interface word in the page's language.
@@ -276,7 +277,8 @@ func (s *Server) newBase(r *http.Request, nav, title string) base {
 	if p == "" {
 		p = "/"
 	}
-	b := base{Lang: lang, Dir: i18n.Dir(lang), Nav: nav, Path: p, Query: r.URL.RawQuery, Version: s.deps.Version}
+	b := base{Lang: lang, Dir: i18n.Dir(lang), Nav: nav, Path: p, Query: r.URL.RawQuery, Version: s.deps.Version,
+		Accounts: s.deps.Accounts != nil}
 	b.Title = b.T(title)
 	return b
 }

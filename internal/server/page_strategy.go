@@ -103,6 +103,7 @@ type strategyPage struct {
 	base
 	Name, Description, Source, Scope, Owner string
 	Sample                                  bool
+	CSRF                                    string // the session's, sent as X-CSRF-Token by tracker.js
 	Waves                                   []waveRow
 	Initiatives                             []initiativeBlock
 	WaveNames                               []string
@@ -148,6 +149,9 @@ func (s *Server) pageStrategy(w http.ResponseWriter, r *http.Request) {
 	p := &strategyPage{base: b, Name: v.Name, Description: localized(b.Lang, v.Description, v.DescriptionAR), Source: v.Source, Scope: v.Scope, Owner: v.Owner,
 		Sample: v.Sample, Measures: measureOptions(b.Lang), API: "/api/v1/strategies/" + url.PathEscape(v.Name),
 		Report: "/api/v1/reports/strategies/" + url.PathEscape(v.Name) + "?lang=" + b.Lang}
+	if c, _ := s.identify(r); c != nil && c.Session != nil {
+		p.CSRF = c.Session.CSRF
+	}
 	for _, wv := range v.Waves {
 		row := waveRow{Name: localized(b.Lang, wv.Name, wv.NameAR), Priorities: wv.Priorities}
 		if wv.From > 0 {

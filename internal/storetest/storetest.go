@@ -52,7 +52,7 @@ func Run(t *testing.T, open func(t *testing.T) egdi.Store) {
 		{"JobLimitsConcurrent", testJobLimitsConcurrent},
 		{"JobKeys", testJobKeys},
 		{"JobRecovery", testJobRecovery},
-		{"Tracker", testTracker}, {"TrackerAllOrNothing", testTrackerAllOrNothing}, {"TrackerSample", testTrackerSample}, {"KPIFollowsImports", testKPIFollowsImports},
+		{"Tracker", testTracker}, {"TrackerAllOrNothing", testTrackerAllOrNothing}, {"TrackerSample", testTrackerSample}, {"KPIFollowsImports", testKPIFollowsImports}, {"TrackerAudited", testTrackerAudited},
 	} {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open(t)) })
 	}

@@ -231,3 +231,58 @@ func testKPIFollowsImports(t *testing.T, s egdi.Store) {
 		t.Fatalf("fixed broadband 2023 after the ITU import = %g, want 11.25", got)
 	}
 }
+
+// testTrackerAudited: the audit entries given to a tracker write are
+// appended with it (scope tracker, stamped), and a failed write appends
+// none.
+func testTrackerAudited(t *testing.T, s egdi.Store) {
+	ctx := t.Context()
+	entry := func(action, item, old, new string) egdi.AuditEntry {
+		return egdi.AuditEntry{User: "c@example.org", Action: action, Item: item, Old: old, New: new}
+	}
+	bad := trackerFixture(true)
+	bad.Cooperation[2].Parties = []string{"XYZ"}
+	bad.Audit = []egdi.AuditEntry{entry(egdi.AuditSampleLoad, "sample", "", "bad")}
+	wantCode(t, s.SaveTracker(ctx, bad), egdi.EINVALID)
+	wantCode(t, s.DeleteStrategy(ctx, "nope", entry(egdi.AuditStrategyDelete, "nope", "x", "")), egdi.ENOTFOUND)
+	wantCode(t, s.DeleteCooperation(ctx, 1<<40, entry(egdi.AuditCooperationDelete, "x", "x", "")), egdi.ENOTFOUND)
+	if got := auditOf(t, s, egdi.AuditScopeTracker); len(got) != 0 {
+		t.Fatalf("failed writes left audit entries: %q", got)
+	}
+	tr := trackerFixture(true)
+	tr.Audit = []egdi.AuditEntry{entry(egdi.AuditSampleLoad, "sample", "", "loaded")}
+	if err := s.SaveTracker(ctx, tr); err != nil {
+		t.Fatal(err)
+	}
+	rs, err := s.Cooperation(ctx, "KWT")
+	if err != nil || len(rs) != 1 {
+		t.Fatalf("KWT records %v, %v", rs, err)
+	}
+	if err := s.DeleteCooperation(ctx, rs[0].ID, entry(egdi.AuditCooperationDelete, "kwt", "record", "")); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.DeleteStrategy(ctx, "bhr-digital", entry(egdi.AuditStrategyDelete, "bhr-digital", "strategy", "")); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := s.RemoveSample(ctx, entry(egdi.AuditSampleRemove, "sample", "", "")); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		"c@example.org sample.load sample →loaded ",
+		"c@example.org cooperation.delete kwt record→ ",
+		"c@example.org strategy.delete bhr-digital strategy→ ",
+		`c@example.org sample.remove sample {"strategies":0,"records":2}→ `,
+	}
+	if got := auditOf(t, s, egdi.AuditScopeTracker); !reflect.DeepEqual(got, want) {
+		t.Fatalf("tracker audit\n got %q\nwant %q", got, want)
+	}
+	es, err := s.Audit(ctx, egdi.AuditScopeTracker)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range es {
+		if e.At.IsZero() || e.Scope != egdi.AuditScopeTracker {
+			t.Errorf("entry %+v: no time or wrong scope", e)
+		}
+	}
+}

@@ -3,7 +3,9 @@
 // Content-Type application/json): a field named a.b.0.c sets
 // body.a.b[0].c; empty fields are left out, fields marked data-number are
 // numbers, checkboxes are true when checked. On success the page reloads
-// and shows the new item; on an error the API's message is shown.
+// and shows the new item; on an error the API's message is shown. With
+// accounts, a form carries the session's CSRF token (data-csrf, sent as
+// X-CSRF-Token), and a 401 (not signed in) goes to the sign-in page.
 (function () {
   "use strict";
   var status = document.querySelector(".form-status");
@@ -32,10 +34,16 @@
         if (!body.kpi.binding || !body.kpi.binding.iso3) delete body.kpi.binding;
         if (!body.kpi.targets) body.kpi.targets = [];
       }
+      var headers = { "Content-Type": "application/json" };
+      if (f.getAttribute("data-csrf")) headers["X-CSRF-Token"] = f.getAttribute("data-csrf");
       fetch(f.getAttribute("data-json-post"), {
-        method: "POST", credentials: "same-origin",
-        headers: { "Content-Type": "application/json" }, body: JSON.stringify(body)
+        method: "POST", credentials: "same-origin", headers: headers, body: JSON.stringify(body)
       }).then(function (r) {
+        if (r.status === 401) {
+          var lang = window.location.pathname.split("/")[1] || "en";
+          window.location.assign("/" + lang + "/login?next=" + encodeURIComponent(window.location.pathname));
+          return new Promise(function () {});
+        }
         return r.json().then(function (j) { return { ok: r.ok, j: j }; });
       }).then(function (res) {
         if (res.ok) {
