@@ -80,10 +80,24 @@ loopback server.`,
 			if err != nil {
 				return egdi.Errorf(egdi.EINVALID, "Cannot listen on %s: %w.", addr, err)
 			}
-			srv := server.New(logger, server.Deps{Dataset: a.dataset, Jobs: st, Assessments: st, Tracker: st, Version: builtin.Version, Hosts: hosts,
+			deps := server.Deps{Dataset: a.dataset, Jobs: st, Assessments: st, Tracker: st, Version: builtin.Version, Hosts: hosts,
 				JobLimits: egdi.JobLimits{MaxActive: maxJobs, MaxPerClient: perClient, MaxKept: maxKept},
-				JobTTL:    jobTTL, JobLease: jobLease,
-				Accounts: st, SecureCookies: secureCookies}) // accounts: cmd_user.go
+				JobTTL:    jobTTL, JobLease: jobLease, SecureCookies: secureCookies}
+			// Accounts are on when the store has users (egdi user add,
+			// cmd_user.go): then assessments and every write need a
+			// signed-in user. A store without users is a single user's, as
+			// the CLI treats it: its writes stay open to whoever reaches
+			// the server (loopback and the --host names only). The choice
+			// is made at start-up: restart after adding the first user.
+			users, err := st.Users(cmd.Context())
+			if err != nil {
+				_ = ln.Close()
+				return err
+			}
+			if len(users) > 0 {
+				deps.Accounts = st
+			}
+			srv := server.New(logger, deps)
 			urls, err := listenURLs(ln.Addr(), net.InterfaceAddrs)
 			if err != nil {
 				_ = ln.Close()
@@ -94,6 +108,11 @@ loopback server.`,
 				where = "on every interface: " + strings.Join(urls, " ")
 			}
 			cmd.Printf("egdi: serving %s (Ctrl-C to stop)\n", where)
+			if len(users) > 0 {
+				cmd.Printf("egdi: accounts on (%d %s): assessments and writes need a signed-in user\n", len(users), plural(len(users), "user", "users"))
+			} else {
+				cmd.Printf("egdi: no accounts: a single user's store, writes open (egdi user add EMAIL --role admin, then restart, to require sign-in)\n")
+			}
 			var wg sync.WaitGroup
 			wg.Go(func() { _ = srv.Work(cmd.Context()) })
 			err = server.Serve(cmd.Context(), ln, srv.Handler(), logger)

@@ -119,3 +119,60 @@ func TestServeBadInput(t *testing.T) {
 		})
 	}
 }
+
+// TestServeAccountsFromUsers: `egdi serve` turns accounts on when the
+// store has users and leaves a store without users single-user: a tracker
+// write without signing in is stored (201) on a fresh store and refused
+// (401) once an admin exists, and the start-up message says which.
+func TestServeAccountsFromUsers(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		admin  bool
+		status int
+		says   string
+	}{
+		{"NoUsers", false, http.StatusCreated, "egdi: no accounts"},
+		{"WithAdmin", true, http.StatusUnauthorized, "egdi: accounts on (1 user)"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			db := filepath.Join(dir, "egdi.db")
+			if tc.admin {
+				if _, stderr, code := egdiDB(t, db, "an admin password\n", "user", "add", "admin@example.org", "--role", "admin", "--password-stdin"); code != 0 {
+					t.Fatalf("user add: exit %d: %s", code, stderr)
+				}
+			}
+			env := map[string]string{"XDG_DATA_HOME": dir, "HOME": dir}
+			ctx, cancel := context.WithCancel(context.Background())
+			var out, errb syncBuffer
+			done := make(chan error, 1)
+			go func() {
+				done <- run(ctx, []string{"egdi", "serve", "--addr", "127.0.0.1:0", "--db", "sqlite:" + db},
+					func(k string) string { return env[k] }, &out, &errb)
+			}()
+			defer func() { cancel(); <-done }()
+			var base string
+			for deadline := time.Now().Add(20 * time.Second); base == ""; time.Sleep(20 * time.Millisecond) {
+				if m := servingURL.FindStringSubmatch(out.String()); m != nil {
+					base = m[1]
+				} else if time.Now().After(deadline) {
+					t.Fatalf("serve did not start: %q %s", out.String(), errb.String())
+				}
+			}
+			for deadline := time.Now().Add(5 * time.Second); !strings.Contains(out.String(), tc.says); time.Sleep(20 * time.Millisecond) {
+				if time.Now().After(deadline) {
+					t.Fatalf("start-up output %q lacks %q", out.String(), tc.says)
+				}
+			}
+			resp, err := http.Post(base+"api/v1/strategies", "application/json", strings.NewReader(`{"name":"mine","scope":"BHR"}`))
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, _ := io.ReadAll(resp.Body)
+			_ = resp.Body.Close()
+			if resp.StatusCode != tc.status {
+				t.Errorf("POST /api/v1/strategies without signing in: %d %.200s, want %d", resp.StatusCode, b, tc.status)
+			}
+		})
+	}
+}
