@@ -150,7 +150,12 @@ func TestServeAccountsFromUsers(t *testing.T) {
 				done <- run(ctx, []string{"egdi", "serve", "--addr", "127.0.0.1:0", "--db", "sqlite:" + db},
 					func(k string) string { return env[k] }, &out, &errb)
 			}()
-			defer func() { cancel(); <-done }()
+			defer func() {
+				cancel()
+				if err := <-done; err != nil {
+					t.Errorf("serve returned %v after shutdown, want nil", err)
+				}
+			}()
 			var base string
 			for deadline := time.Now().Add(20 * time.Second); base == ""; time.Sleep(20 * time.Millisecond) {
 				if m := servingURL.FindStringSubmatch(out.String()); m != nil {
