@@ -14,6 +14,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"strings"
+	"sync"
 
 	"golang.org/x/crypto/argon2"
 
@@ -90,11 +91,16 @@ func VerifyPassword(pw, encoded string) bool {
 
 // dummyHash is verified against when a login names no account, so that
 // the answer takes as long as for a real one and does not tell which
-// e-mails have accounts.
-var dummyHash, _ = HashPassword("not a password of anyone", DefaultParams)
+// e-mails have accounts. It is made on first use, not at start-up: one
+// argon2id hash costs about 40 ms and 19 MiB, which every command (egdi
+// rank, …) would otherwise pay.
+var dummyHash = sync.OnceValue(func() string {
+	h, _ := HashPassword("not a password of anyone", DefaultParams)
+	return h
+})
 
 // BurnTime spends the time of one password check.
-func BurnTime(pw string) { VerifyPassword(pw, dummyHash) }
+func BurnTime(pw string) { VerifyPassword(pw, dummyHash()) }
 
 // Secret returns a new random secret of 32 bytes (256 bits) as
 // base64url text, with a prefix naming its use ("s" session, "c" CSRF,
