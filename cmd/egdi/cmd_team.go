@@ -48,6 +48,17 @@ func (a *app) guardTeamWrites(c *cobra.Command) {
 	}
 }
 
+// storeAsMember opens the store and resolves --as for the assessment
+// name with asMember: the common first step of the team commands.
+func (a *app) storeAsMember(ctx context.Context, as, name string, action egdi.Action) (egdi.Store, *egdi.User, error) {
+	st, err := a.openStore(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	u, err := a.asMember(ctx, st, as, name, action)
+	return st, u, err
+}
+
 // asMember resolves --as for an assessment: the user, their role in it,
 // checked against action. A non-member (not admin) is told the
 // assessment does not exist, as the API does.
@@ -130,11 +141,7 @@ func (a *app) teamMemberCmd() *cobra.Command {
 		Args:    cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			st, err := a.openStore(ctx)
-			if err != nil {
-				return err
-			}
-			u, err := a.asMember(ctx, st, as, args[0], egdi.ActionManage)
+			st, u, err := a.storeAsMember(ctx, as, args[0], egdi.ActionManage)
 			if err != nil {
 				return err
 			}
@@ -174,11 +181,7 @@ func (a *app) teamReviewCmd() *cobra.Command {
 		Args:  cobra.ExactArgs(3),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			st, err := a.openStore(ctx)
-			if err != nil {
-				return err
-			}
-			u, err := a.asMember(ctx, st, as, args[0], egdi.ActionReview)
+			st, u, err := a.storeAsMember(ctx, as, args[0], egdi.ActionReview)
 			if err != nil {
 				return err
 			}
@@ -224,11 +227,7 @@ func (a *app) teamSubmitCmd() *cobra.Command {
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			st, err := a.openStore(ctx)
-			if err != nil {
-				return err
-			}
-			u, err := a.asMember(ctx, st, as, args[0], egdi.ActionReview)
+			st, u, err := a.storeAsMember(ctx, as, args[0], egdi.ActionReview)
 			if err != nil {
 				return err
 			}
@@ -310,11 +309,7 @@ func (a *app) teamReconcileCmd() *cobra.Command {
 		Args:  cobra.ExactArgs(3),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			st, err := a.openStore(ctx)
-			if err != nil {
-				return err
-			}
-			u, err := a.asMember(ctx, st, as, args[0], egdi.ActionReconcile)
+			st, u, err := a.storeAsMember(ctx, as, args[0], egdi.ActionReconcile)
 			if err != nil {
 				return err
 			}
